@@ -1,0 +1,33 @@
+// earlynet: one binary, one verb per job (see README.md).
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "daemon/generate_verb.h"
+
+namespace {
+
+constexpr const char* kUsage =
+    "Usage: earlynet VERB [OPTIONS]\n"
+    "\n"
+    "Early-boot network configuration.\n"
+    "\n"
+    "Verbs:\n"
+    "  generate   kernel command line -> connection profiles (like nm-initrd-generator)\n"
+    "\n"
+    "Run 'earlynet VERB --help' for the options of a verb.\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
+        std::fputs(kUsage, argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    std::string verb = argv[1];
+    std::vector<std::string> args(argv + 2, argv + argc);
+    if (verb == "generate") return earlynet::daemon::generate_main(args);
+    std::fprintf(stderr, "earlynet: unknown verb '%s'\n%s", verb.c_str(), kUsage);
+    return 2;
+}

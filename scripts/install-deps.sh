@@ -1,0 +1,44 @@
+#!/bin/sh
+# Installs the Debian 12 packages earlynet needs to build and test.
+# Idempotent: apt-get skips what is already installed. Nothing else is downloaded.
+#
+#   scripts/install-deps.sh          build + test dependencies
+#
+# network-manager is installed only for its nm-initrd-generator binary (the
+# reference of the differential tests). A temporary policy-rc.d keeps the
+# package scripts from starting NetworkManager, which would otherwise take over
+# this machine's interfaces.
+set -eu
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "install-deps.sh: must run as root (apt-get install)" >&2
+	exit 1
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+
+BUILD_PACKAGES="meson ninja-build g++ pkg-config
+	libnl-3-dev libnl-route-3-dev libmnl-dev libsystemd-dev
+	libspdlog-dev libfmt-dev libcli11-dev nlohmann-json3-dev
+	libgtest-dev libgmock-dev"
+TEST_PACKAGES="python3 iproute2 dnsmasq-base clang libclang-rt-14-dev network-manager"
+
+missing=""
+for p in $BUILD_PACKAGES $TEST_PACKAGES; do
+	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+policy=/usr/sbin/policy-rc.d
+made_policy=no
+if [ ! -e "$policy" ]; then
+	printf '#!/bin/sh\nexit 101\n' >"$policy"
+	chmod 0755 "$policy"
+	made_policy=yes
+fi
+cleanup() { [ "$made_policy" = yes ] && rm -f "$policy"; }
+trap cleanup EXIT INT TERM
+
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null
