@@ -59,8 +59,7 @@ public:
         std::uint32_t h = host_order();
         if ((h & 0x80000000u) == 0) return 8;            // class A
         if ((h & 0xC0000000u) == 0x80000000u) return 16;  // class B
-        if ((h & 0xE0000000u) == 0xC0000000u) return 24;  // class C
-        return 32;
+        return 24;                                         // class C (and, like the reference, D and E)
     }
 
     auto operator<=>(const Ipv4Address& o) const { return host_order() <=> o.host_order(); }

@@ -105,9 +105,12 @@ Result<void> CmdlineReader::parse_ip(std::string_view arg, std::string_view valu
     if (f.at_end()) {
         auto k = parse_ip_kind(first);
         if (!k) {
-            if (is_valid_interface_name(first) && !IpAddress::parse(first))
-                return unexpected(argument_error(arg, "autoconf", "", "is missing: an interface needs a method, e.g. ip=" +
-                                                 std::string(first) + ":dhcp"));
+            // "ip=eth0:" (and "ip=eth0") name an interface but no method; the
+            // reference silently configures every NIC instead.
+            if (value.back() == ':')
+                return unexpected(argument_error(arg, "autoconf", "",
+                                                 "is missing after interface '" + std::string(first) + "', e.g. ip=" +
+                                                     std::string(first) + ":dhcp"));
             return unexpected(argument_error(arg, "autoconf", first, kKnownKinds));
         }
         kind = *k;

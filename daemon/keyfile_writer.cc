@@ -153,7 +153,7 @@ std::string write_keyfile(const Profile& p) {
         kf.group("vlan");
         kf.int_key("flags", p.vlan->flags);
         if (p.vlan->id != 0) kf.int_key("id", p.vlan->id);
-        kf.string_key("parent", p.vlan->parent);
+        if (!p.vlan->parent.empty()) kf.string_key("parent", p.vlan->parent);
     }
     if (p.port_type == PortType::Bridge) kf.group("bridge-port");
     if (p.port_type == PortType::Team) kf.group("team-port");
