@@ -1,0 +1,58 @@
+// libFuzzer target: the kernel command line parser. Input = the contents of
+// /proc/cmdline. Whatever it is, the reader must not crash; when it accepts the
+// input, the result must be coherent: unique basenames, every port's
+// controller exists, and every rendered keyfile line is a group, a key=value
+// pair or blank (no value can break out of its line).
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <set>
+#include <string>
+#include <string_view>
+
+#include "daemon/cmdline_fields.h"
+#include "daemon/cmdline_reader.h"
+#include "daemon/keyfile_writer.h"
+
+namespace {
+
+void require(bool ok, const char* what) {
+    if (!ok) {
+        __builtin_printf("invariant violated: %s\n", what);
+        std::abort();
+    }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    if (size > 16384) return 0;
+    std::string_view text(reinterpret_cast<const char*>(data), size);
+    auto args = earlynet::daemon::split_kernel_cmdline(text);
+    earlynet::daemon::CmdlineReaderOptions options;
+    options.sysfs_dir = "/nonexistent-earlynet-fuzz-sysfs";
+    auto config = earlynet::daemon::read_kernel_cmdline(args, options);
+    if (!config) {
+        require(!config.error().message.empty(), "an error has a message");
+        return 0;
+    }
+    std::set<std::string> basenames, uuids;
+    for (const auto& p : config->profiles) {
+        require(basenames.insert(p.basename).second, "basenames are unique");
+        uuids.insert(p.uuid);
+    }
+    for (const auto& p : config->profiles) {
+        require(p.controller.empty() || uuids.count(p.controller), "a port's controller exists");
+        std::string kf = earlynet::daemon::write_keyfile(p);
+        std::size_t start = 0;
+        while (start < kf.size()) {
+            std::size_t end = kf.find('\n', start);
+            require(end != std::string::npos, "keyfile ends with a newline");
+            std::string_view line(kf.data() + start, end - start);
+            require(line.empty() || line.front() == '[' || line.find('=') != std::string_view::npos,
+                    "every keyfile line is a group, key=value or blank");
+            start = end + 1;
+        }
+    }
+    return 0;
+}
