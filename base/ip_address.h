@@ -4,10 +4,10 @@
 #pragma once
 
 #include <arpa/inet.h>
-#include <cctype>
 #include <net/if.h>
 
 #include <array>
+#include <cctype>
 #include <compare>
 #include <cstdint>
 #include <cstring>
@@ -23,7 +23,11 @@ class Ipv4Address {
 public:
     Ipv4Address() = default;
     // From network byte order.
-    static Ipv4Address from_network(std::uint32_t be) { Ipv4Address a; a.be_ = be; return a; }
+    static Ipv4Address from_network(std::uint32_t be) {
+        Ipv4Address a;
+        a.be_ = be;
+        return a;
+    }
     static Ipv4Address from_host(std::uint32_t h) { return from_network(htonl(h)); }
 
     // Strict dotted quad (inet_pton), as the kernel command line tools accept it.
@@ -57,9 +61,9 @@ public:
     // when a static IPv4 address comes without netmask.
     int classful_prefix() const {
         std::uint32_t h = host_order();
-        if ((h & 0x80000000u) == 0) return 8;            // class A
+        if ((h & 0x80000000u) == 0) return 8;             // class A
         if ((h & 0xC0000000u) == 0x80000000u) return 16;  // class B
-        return 24;                                         // class C (and, like the reference, D and E)
+        return 24;                                        // class C (and, like the reference, D and E)
     }
 
     auto operator<=>(const Ipv4Address& o) const { return host_order() <=> o.host_order(); }
@@ -107,8 +111,7 @@ public:
 
     // IPv4 dotted quad or IPv6 literal; IPv6 may be given in [brackets].
     static std::optional<IpAddress> parse(std::string_view text) {
-        if (text.size() >= 2 && text.front() == '[' && text.back() == ']')
-            text = text.substr(1, text.size() - 2);
+        if (text.size() >= 2 && text.front() == '[' && text.back() == ']') text = text.substr(1, text.size() - 2);
         if (auto v4 = Ipv4Address::parse(text)) return IpAddress(*v4);
         if (auto v6 = Ipv6Address::parse(text)) return IpAddress(*v6);
         return std::nullopt;

@@ -24,9 +24,7 @@ struct Error {
     std::string message;
     int sys_errno = 0;
 
-    static Error system(int err, std::string message) {
-        return Error{ErrorCode::System, std::move(message), err};
-    }
+    static Error system(int err, std::string message) { return Error{ErrorCode::System, std::move(message), err}; }
 };
 
 template <typename E>
@@ -34,7 +32,9 @@ struct Unexpected {
     E error;
 };
 
-inline Unexpected<Error> unexpected(Error e) { return Unexpected<Error>{std::move(e)}; }
+inline Unexpected<Error> unexpected(Error e) {
+    return Unexpected<Error>{std::move(e)};
+}
 inline Unexpected<Error> unexpected(ErrorCode code, std::string message) {
     return Unexpected<Error>{Error{code, std::move(message), 0}};
 }
@@ -87,10 +87,8 @@ private:
 }  // namespace earlynet
 
 // Propagates an error from an expression returning Result<...>.
-#define EARLYNET_TRY(expr)                                     \
-    do {                                                       \
-        auto earlynet_try_result_ = (expr);                    \
-        if (!earlynet_try_result_)                             \
-            return ::earlynet::unexpected(                     \
-                std::move(earlynet_try_result_.error()));      \
+#define EARLYNET_TRY(expr)                                                                                 \
+    do {                                                                                                   \
+        auto earlynet_try_result_ = (expr);                                                                \
+        if (!earlynet_try_result_) return ::earlynet::unexpected(std::move(earlynet_try_result_.error())); \
     } while (0)

@@ -7,9 +7,12 @@ std::string_view FieldReader::next(char separator) {
     std::size_t i = 0;
     for (; i < rest_.size(); ++i) {
         char c = rest_[i];
-        if (c == '[') ++depth;
-        else if (c == ']' && depth > 0) --depth;
-        else if (c == separator && depth == 0) break;
+        if (c == '[')
+            ++depth;
+        else if (c == ']' && depth > 0)
+            --depth;
+        else if (c == separator && depth == 0)
+            break;
     }
     std::string_view field = rest_.substr(0, i);
     rest_ = i < rest_.size() ? rest_.substr(i + 1) : std::string_view{};

@@ -12,7 +12,7 @@ namespace earlynet::daemon {
 
 class FieldReader {
 public:
-    explicit FieldReader(std::string_view text) : rest_(text), exhausted_(false) {}
+    explicit FieldReader(std::string_view text) : rest_(text) {}
 
     // The next field up to `separator` (not included). Returns an empty view for an
     // empty field and once the input is exhausted.
@@ -27,7 +27,6 @@ public:
 
 private:
     std::string_view rest_;
-    bool exhausted_;
 };
 
 // Splits the contents of /proc/cmdline into words the way the kernel does:

@@ -49,9 +49,9 @@ Profile* CmdlineReader::find(std::string_view basename) {
     return it == by_basename_.end() ? nullptr : &profiles_[it->second];
 }
 
-Profile& CmdlineReader::create_profile(const std::string& basename, const std::string& id,
-                                       const std::string& ifname, std::optional<HardwareAddress> mac,
-                                       ConnectionType type, int priority, MultiConnect multi_connect) {
+Profile& CmdlineReader::create_profile(const std::string& basename, const std::string& id, const std::string& ifname,
+                                       std::optional<HardwareAddress> mac, ConnectionType type, int priority,
+                                       MultiConnect multi_connect) {
     Profile p;
     p.basename = basename;
     p.id = id;
@@ -118,9 +118,8 @@ void add_type_setting(Profile& p, ConnectionType type) {
 }
 }  // namespace
 
-Result<Profile*> CmdlineReader::get_profile(std::string_view argument, std::string_view field,
-                                            std::string_view spec, std::optional<ConnectionType> type,
-                                            bool create) {
+Result<Profile*> CmdlineReader::get_profile(std::string_view argument, std::string_view field, std::string_view spec,
+                                            std::optional<ConnectionType> type, bool create) {
     std::string ifname;
     std::optional<HardwareAddress> mac;
     if (!spec.empty()) {
@@ -129,10 +128,10 @@ Result<Profile*> CmdlineReader::get_profile(std::string_view argument, std::stri
         } else if (auto hw = HardwareAddress::parse(spec)) {
             mac = hw;
         } else {
-            return unexpected(argument_error(argument, field, spec,
-                                             spec.size() >= IFNAMSIZ
-                                                 ? "is not a valid interface name (longer than 15 characters) or MAC address"
-                                                 : "is not a valid interface name or MAC address"));
+            return unexpected(argument_error(
+                argument, field, spec,
+                spec.size() >= IFNAMSIZ ? "is not a valid interface name (longer than 15 characters) or MAC address"
+                                        : "is not a valid interface name or MAC address"));
         }
     }
 
@@ -152,10 +151,10 @@ Result<Profile*> CmdlineReader::get_profile(std::string_view argument, std::stri
 
     if (!found) {
         if (!create) return static_cast<Profile*>(nullptr);
-        ConnectionType t = type.value_or(
-            (ifname.rfind("ib", 0) == 0 || (mac && mac->size() == HardwareAddress::kInfinibandLength))
-                ? ConnectionType::Infiniband
-                : ConnectionType::Ethernet);
+        ConnectionType t =
+            type.value_or((ifname.rfind("ib", 0) == 0 || (mac && mac->size() == HardwareAddress::kInfinibandLength))
+                              ? ConnectionType::Infiniband
+                              : ConnectionType::Ethernet);
         std::string key = !ifname.empty() ? ifname : mac->to_string();
         found = &create_profile(key, key, ifname, mac, t, kPriorityCmdline, MultiConnect::Single);
         add_type_setting(*found, t);
@@ -175,33 +174,44 @@ Result<void> CmdlineReader::read_globals(const std::vector<std::string>& args) {
             net_ifnames_ = v != "0";
         } else if (tag == "rd.peerdns") {
             auto b = parse_bool(v, true);
-            if (!b) return unexpected(argument_error(arg, "rd.peerdns", v, "is not a boolean (0/1, yes/no, true/false, on/off)"));
+            if (!b)
+                return unexpected(
+                    argument_error(arg, "rd.peerdns", v, "is not a boolean (0/1, yes/no, true/false, on/off)"));
             ignore_auto_dns_ = !*b;
         } else if (tag == "rd.net.timeout.dhcp") {
             if (v == "infinity") {
                 timeout_s = INT32_MAX;
             } else {
                 auto n = parse_int(v, 1, INT32_MAX);
-                if (!n) return unexpected(argument_error(arg, "rd.net.timeout.dhcp", v, "is not a number of seconds (1..2147483647) or 'infinity'"));
+                if (!n)
+                    return unexpected(argument_error(arg, "rd.net.timeout.dhcp", v,
+                                                     "is not a number of seconds (1..2147483647) or 'infinity'"));
                 timeout_s = *n;
             }
         } else if (tag == "rd.net.dhcp.retry") {
             auto n = parse_int(v, 1, INT32_MAX);
-            if (!n) return unexpected(argument_error(arg, "rd.net.dhcp.retry", v, "is not a number of attempts (1..2147483647)"));
+            if (!n)
+                return unexpected(
+                    argument_error(arg, "rd.net.dhcp.retry", v, "is not a number of attempts (1..2147483647)"));
             retries = *n;
         } else if (tag == "rd.net.dhcp.vendor-class") {
             if (v.empty()) return unexpected(argument_error(arg, "rd.net.dhcp.vendor-class", v, "is empty"));
             // Option 60 carries at most 255 bytes.
-            if (v.size() > 255) return unexpected(argument_error(arg, "rd.net.dhcp.vendor-class", v.substr(0, 16), "is longer than 255 bytes (DHCP option 60)"));
+            if (v.size() > 255)
+                return unexpected(argument_error(arg, "rd.net.dhcp.vendor-class", v.substr(0, 16),
+                                                 "is longer than 255 bytes (DHCP option 60)"));
             vendor_class_ = std::string(v);
         } else if (tag == "rd.net.timeout.carrier") {
             auto n = parse_int(v, 0, INT32_MAX);
-            if (!n) return unexpected(argument_error(arg, "rd.net.timeout.carrier", v, "is not a number of seconds (0..2147483647)"));
+            if (!n)
+                return unexpected(
+                    argument_error(arg, "rd.net.timeout.carrier", v, "is not a number of seconds (0..2147483647)"));
             out_.carrier_timeout_s = *n;
         }
     }
     // Like the reference: the retries make one longer attempt, not several.
-    dhcp_timeout_s_ = static_cast<int>(std::clamp<long long>(static_cast<long long>(timeout_s) * retries, 1, INT32_MAX));
+    dhcp_timeout_s_ =
+        static_cast<int>(std::clamp<long long>(static_cast<long long>(timeout_s) * retries, 1, INT32_MAX));
     return {};
 }
 
@@ -285,10 +295,9 @@ Result<void> CmdlineReader::read_argument(std::string_view arg) {
 Result<void> CmdlineReader::add_nameserver(std::string_view, const IpAddress& server) {
     for (auto& p : profiles_) {
         IpSettings& ip = server.is_v4() ? p.ipv4 : p.ipv6;
-        bool eligible = server.is_v4()
-                            ? (ip.method == IpMethod::Auto || ip.method == IpMethod::Manual)
-                            : (ip.method == IpMethod::Auto || ip.method == IpMethod::Dhcp ||
-                               ip.method == IpMethod::Manual);
+        bool eligible = server.is_v4() ? (ip.method == IpMethod::Auto || ip.method == IpMethod::Manual)
+                                       : (ip.method == IpMethod::Auto || ip.method == IpMethod::Dhcp ||
+                                          ip.method == IpMethod::Manual);
         if (!eligible) continue;
         if (std::find(ip.dns.begin(), ip.dns.end(), server) == ip.dns.end()) ip.dns.push_back(server);
     }
@@ -313,8 +322,8 @@ Result<void> CmdlineReader::apply_bootif(std::string_view argument, std::string_
     Profile* p = *first ? *first : &default_profile();
     bool has_other_mac = p->ethernet && p->ethernet->mac_address && *p->ethernet->mac_address != *mac;
     if (!p->interface_name.empty() || has_other_mac) {
-        create_profile("bootif_connection", "BOOTIF Connection", "", mac, ConnectionType::Ethernet,
-                       kPriorityFirmware, MultiConnect::Single);
+        create_profile("bootif_connection", "BOOTIF Connection", "", mac, ConnectionType::Ethernet, kPriorityFirmware,
+                       MultiConnect::Single);
     } else {
         p->ethernet_settings().mac_address = mac;
     }
@@ -383,16 +392,15 @@ Result<void> CmdlineReader::check_consistency() {
     for (const auto& p : profiles_) {
         auto it = explicit_ip_.find(p.basename);
         if (p.is_port() && it != explicit_ip_.end())
-            return unexpected(argument_error(it->second, "interface", p.basename,
-                                             std::string("is a port of a ") + to_string(*p.port_type) +
-                                                 " and cannot have its own IP configuration",
-                                             ErrorCode::Invalid));
+            return unexpected(argument_error(
+                it->second, "interface", p.basename,
+                std::string("is a port of a ") + to_string(*p.port_type) + " and cannot have its own IP configuration",
+                ErrorCode::Invalid));
     }
     return {};
 }
 
-Result<GeneratedConfig> read_kernel_cmdline(const std::vector<std::string>& args,
-                                            const CmdlineReaderOptions& options) {
+Result<GeneratedConfig> read_kernel_cmdline(const std::vector<std::string>& args, const CmdlineReaderOptions& options) {
     CmdlineReader reader(options);
     return reader.read(args);
 }

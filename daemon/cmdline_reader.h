@@ -37,7 +37,6 @@ struct GeneratedConfig {
 
 // Parses the whole command line (one word per element). Unknown arguments are
 // ignored, as the kernel ignores them.
-Result<GeneratedConfig> read_kernel_cmdline(const std::vector<std::string>& args,
-                                            const CmdlineReaderOptions& options);
+Result<GeneratedConfig> read_kernel_cmdline(const std::vector<std::string>& args, const CmdlineReaderOptions& options);
 
 }  // namespace earlynet::daemon

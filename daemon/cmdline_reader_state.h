@@ -33,13 +33,12 @@ public:
     // --- used by the argument parsers -------------------------------------
     // The profile for an interface name or MAC (created when missing), or, when
     // spec is empty, the first profile of that type (any non-port when no type).
-    Result<Profile*> get_profile(std::string_view argument, std::string_view field,
-                                 std::string_view spec, std::optional<ConnectionType> type,
-                                 bool create);
+    Result<Profile*> get_profile(std::string_view argument, std::string_view field, std::string_view spec,
+                                 std::optional<ConnectionType> type, bool create);
     Profile& default_profile();
-    Profile& create_profile(const std::string& basename, const std::string& id,
-                            const std::string& ifname, std::optional<HardwareAddress> mac,
-                            ConnectionType type, int priority, MultiConnect multi_connect);
+    Profile& create_profile(const std::string& basename, const std::string& id, const std::string& ifname,
+                            std::optional<HardwareAddress> mac, ConnectionType type, int priority,
+                            MultiConnect multi_connect);
     Profile* find(std::string_view basename);
 
     Result<void> parse_ip(std::string_view argument, std::string_view value);

@@ -24,7 +24,9 @@ PortType port_type_of(ConnectionType t) {
 // team=[<name>[:<ports>[:<runner>]]]. Defaults as the reference: bond0/br0/team0
 // with the single port eth0.
 Result<void> CmdlineReader::parse_controller(std::string_view arg, std::string_view value, ConnectionType type) {
-    const char* field_name = type == ConnectionType::Bond ? "bondname" : type == ConnectionType::Bridge ? "bridgename" : "teamname";
+    const char* field_name = type == ConnectionType::Bond     ? "bondname"
+                             : type == ConnectionType::Bridge ? "bridgename"
+                                                              : "teamname";
     FieldReader f(value);
     std::string name(f.next(':'));
     if (name.empty()) name = type == ConnectionType::Bridge ? "br0" : std::string(to_string(type)) + "0";
@@ -68,7 +70,8 @@ Result<void> CmdlineReader::parse_controller(std::string_view arg, std::string_v
     EARLYNET_TRY(controller);
     Profile& c = **controller;
     if (c.is_port())
-        return unexpected(argument_error(arg, field_name, name, "is already a port of another controller", ErrorCode::Invalid));
+        return unexpected(
+            argument_error(arg, field_name, name, "is already a port of another controller", ErrorCode::Invalid));
     if (type == ConnectionType::Bridge) c.bridge->stp = false;  // no forwarding delay at boot
     if (type == ConnectionType::Bond)
         for (auto& [k, v] : bond_options) c.bond->options[k] = v;
@@ -94,7 +97,8 @@ Result<void> CmdlineReader::parse_controller(std::string_view arg, std::string_v
         EARLYNET_TRY(port);
         Profile& p = **port;
         if (!p.controller.empty() && p.controller != controller_uuid)
-            return unexpected(argument_error(arg, "ports", port_name, "is already a port of another controller", ErrorCode::Invalid));
+            return unexpected(
+                argument_error(arg, "ports", port_name, "is already a port of another controller", ErrorCode::Invalid));
         p.controller = controller_uuid;
         p.port_type = port_type_of(type);
     }
@@ -120,14 +124,15 @@ Result<void> CmdlineReader::parse_vlan(std::string_view arg, std::string_view va
     if (id_text.empty()) return unexpected(argument_error(arg, "vlanname", name, "does not end in a VLAN id"));
     auto id = parse_int(id_text, 0, 4094);  // 4095 is reserved (IEEE 802.1Q)
     if (!id) return unexpected(argument_error(arg, "vlanname", name, "has a VLAN id outside 0..4094"));
-    if (name == parent) return unexpected(argument_error(arg, "phydevice", parent, "is the VLAN itself", ErrorCode::Invalid));
+    if (name == parent)
+        return unexpected(argument_error(arg, "phydevice", parent, "is the VLAN itself", ErrorCode::Invalid));
 
     auto r = get_profile(arg, "vlanname", name, ConnectionType::Vlan, true);
     EARLYNET_TRY(r);
     VlanSettings& vlan = *(*r)->vlan;
     if (!vlan.parent.empty() && vlan.parent != parent)
-        return unexpected(argument_error(arg, "phydevice", parent,
-                                         "contradicts the parent " + vlan.parent + " given earlier", ErrorCode::Invalid));
+        return unexpected(argument_error(
+            arg, "phydevice", parent, "contradicts the parent " + vlan.parent + " given earlier", ErrorCode::Invalid));
     vlan.parent = std::string(parent);
     vlan.id = static_cast<unsigned>(*id);
     bool known = false;
@@ -147,7 +152,8 @@ Result<void> CmdlineReader::parse_ib_pkey(std::string_view arg, std::string_view
         return unexpected(argument_error(arg, "ib.pkey", name, "is not <parent>.<pkey>"));
     std::string_view parent = name.substr(0, dot);
     auto pkey = parse_int(name.substr(dot + 1), 0, 0xFFFF, 16);
-    if (!pkey) return unexpected(argument_error(arg, "pkey", name.substr(dot + 1), "is not a hex partition key (0..ffff)"));
+    if (!pkey)
+        return unexpected(argument_error(arg, "pkey", name.substr(dot + 1), "is not a hex partition key (0..ffff)"));
     if (!is_valid_interface_name(parent) || !is_valid_interface_name(name))
         return unexpected(argument_error(arg, "ib.pkey", name, "is not a valid interface name"));
     auto r = get_profile(arg, "ib.pkey", name, ConnectionType::Infiniband, true);

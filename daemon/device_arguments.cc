@@ -58,12 +58,35 @@ Result<void> CmdlineReader::parse_znet_ifname(std::string_view arg, std::string_
 namespace {
 // s390 options NetworkManager accepts (nm-setting-wired.c, valid_s390_opts).
 bool is_valid_s390_option(std::string_view key) {
-    static constexpr const char* kOptions[] = {
-        "bridge_role", "buffer_count", "canonical_macaddr", "checksumming", "ctcprot", "fake_broadcast",
-        "inter", "inter_jumbo", "ipato_add4", "ipato_add6", "ipato_enable", "ipato_invert4",
-        "ipato_invert6", "isolation", "lancmd_timeout", "large_send", "layer2", "portname", "portno",
-        "priority_queueing", "protocol", "route4", "route6", "rxip_add4", "rxip_add6", "sniffer",
-        "total", "vipa_add4", "vipa_add6"};
+    static constexpr const char* kOptions[] = {"bridge_role",
+                                               "buffer_count",
+                                               "canonical_macaddr",
+                                               "checksumming",
+                                               "ctcprot",
+                                               "fake_broadcast",
+                                               "inter",
+                                               "inter_jumbo",
+                                               "ipato_add4",
+                                               "ipato_add6",
+                                               "ipato_enable",
+                                               "ipato_invert4",
+                                               "ipato_invert6",
+                                               "isolation",
+                                               "lancmd_timeout",
+                                               "large_send",
+                                               "layer2",
+                                               "portname",
+                                               "portno",
+                                               "priority_queueing",
+                                               "protocol",
+                                               "route4",
+                                               "route6",
+                                               "rxip_add4",
+                                               "rxip_add6",
+                                               "sniffer",
+                                               "total",
+                                               "vipa_add4",
+                                               "vipa_add6"};
     return std::any_of(std::begin(kOptions), std::end(kOptions), [&](const char* o) { return key == o; });
 }
 }  // namespace
@@ -79,8 +102,9 @@ Result<void> CmdlineReader::parse_znet(std::string_view arg, std::string_view va
     for (std::size_t i = 0; i < wanted; ++i) {
         std::string_view s = f.next(',');
         if (s.empty() || s.find('=') != std::string_view::npos)
-            return unexpected(argument_error(arg, "subchannels", value,
-                                             "needs " + std::to_string(wanted) + " subchannels for " + std::string(nettype)));
+            return unexpected(
+                argument_error(arg, "subchannels", value,
+                               "needs " + std::to_string(wanted) + " subchannels for " + std::string(nettype)));
         subchannels.emplace_back(s);
     }
     std::map<std::string, std::string> options;
@@ -112,7 +136,8 @@ Result<void> CmdlineReader::parse_znet(std::string_view arg, std::string_view va
         bus_id = start == std::string_view::npos ? bus_id.substr(bus_id.size() - 1) : bus_id.substr(start);
         ifname = std::string(nettype == "ctc" ? "sl" : "en") + "c" + std::string(bus_id);
     } else {
-        ifname = nettype == "ctc" ? "ctc" + std::to_string(znet_count_ctc_++) : "eth" + std::to_string(znet_count_eth_++);
+        ifname =
+            nettype == "ctc" ? "ctc" + std::to_string(znet_count_ctc_++) : "eth" + std::to_string(znet_count_eth_++);
     }
 
     Profile* p = find(ifname);
@@ -137,7 +162,8 @@ Result<void> CmdlineReader::parse_ifname(std::string_view arg, std::string_view 
         return unexpected(argument_error(arg, "MAC", mac_text, "is not a MAC address"));
     for (const auto& r : out_.renames) {
         if (r.name == name && !(r.mac == *mac))
-            return unexpected(argument_error(arg, "interface", name, "is given two different MAC addresses", ErrorCode::Invalid));
+            return unexpected(
+                argument_error(arg, "interface", name, "is given two different MAC addresses", ErrorCode::Invalid));
         if (r.mac == *mac && r.name != name)
             return unexpected(argument_error(arg, "MAC", mac_text, "is given two different names", ErrorCode::Invalid));
     }
@@ -195,7 +221,8 @@ Result<void> CmdlineReader::add_route(std::string_view arg, std::string_view val
         next_hop = IpAddress::parse(gw);
         if (!next_hop) return unexpected(argument_error(arg, "gateway", gw, "is not an IP address"));
         if (next_hop->is_v4() != dest->address.is_v4())
-            return unexpected(argument_error(arg, "gateway", gw, "is not of the destination's address family", ErrorCode::Invalid));
+            return unexpected(
+                argument_error(arg, "gateway", gw, "is not of the destination's address family", ErrorCode::Invalid));
     }
 
     Profile* p = nullptr;

@@ -21,18 +21,22 @@ int generate_main(const std::vector<std::string>& args) {
     std::optional<std::vector<std::string>> kernel_args;
     if (dashdash != args.end()) kernel_args.emplace(dashdash + 1, args.end());
 
-    CLI::App app{"Turn the kernel command line into NetworkManager connection profiles.\n"
-                 "Reads the arguments after --, or /proc/cmdline when there is no --.",
-                 "earlynet generate"};
+    CLI::App app{
+        "Turn the kernel command line into NetworkManager connection profiles.\n"
+        "Reads the arguments after --, or /proc/cmdline when there is no --.",
+        "earlynet generate"};
     OutputDirs dirs;
     CmdlineReaderOptions reader_options;
     bool to_stdout = false;
     bool debug = false;
     app.add_flag("-s,--stdout", to_stdout, "Print the profiles instead of writing files");
     app.add_option("-c,--connections-dir", dirs.connections, "Where profiles are written")->capture_default_str();
-    app.add_option("-i,--initrd-data-dir", dirs.initrd_data, "Where the hostname file is written")->capture_default_str();
-    app.add_option("-r,--run-config-dir", dirs.run_config, "Where configuration snippets are written")->capture_default_str();
-    app.add_option("-d,--sysfs-dir", reader_options.sysfs_dir, "sysfs mount point (iBFT, MAC addresses)")->capture_default_str();
+    app.add_option("-i,--initrd-data-dir", dirs.initrd_data, "Where the hostname file is written")
+        ->capture_default_str();
+    app.add_option("-r,--run-config-dir", dirs.run_config, "Where configuration snippets are written")
+        ->capture_default_str();
+    app.add_option("-d,--sysfs-dir", reader_options.sysfs_dir, "sysfs mount point (iBFT, MAC addresses)")
+        ->capture_default_str();
     app.add_option("-p,--persistent-connections-dir", reader_options.persistent_dir,
                    "If this directory exists, rd.neednet makes no catch-all profile");
     app.add_flag("--debug", debug, "Log debug detail");

@@ -56,7 +56,8 @@ Result<void> write_temp(const std::string& path, const std::string& content, uns
 
 std::vector<OutputFile> render_files(const GeneratedConfig& config, const OutputDirs& dirs) {
     std::vector<OutputFile> files;
-    const char* origin = config.carrier_timeout_s == 0 ? "default initrd carrier timeout" : "from \"rd.net.timeout.carrier\"";
+    const char* origin =
+        config.carrier_timeout_s == 0 ? "default initrd carrier timeout" : "from \"rd.net.timeout.carrier\"";
     files.push_back({dirs.run_config, "15-carrier-timeout.conf",
                      std::string("# Created by earlynet generate (") + origin + ")\n\n" +
                          carrier_timeout_conf(config.carrier_timeout_s),
@@ -71,7 +72,8 @@ std::vector<OutputFile> render_files(const GeneratedConfig& config, const Output
 std::string render_stdout(const GeneratedConfig& config) {
     std::string out;
     if (config.hostname) out += "\n*** Hostname '" + *config.hostname + "' ***\n";
-    out += "\n*** Configuration '15-carrier-timeout.conf' ***\n\n" + carrier_timeout_conf(config.carrier_timeout_s) + "\n";
+    out +=
+        "\n*** Configuration '15-carrier-timeout.conf' ***\n\n" + carrier_timeout_conf(config.carrier_timeout_s) + "\n";
     for (const auto& p : config.profiles) out += "\n*** Connection '" + p.basename + "' ***\n\n" + write_keyfile(p);
     return out;
 }

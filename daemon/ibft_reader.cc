@@ -94,16 +94,20 @@ Result<void> apply_ibft_nic(const IbftNic& nic, Profile& p) {
 
     // origin 3 = DHCP, 4 = router advertisement (iBFT spec, IP prefix origin).
     std::string origin = get("origin");
-    if (origin == "3") ip.method = v4 ? IpMethod::Auto : IpMethod::Dhcp;
-    else if (origin == "4") ip.method = IpMethod::Auto;
-    else ip.method = IpMethod::Manual;
+    if (origin == "3")
+        ip.method = v4 ? IpMethod::Auto : IpMethod::Dhcp;
+    else if (origin == "4")
+        ip.method = IpMethod::Auto;
+    else
+        ip.method = IpMethod::Manual;
     ip.may_fail = false;
 
     auto check_family = [&](const char* key, const char* what) -> Result<void> {
         std::string text = get(key);
         if (text.empty()) return {};
         auto a = IpAddress::parse(text);
-        if (!a || a->is_v4() != v4) return unexpected(ibft_error(mac_text, std::string("invalid ") + what + " '" + text + "'"));
+        if (!a || a->is_v4() != v4)
+            return unexpected(ibft_error(mac_text, std::string("invalid ") + what + " '" + text + "'"));
         return {};
     };
     EARLYNET_TRY(check_family("gateway", "IP gateway"));
@@ -144,7 +148,8 @@ Result<void> CmdlineReader::import_firmware(std::string_view argument) {
     for (const auto& [mac, nic] : *nics) {
         auto index = nic.find("index");
         if (index == nic.end())
-            return unexpected(Error{ErrorCode::Malformed, std::string(argument) + ": iBFT NIC " + mac + " has no index", 0});
+            return unexpected(
+                Error{ErrorCode::Malformed, std::string(argument) + ": iBFT NIC " + mac + " has no index", 0});
         Profile fresh;
         fresh.basename = "ibft" + index->second;
         auto applied = apply_ibft_nic(nic, fresh);
@@ -169,16 +174,18 @@ Result<void> CmdlineReader::merge_ibft_into(std::string_view argument, Profile& 
         std::ifstream in(path);
         if (!(in >> mac))
             return unexpected(argument_error(argument, "interface", p.interface_name,
-                                             "has no MAC address to look up in the iBFT (" + path + ")", ErrorCode::Invalid));
+                                             "has no MAC address to look up in the iBFT (" + path + ")",
+                                             ErrorCode::Invalid));
     }
     auto nics = read_ibft(options_.sysfs_dir);
     if (!nics) return unexpected(Error{nics.error().code, std::string(argument) + ": " + nics.error().message, 0});
     auto it = nics->find(upper(mac));
     if (it == nics->end())
-        return unexpected(argument_error(argument, "interface", p.basename, "has no iBFT entry (MAC " + upper(mac) + ")",
-                                         ErrorCode::Invalid));
+        return unexpected(argument_error(argument, "interface", p.basename,
+                                         "has no iBFT entry (MAC " + upper(mac) + ")", ErrorCode::Invalid));
     auto applied = apply_ibft_nic(it->second, p);
-    if (!applied) return unexpected(Error{applied.error().code, std::string(argument) + ": " + applied.error().message, 0});
+    if (!applied)
+        return unexpected(Error{applied.error().code, std::string(argument) + ": " + applied.error().message, 0});
     return {};
 }
 

@@ -109,8 +109,8 @@ Result<void> CmdlineReader::parse_ip(std::string_view arg, std::string_view valu
             // reference silently configures every NIC instead.
             if (value.back() == ':')
                 return unexpected(argument_error(arg, "autoconf", "",
-                                                 "is missing after interface '" + std::string(first) + "', e.g. ip=" +
-                                                     std::string(first) + ":dhcp"));
+                                                 "is missing after interface '" + std::string(first) +
+                                                     "', e.g. ip=" + std::string(first) + ":dhcp"));
             return unexpected(argument_error(arg, "autoconf", first, kKnownKinds));
         }
         kind = *k;
@@ -148,7 +148,8 @@ Result<void> CmdlineReader::parse_ip(std::string_view arg, std::string_view valu
             dns_texts.push_back(next);
             std::string_view dns2 = f.next(':');
             if (!dns2.empty()) {
-                if (!IpAddress::parse(dns2)) return unexpected(argument_error(arg, "dns2", dns2, "is not an IP address"));
+                if (!IpAddress::parse(dns2))
+                    return unexpected(argument_error(arg, "dns2", dns2, "is not an IP address"));
                 dns_texts.push_back(dns2);
             }
             if (!f.at_end()) return unexpected(argument_error(arg, "extra", f.rest(), "follows the DNS servers"));
@@ -181,21 +182,23 @@ Result<void> CmdlineReader::parse_ip(std::string_view arg, std::string_view valu
             auto n = parse_int(netmask, 0, client_addr->first.max_prefix());
             if (!n)
                 return unexpected(argument_error(arg, "netmask", netmask,
-                                                 client_addr->first.is_v4() ? "is not a netmask or prefix length (0..32)"
-                                                                            : "is not a prefix length (0..128)"));
+                                                 client_addr->first.is_v4()
+                                                     ? "is not a netmask or prefix length (0..32)"
+                                                     : "is not a prefix length (0..128)"));
             mask_prefix = static_cast<int>(*n);
         }
         if (prefix != -1 && prefix != mask_prefix)
-            return unexpected(argument_error(arg, "netmask", netmask,
-                                             "contradicts the prefix length /" + std::to_string(prefix) + " of the client IP",
-                                             ErrorCode::Invalid));
+            return unexpected(argument_error(
+                arg, "netmask", netmask,
+                "contradicts the prefix length /" + std::to_string(prefix) + " of the client IP", ErrorCode::Invalid));
         prefix = mask_prefix;
     }
     if (client_addr && prefix == -1)
         prefix = client_addr->first.is_v4() ? client_addr->first.v4().classful_prefix() : 64;
 
     if (!peer.empty()) {
-        if (!parse_address_with_prefix(peer)) return unexpected(argument_error(arg, "peer", peer, "is not an IP address"));
+        if (!parse_address_with_prefix(peer))
+            return unexpected(argument_error(arg, "peer", peer, "is not an IP address"));
         spdlog::warn("{}: field 'peer': '{}' is ignored (point-to-point peers are not supported)", arg, peer);
     }
     std::optional<IpAddress> gateway;
@@ -238,7 +241,8 @@ Result<void> CmdlineReader::parse_ip(std::string_view arg, std::string_view valu
         auto [it, inserted] = dynamic_kind_.emplace(p->basename, std::make_pair(kind, std::string(arg)));
         if (!inserted && it->second.first != kind)
             return unexpected(argument_error(arg, "autoconf", to_string(kind),
-                                             "contradicts '" + it->second.second + "' for the same interface (use one ip= with a list, e.g. dhcp,dhcp6)",
+                                             "contradicts '" + it->second.second +
+                                                 "' for the same interface (use one ip= with a list, e.g. dhcp,dhcp6)",
                                              ErrorCode::Invalid));
     }
 
@@ -279,12 +283,8 @@ Result<void> CmdlineReader::parse_ip(std::string_view arg, std::string_view valu
             p->ipv6.may_fail = false;
             if (p->ipv4.addresses.empty()) p->ipv4.method = IpMethod::Disabled;
             break;
-        case IpKind::Ibft:
-            EARLYNET_TRY(merge_ibft_into(arg, *p));
-            break;
-        case IpKind::Auto:
-            clear_v4_required_timeout = false;
-            break;
+        case IpKind::Ibft: EARLYNET_TRY(merge_ibft_into(arg, *p)); break;
+        case IpKind::Auto: clear_v4_required_timeout = false; break;
     }
     if (clear_v4_required_timeout) p->ipv4.required_timeout = -1;
 
@@ -308,17 +308,19 @@ Result<void> CmdlineReader::parse_ip(std::string_view arg, std::string_view valu
     if (mtu && *mtu != 0) {
         EthernetSettings& eth = p->ethernet_settings();
         if (eth.mtu != 0 && eth.mtu != *mtu)
-            return unexpected(argument_error(arg, "mtu", mtu_text,
-                                             "contradicts the MTU " + std::to_string(eth.mtu) + " set earlier for " + p->basename,
-                                             ErrorCode::Invalid));
+            return unexpected(
+                argument_error(arg, "mtu", mtu_text,
+                               "contradicts the MTU " + std::to_string(eth.mtu) + " set earlier for " + p->basename,
+                               ErrorCode::Invalid));
         eth.mtu = static_cast<unsigned>(*mtu);
     }
     if (!cloned_mac.empty()) {
         EthernetSettings& eth = p->ethernet_settings();
         if (!eth.cloned_mac_address.empty() && eth.cloned_mac_address != cloned_mac)
-            return unexpected(argument_error(arg, "macaddr", mac_text,
-                                             "contradicts the MAC " + eth.cloned_mac_address + " set earlier for " + p->basename,
-                                             ErrorCode::Invalid));
+            return unexpected(
+                argument_error(arg, "macaddr", mac_text,
+                               "contradicts the MAC " + eth.cloned_mac_address + " set earlier for " + p->basename,
+                               ErrorCode::Invalid));
         eth.cloned_mac_address = cloned_mac;
     }
     return {};

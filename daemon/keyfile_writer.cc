@@ -50,8 +50,7 @@ void write_ip_settings(KeyfileBuilder& kf, const IpSettings& ip, bool is_v4) {
     }
     if (!ip.dhcp_hostname.empty()) kf.string_key("dhcp-hostname", ip.dhcp_hostname);
     if (ip.dhcp_timeout != 0) kf.int_key("dhcp-timeout", ip.dhcp_timeout);
-    if (is_v4 && !ip.dhcp_vendor_class.empty())
-        kf.string_key("dhcp-vendor-class-identifier", ip.dhcp_vendor_class);
+    if (is_v4 && !ip.dhcp_vendor_class.empty()) kf.string_key("dhcp-vendor-class-identifier", ip.dhcp_vendor_class);
     if (!ip.dns.empty()) {
         std::string list;
         for (const auto& d : ip.dns) list += d.to_string() + ";";
@@ -103,9 +102,7 @@ std::string escape_keyfile_value(const std::string& value) {
             case '\n': out += "\\n"; break;
             case '\t': out += "\\t"; break;
             case '\r': out += "\\r"; break;
-            case ' ':
-                out += i == 0 ? "\\s" : " ";
-                break;
+            case ' ': out += i == 0 ? "\\s" : " "; break;
             default: out += c;
         }
     }

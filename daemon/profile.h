@@ -44,8 +44,8 @@ struct IpSettings {
     std::vector<Route> routes;
     bool may_fail = true;
     bool ignore_auto_dns = false;
-    int dhcp_timeout = 0;        // seconds; 0 = NetworkManager's default
-    int required_timeout = -1;   // ms; -1 = unset
+    int dhcp_timeout = 0;       // seconds; 0 = NetworkManager's default
+    int required_timeout = -1;  // ms; -1 = unset
     std::string dhcp_hostname;
     std::string dhcp_vendor_class;  // IPv4 only (option 60)
 };

@@ -40,8 +40,9 @@ int main(int argc, char** argv) {
         us.push_back(std::chrono::duration<double, std::micro>(t1 - t0).count());
         bytes = out.size();
         profiles = config->profiles.size();
-        if (i == 0) std::printf("input: %zu bytes, %zu arguments -> %zu profiles, %zu bytes of keyfiles\n",
-                                text.size(), args.size(), profiles, bytes);
+        if (i == 0)
+            std::printf("input: %zu bytes, %zu arguments -> %zu profiles, %zu bytes of keyfiles\n", text.size(),
+                        args.size(), profiles, bytes);
     }
     std::sort(us.begin(), us.end());
     std::printf("generate in process (parse + render): median %.1f us, p90 %.1f us, min %.1f us over %d runs\n",
