@@ -30,6 +30,8 @@ const char* to_string(IpMethod m) {
         case IpMethod::Manual: return "manual";
         case IpMethod::LinkLocal: return "link-local";
         case IpMethod::Disabled: return "disabled";
+        case IpMethod::Ignore: return "ignore";
+        case IpMethod::Shared: return "shared";
     }
     return "?";
 }

@@ -18,7 +18,8 @@ enum class PortType { Bond, Bridge, Team };
 // connection.multi-connect (NMConnectionMultiConnect).
 enum class MultiConnect { Default = 0, Single = 1, ManualMultiple = 2, Multiple = 3 };
 
-enum class IpMethod { Auto, Dhcp, Manual, LinkLocal, Disabled };
+// Ignore and Shared come only from profiles written by NetworkManager itself.
+enum class IpMethod { Auto, Dhcp, Manual, LinkLocal, Disabled, Ignore, Shared };
 
 // NetworkManager's autoconnect priorities for generated profiles.
 inline constexpr int kPriorityCmdline = -100;
@@ -48,6 +49,7 @@ struct IpSettings {
     int required_timeout = -1;  // ms; -1 = unset
     std::string dhcp_hostname;
     std::string dhcp_vendor_class;  // IPv4 only (option 60)
+    bool operator==(const IpSettings&) const = default;
 };
 
 struct EthernetSettings {
@@ -60,6 +62,7 @@ struct EthernetSettings {
     std::string s390_nettype;
     std::vector<std::string> s390_subchannels;
     std::map<std::string, std::string> s390_options;
+    bool operator==(const EthernetSettings&) const = default;
 };
 
 struct InfinibandSettings {
@@ -67,20 +70,24 @@ struct InfinibandSettings {
     std::string transport_mode = "datagram";
     int p_key = -1;
     std::string parent;
+    bool operator==(const InfinibandSettings&) const = default;
 };
 
 struct BondSettings {
     std::map<std::string, std::string> options;  // kernel bonding option -> value
+    bool operator==(const BondSettings&) const = default;
 };
 
 struct BridgeSettings {
     bool stp = true;
+    bool operator==(const BridgeSettings&) const = default;
 };
 
 struct VlanSettings {
     std::string parent;
     unsigned id = 0;
     unsigned flags = 1;  // REORDER_HEADERS, NetworkManager's normalised default
+    bool operator==(const VlanSettings&) const = default;
 };
 
 struct Profile {
@@ -111,6 +118,7 @@ struct Profile {
     IpSettings ipv6;
 
     bool is_port() const { return port_type.has_value(); }
+    bool operator==(const Profile&) const = default;
     EthernetSettings& ethernet_settings() {
         if (!ethernet) ethernet.emplace();
         return *ethernet;

@@ -2,7 +2,8 @@
 // /proc/cmdline. Whatever it is, the reader must not crash; when it accepts the
 // input, the result must be coherent: unique basenames, every port's
 // controller exists, and every rendered keyfile line is a group, a key=value
-// pair or blank (no value can break out of its line).
+// pair or blank (no value can break out of its line), and reading the
+// keyfile back gives a profile that writes the same keyfile.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -12,6 +13,7 @@
 
 #include "daemon/cmdline_fields.h"
 #include "daemon/cmdline_reader.h"
+#include "daemon/keyfile_reader.h"
 #include "daemon/keyfile_writer.h"
 
 namespace {
@@ -53,6 +55,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                     "every keyfile line is a group, key=value or blank");
             start = end + 1;
         }
+        // Save and load back: what we write, we read to the same profile.
+        auto reread = earlynet::daemon::read_keyfile(kf, p.basename, "fuzz");
+        require(reread.has_value(), "a written keyfile reads back");
+        require(earlynet::daemon::write_keyfile(*reread) == kf, "a keyfile read back writes the same text");
     }
     return 0;
 }
