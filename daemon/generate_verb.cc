@@ -25,6 +25,7 @@ int generate_main(const std::vector<std::string>& args) {
         "Turn the kernel command line into NetworkManager connection profiles.\n"
         "Reads the arguments after --, or /proc/cmdline when there is no --.",
         "earlynet generate"};
+    app.footer("Example: earlynet generate --stdout -- ip=eth0:dhcp rd.route=10.0.0.0/8:192.0.2.1");
     OutputDirs dirs;
     CmdlineReaderOptions reader_options;
     bool to_stdout = false;
@@ -43,8 +44,11 @@ int generate_main(const std::vector<std::string>& args) {
     try {
         std::vector<std::string> reversed(options.rbegin(), options.rend());
         app.parse(reversed);
-    } catch (const CLI::ParseError& e) {
+    } catch (const CLI::CallForHelp& e) {
         return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        std::fprintf(stderr, "earlynet generate: %s (see --help)\n", e.what());
+        return 1;
     }
     setup_logging(debug ? LogDetail::Debug : LogDetail::Normal);
 
