@@ -143,8 +143,7 @@ std::string check_bond_options(const std::map<std::string, std::string>& options
     if (arp_interval > 0 && miimon > 0) return "'miimon' and 'arp_interval' cannot both be enabled";
     if (arp_interval > 0 && (mode == "802.3ad" || mode == "balance-tlb" || mode == "balance-alb"))
         return "'arp_interval' is not supported in mode " + mode;
-    if (!get("primary").empty() && mode != "active-backup" && mode != "balance-tlb" && mode != "balance-alb")
-        return "'primary' needs mode active-backup, balance-tlb or balance-alb";
+    if (!get("primary").empty() && mode != "active-backup") return "'primary' needs mode active-backup";
     if (!get("lacp_rate").empty() && get("lacp_rate") != "slow" && get("lacp_rate") != "0" && mode != "802.3ad")
         return "'lacp_rate' needs mode 802.3ad";
     return {};

@@ -279,6 +279,10 @@ Result<void> CmdlineReader::parse_ip(std::string_view arg, std::string_view valu
             p->ipv6.required_timeout = kIpRequiredTimeoutMs;
             break;
         case IpKind::Link6:
+            if (!p->ipv6.addresses.empty())
+                return unexpected(argument_error(arg, "autoconf", "link6",
+                                                 "contradicts the static IPv6 address " + p->ipv6.addresses.front().to_string(),
+                                                 ErrorCode::Invalid));
             p->ipv6.method = IpMethod::LinkLocal;
             p->ipv6.may_fail = false;
             if (p->ipv4.addresses.empty()) p->ipv4.method = IpMethod::Disabled;
