@@ -33,18 +33,21 @@ std::optional<std::int64_t> parse_int(std::string_view text, std::int64_t min, s
 }
 
 bool is_valid_hostname(std::string_view name) {
+    // RFC 5890 LDH labels: letters, digits and '-', a label neither starting nor
+    // ending with '-', no empty label, at most HOST_NAME_MAX (64) characters.
     if (name.empty() || name.size() > 64) return false;
-    bool label_start = true;
+    char previous = '.';
     for (char c : name) {
         if (c == '.') {
-            if (label_start) return false;  // leading dot or ".."
-            label_start = true;
-            continue;
+            if (previous == '.' || previous == '-') return false;
+        } else if (c == '-') {
+            if (previous == '.') return false;
+        } else if (!std::isalnum(static_cast<unsigned char>(c))) {
+            return false;
         }
-        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-') return false;
-        label_start = false;
+        previous = c;
     }
-    return !label_start;  // no trailing dot
+    return previous != '.' && previous != '-';
 }
 
 Error argument_error(std::string_view argument, std::string_view field, std::string_view value,

@@ -19,8 +19,9 @@ std::optional<bool> parse_bool(std::string_view text, bool when_empty);
 // Decimal integer within [min, max], nothing else around it.
 std::optional<std::int64_t> parse_int(std::string_view text, std::int64_t min, std::int64_t max, int base = 10);
 
-// The systemd/NetworkManager host name rule: labels of letters, digits and '-',
-// separated by single dots, at most 64 characters, no trailing dot.
+// The systemd/NetworkManager host name rule: labels of letters, digits and '-'
+// (not at either end of a label), separated by single dots, at most 64
+// characters, no trailing dot.
 bool is_valid_hostname(std::string_view name);
 
 // "<argument>: field '<field>': '<value>' <problem>"

@@ -98,7 +98,9 @@ Result<void> CmdlineReader::parse_znet(std::string_view arg, std::string_view va
     std::string_view nettype = f.next(',');
     std::vector<std::string> subchannels;
     if (nettype.empty()) return unexpected(argument_error(arg, "nettype", nettype, "is missing"));
-    std::size_t wanted = nettype == "ctc" ? 2 : 3;  // qeth and lcs take three
+    // qeth uses three subchannels (read, write, data), ctc two; others (lcs)
+    // two, and a third when it is given (as the reference reads them).
+    std::size_t wanted = nettype == "qeth" ? 3 : 2;
     for (std::size_t i = 0; i < wanted; ++i) {
         std::string_view s = f.next(',');
         if (s.empty() || s.find('=') != std::string_view::npos)
@@ -106,6 +108,11 @@ Result<void> CmdlineReader::parse_znet(std::string_view arg, std::string_view va
                 argument_error(arg, "subchannels", value,
                                "needs " + std::to_string(wanted) + " subchannels for " + std::string(nettype)));
         subchannels.emplace_back(s);
+    }
+    if (nettype != "qeth" && nettype != "ctc" && !f.at_end()) {
+        FieldReader peek(f.rest());
+        std::string_view third = peek.next(',');
+        if (!third.empty() && third.find('=') == std::string_view::npos) subchannels.emplace_back(f.next(','));
     }
     std::map<std::string, std::string> options;
     while (!f.at_end()) {

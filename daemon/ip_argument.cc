@@ -128,6 +128,11 @@ Result<void> CmdlineReader::parse_ip(std::string_view arg, std::string_view valu
                     if (!second.empty() && !client.empty() && is_valid_interface_name(client) &&
                         client.find('.') == std::string_view::npos)
                         return unexpected(argument_error(arg, "autoconf", second, kKnownKinds));
+                    if (value.find("::") != std::string_view::npos &&
+                        client.find_first_not_of("0123456789abcdefABCDEF") == std::string_view::npos)
+                        return unexpected(argument_error(
+                            arg, "client IP", client,
+                            "starts an IPv6 address that is not in brackets, e.g. ip=[2001:db8::5]:..."));
                     return unexpected(argument_error(arg, "client IP", client, "is not an IP address[/prefix]"));
                 }
             }
@@ -165,6 +170,11 @@ Result<void> CmdlineReader::parse_ip(std::string_view arg, std::string_view valu
         out_.hostname = std::string(hostname);
     }
 
+    if (kind == IpKind::Ibft && client_addr)
+        return unexpected(
+            argument_error(arg, "autoconf", "ibft",
+                           "takes the address from the firmware and contradicts the client IP " + std::string(client),
+                           ErrorCode::Invalid));
     if (iface.empty() && kind == IpKind::Ibft) return import_firmware(arg);
 
     // Validate every field before touching a profile.
@@ -280,9 +290,10 @@ Result<void> CmdlineReader::parse_ip(std::string_view arg, std::string_view valu
             break;
         case IpKind::Link6:
             if (!p->ipv6.addresses.empty())
-                return unexpected(argument_error(arg, "autoconf", "link6",
-                                                 "contradicts the static IPv6 address " + p->ipv6.addresses.front().to_string(),
-                                                 ErrorCode::Invalid));
+                return unexpected(
+                    argument_error(arg, "autoconf", "link6",
+                                   "contradicts the static IPv6 address " + p->ipv6.addresses.front().to_string(),
+                                   ErrorCode::Invalid));
             p->ipv6.method = IpMethod::LinkLocal;
             p->ipv6.may_fail = false;
             if (p->ipv4.addresses.empty()) p->ipv4.method = IpMethod::Disabled;
@@ -307,6 +318,12 @@ Result<void> CmdlineReader::parse_ip(std::string_view arg, std::string_view valu
     }
     for (auto text : dns_texts) {
         auto addr = *IpAddress::parse(text);
+        const IpSettings& family = addr.is_v4() ? p->ipv4 : p->ipv6;
+        if (family.method == IpMethod::Disabled)
+            return unexpected(argument_error(arg, "dns", text,
+                                             std::string("is an ") + (addr.is_v4() ? "IPv4" : "IPv6") + " server but " +
+                                                 (addr.is_v4() ? "IPv4" : "IPv6") + " is disabled on " + p->basename,
+                                             ErrorCode::Invalid));
         add_unique(addr.is_v4() ? p->ipv4.dns : p->ipv6.dns, addr);
     }
     if (mtu && *mtu != 0) {
