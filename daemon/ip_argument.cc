@@ -125,14 +125,14 @@ Result<void> CmdlineReader::parse_ip(std::string_view arg, std::string_view valu
             if (!client.empty()) {
                 client_addr = parse_address_with_prefix(client);
                 if (!client_addr) {
-                    if (!second.empty() && !client.empty() && is_valid_interface_name(client) &&
-                        client.find('.') == std::string_view::npos)
-                        return unexpected(argument_error(arg, "autoconf", second, kKnownKinds));
                     if (value.find("::") != std::string_view::npos &&
                         client.find_first_not_of("0123456789abcdefABCDEF") == std::string_view::npos)
                         return unexpected(argument_error(
                             arg, "client IP", client,
                             "starts an IPv6 address that is not in brackets, e.g. ip=[2001:db8::5]:..."));
+                    if (!second.empty() && !client.empty() && is_valid_interface_name(client) &&
+                        client.find('.') == std::string_view::npos)
+                        return unexpected(argument_error(arg, "autoconf", second, kKnownKinds));
                     return unexpected(argument_error(arg, "client IP", client, "is not an IP address[/prefix]"));
                 }
             }
