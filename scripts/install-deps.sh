@@ -21,7 +21,7 @@ BUILD_PACKAGES="meson ninja-build g++ pkg-config
 	libnl-3-dev libnl-route-3-dev libmnl-dev libsystemd-dev
 	libspdlog-dev libfmt-dev libcli11-dev nlohmann-json3-dev
 	libgtest-dev libgmock-dev"
-TEST_PACKAGES="python3 iproute2 dnsmasq-base clang libclang-rt-14-dev network-manager"
+TEST_PACKAGES="python3 iproute2 iputils-ping time dnsmasq-base clang libclang-rt-14-dev network-manager"
 
 missing=""
 for p in $BUILD_PACKAGES $TEST_PACKAGES; do
