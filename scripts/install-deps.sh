@@ -18,7 +18,7 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 
 BUILD_PACKAGES="meson ninja-build g++ pkg-config
-	libnl-3-dev libnl-route-3-dev libmnl-dev libsystemd-dev
+	libmnl-dev libsystemd-dev
 	libspdlog-dev libfmt-dev libcli11-dev nlohmann-json3-dev
 	libgtest-dev libgmock-dev"
 TEST_PACKAGES="python3 iproute2 iputils-ping time dnsmasq-base clang libclang-rt-14-dev network-manager"
