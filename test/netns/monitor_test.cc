@@ -17,9 +17,7 @@ namespace {
 using namespace std::chrono_literals;
 using test::NetnsTest;
 
-IpPrefix prefix(const char* address, int len) {
-    return IpPrefix{*IpAddress::parse(address), len};
-}
+using test::prefix;
 
 class MonitorTest : public NetnsTest {
 protected:

@@ -126,4 +126,7 @@ private:
 // Splits "a b c" at spaces (test helper arguments never need quoting).
 std::vector<std::string> split_words(const std::string& s);
 
+// "192.0.2.1", 24 -> 192.0.2.1/24 (test literals are known to parse).
+inline IpPrefix prefix(const char* address, int len) { return IpPrefix{*IpAddress::parse(address), len}; }
+
 }  // namespace earlynet::test
