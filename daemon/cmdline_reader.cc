@@ -151,6 +151,7 @@ Result<Profile*> CmdlineReader::get_profile(std::string_view argument, std::stri
 
     if (!found) {
         if (!create) return static_cast<Profile*>(nullptr);
+        if (ifname.empty() && !mac) return &default_profile();  // nothing to key a new profile by
         ConnectionType t =
             type.value_or((ifname.rfind("ib", 0) == 0 || (mac && mac->size() == HardwareAddress::kInfinibandLength))
                               ? ConnectionType::Infiniband
