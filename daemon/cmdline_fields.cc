@@ -1,5 +1,7 @@
 #include "daemon/cmdline_fields.h"
 
+#include <algorithm>
+
 namespace earlynet::daemon {
 
 std::string_view FieldReader::next(char separator) {
@@ -43,6 +45,9 @@ std::vector<std::string> split_kernel_cmdline(std::string_view cmdline) {
         have_word = true;
     }
     if (have_word) words.push_back(std::move(word));
+    // What follows a bare "--" is init's command line, not kernel parameters.
+    auto init_args = std::find(words.begin(), words.end(), "--");
+    words.erase(init_args, words.end());
     return words;
 }
 

@@ -30,7 +30,8 @@ private:
 };
 
 // Splits the contents of /proc/cmdline into words the way the kernel does:
-// whitespace separates, double quotes group (and are removed).
+// whitespace separates, double quotes group (and are removed), and a bare
+// "--" ends the kernel's parameters (the rest is init's).
 std::vector<std::string> split_kernel_cmdline(std::string_view cmdline);
 
 // Splits "tag=value" at the first '='. nullopt value: no '=' at all.

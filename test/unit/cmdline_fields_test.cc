@@ -53,3 +53,9 @@ TEST(KernelCmdlineTest, SplitTagAtFirstEquals) {
     EXPECT_EQ(bare.tag, "rd.neednet");
     EXPECT_FALSE(bare.value.has_value());
 }
+
+TEST(KernelCmdlineTest, InitArgumentsAfterDoubleDashAreNotKernelParameters) {
+    auto words = split_kernel_cmdline("ro ip=dhcp -- ip=eth0:none single\n");
+    ASSERT_EQ(words.size(), 2u);
+    EXPECT_EQ(words[1], "ip=dhcp");
+}
