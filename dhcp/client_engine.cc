@@ -1,1 +1,506 @@
-// placeholder, being written
+#include "dhcp/client_engine.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace earlynet::dhcp {
+
+namespace {
+
+using std::chrono::seconds;
+
+// RFC 2131 4.1: retransmit after 4 s, doubling up to 64 s, each delay
+// randomised by +-1 s so that clients that started together drift apart.
+constexpr Duration kFirstRetransmission = seconds(4);
+constexpr Duration kLastRetransmission = seconds(64);
+constexpr Duration kRetransmissionJitter = seconds(1);
+// RFC 2131 4.4.5: in RENEWING and REBINDING, retransmit after half the time
+// left until T2 (resp. the end of the lease), but no sooner than 60 s.
+constexpr Duration kMinimumRenewalRetransmission = seconds(60);
+// A REQUEST for an offer that gets no answer after this many tries means the
+// server went away: start over with DISCOVER (sd-dhcp-client does the same).
+constexpr int kRequestsPerOffer = 4;
+// INIT-REBOOT asks twice (4 s and 8 s) before falling back to DISCOVER: the
+// address may simply be unknown to a server that does not answer for it.
+constexpr int kRebootRequests = 2;
+// After a NAK, start over at once the first time (a stale INIT-REBOOT address
+// is the usual cause), then back off 1, 2, 4 ... 64 s so that a confused
+// server and client do not loop at wire speed.
+constexpr Duration kFirstNakBackoff = seconds(1);
+constexpr Duration kLastNakBackoff = seconds(64);
+
+void put_u8(Message& m, std::uint8_t code, std::uint8_t v) { m.options[code] = {v}; }
+void put_u16(Message& m, std::uint8_t code, std::uint16_t v) {
+    m.options[code] = {static_cast<std::uint8_t>(v >> 8), static_cast<std::uint8_t>(v)};
+}
+void put_ipv4(Message& m, std::uint8_t code, Ipv4Address a) {
+    std::uint32_t h = a.host_order();
+    m.options[code] = {static_cast<std::uint8_t>(h >> 24), static_cast<std::uint8_t>(h >> 16),
+                       static_cast<std::uint8_t>(h >> 8), static_cast<std::uint8_t>(h)};
+}
+void put_text(Message& m, std::uint8_t code, const std::string& s) {
+    if (!s.empty()) m.options[code] = std::vector<std::uint8_t>(s.begin(), s.end());
+}
+
+bool is_acquiring(ClientState s) {
+    switch (s) {
+        case ClientState::Init:
+        case ClientState::Selecting:
+        case ClientState::Requesting:
+        case ClientState::InitReboot:
+        case ClientState::Rebooting: return true;
+        case ClientState::Granted:
+        case ClientState::Bound:
+        case ClientState::Renewing:
+        case ClientState::Rebinding:
+        case ClientState::Stopped: return false;
+    }
+    return false;
+}
+
+}  // namespace
+
+const char* to_string(ClientState state) {
+    switch (state) {
+        case ClientState::Init: return "INIT";
+        case ClientState::Selecting: return "SELECTING";
+        case ClientState::Requesting: return "REQUESTING";
+        case ClientState::Granted: return "GRANTED";
+        case ClientState::Bound: return "BOUND";
+        case ClientState::Renewing: return "RENEWING";
+        case ClientState::Rebinding: return "REBINDING";
+        case ClientState::InitReboot: return "INIT-REBOOT";
+        case ClientState::Rebooting: return "REBOOTING";
+        case ClientState::Stopped: return "STOPPED";
+    }
+    return "?";
+}
+
+std::vector<std::uint8_t> default_client_id(const HardwareAddress& mac) {
+    std::vector<std::uint8_t> id;
+    id.reserve(1 + mac.size());
+    id.push_back(1);  // hardware type 1, Ethernet
+    for (std::uint8_t b : mac.bytes()) id.push_back(b);
+    return id;
+}
+
+const std::vector<std::uint8_t>& parameter_request_list() {
+    // Sorted, as we send every list. 17 (root-path) is what a network root
+    // needs; 121 comes with 3 because RFC 3442 servers send 121 only when
+    // asked, and a client that asks for 121 must ignore 3 when both come.
+    static const std::vector<std::uint8_t> list = {
+        option::kSubnetMask,     option::kRouter,          option::kDomainNameServer,      option::kHostName,
+        option::kDomainName,     option::kRootPath,        option::kInterfaceMtu,          option::kBroadcastAddress,
+        option::kNtpServers,     option::kRenewalTime,     option::kRebindingTime,         option::kTftpServerName,
+        option::kBootfileName,   option::kDomainSearch,    option::kClasslessStaticRoute,
+    };
+    return list;
+}
+
+ClientEngine::ClientEngine(ClientConfig config, std::uint64_t seed) : config_(std::move(config)), random_(seed) {}
+
+void ClientEngine::set_state(ClientState to) {
+    if (to == state_) return;
+    emit(StateChanged{state_, to});
+    state_ = to;
+}
+
+std::optional<ClientAction> ClientEngine::next_action() {
+    if (actions_.empty()) return std::nullopt;
+    ClientAction a = std::move(actions_.front());
+    actions_.pop_front();
+    return a;
+}
+
+std::optional<BootTime> ClientEngine::next_deadline() const {
+    if (timer_ && give_up_at_) return std::min(*timer_, *give_up_at_);
+    return timer_ ? timer_ : give_up_at_;
+}
+
+// --- starting ---------------------------------------------------------------
+
+void ClientEngine::start(BootTime now) {
+    attempts_left_ = std::max(config_.attempts, 1);
+    reboot_address_.reset();
+    begin_acquisition(now);
+}
+
+void ClientEngine::start_init_reboot(Ipv4Address address, BootTime now) {
+    attempts_left_ = std::max(config_.attempts, 1);
+    reboot_address_ = address;
+    begin_acquisition(now);
+}
+
+void ClientEngine::begin_acquisition(BootTime now) {
+    give_up_at_.reset();
+    if (config_.timeout > Duration::zero()) give_up_at_ = now + config_.timeout;
+    acquisition_started_ = now;
+    selected_.reset();
+    xid_ = Xid{random_.next_u32()};
+    transaction_started_ = now;
+    requests_sent_ = 0;
+    retransmit_delay_ = Duration::zero();
+    if (reboot_address_) {
+        set_state(ClientState::InitReboot);
+        send_request(now);
+        set_state(ClientState::Rebooting);
+    } else {
+        set_state(ClientState::Init);
+        send_discover(now);
+        set_state(ClientState::Selecting);
+    }
+}
+
+void ClientEngine::restart(BootTime now, Duration delay) {
+    selected_.reset();
+    reboot_address_.reset();
+    if (delay <= Duration::zero()) {
+        Duration left = give_up_at_ ? *give_up_at_ - now : Duration::zero();
+        auto deadline = give_up_at_;
+        begin_acquisition(now);
+        if (deadline) give_up_at_ = now + left;  // a restart does not extend the attempt
+        return;
+    }
+    set_state(ClientState::Init);
+    timer_ = now + delay;
+}
+
+void ClientEngine::start_bound(const Lease& lease, BootTime now) {
+    attempts_left_ = std::max(config_.attempts, 1);
+    lease_ = lease;
+    give_up_at_.reset();
+    xid_ = Xid{random_.next_u32()};
+    set_state(ClientState::Bound);
+    arm_lease_timer(now);
+    if (timer_ && *timer_ <= now) on_lease_timer(now);
+}
+
+// --- messages ---------------------------------------------------------------
+
+Message ClientEngine::base_message(MessageType type, BootTime now) const {
+    Message m;
+    m.op = BootpOp::Request;
+    m.htype = 1;
+    m.hlen = static_cast<std::uint8_t>(std::min<std::size_t>(config_.mac.size(), 16));
+    m.xid = xid_;
+    auto secs = std::chrono::duration_cast<seconds>(now - acquisition_started_).count();
+    m.secs = static_cast<std::uint16_t>(std::clamp<decltype(secs)>(secs, 0, 0xffff));
+    std::copy_n(config_.mac.bytes().begin(), m.hlen, m.chaddr.begin());
+    put_u8(m, option::kMessageType, static_cast<std::uint8_t>(type));
+    if (!config_.client_id.empty()) m.options[option::kClientIdentifier] = config_.client_id;
+    if (type == MessageType::Discover || type == MessageType::Request) {
+        m.options[option::kParameterRequestList] = parameter_request_list();
+        put_u16(m, option::kMaxMessageSize, std::max<std::uint16_t>(config_.max_message_size, 576));
+        put_text(m, option::kHostName, config_.hostname);
+        put_text(m, option::kVendorClass, config_.vendor_class);
+    }
+    return m;
+}
+
+void ClientEngine::send_discover(BootTime now) {
+    Message m = base_message(MessageType::Discover, now);
+    if (config_.request_broadcast) m.flags = Message::kBroadcastFlag;
+    emit(SendAction{std::move(m), Destination::Broadcast, {}});
+    arm_retransmission(now);
+}
+
+// REQUEST as RFC 2131 4.3.2 tells each state to fill it.
+void ClientEngine::send_request(BootTime now) {
+    Message m = base_message(MessageType::Request, now);
+    Destination to = Destination::Broadcast;
+    Ipv4Address server;
+    switch (state_) {
+        case ClientState::Requesting:
+        case ClientState::Selecting:
+            put_ipv4(m, option::kRequestedAddress, selected_->address);
+            put_ipv4(m, option::kServerIdentifier, selected_->server_id);
+            if (config_.request_broadcast) m.flags = Message::kBroadcastFlag;
+            break;
+        case ClientState::InitReboot:
+        case ClientState::Rebooting:
+            put_ipv4(m, option::kRequestedAddress, *reboot_address_);
+            if (config_.request_broadcast) m.flags = Message::kBroadcastFlag;
+            break;
+        case ClientState::Bound:
+        case ClientState::Renewing:
+            m.ciaddr = lease_->address;
+            to = Destination::Server;
+            server = lease_->server_id;
+            break;
+        case ClientState::Rebinding: m.ciaddr = lease_->address; break;
+        case ClientState::Init:
+        case ClientState::Granted:
+        case ClientState::Stopped: return;
+    }
+    ++requests_sent_;
+    emit(SendAction{std::move(m), to, server});
+}
+
+void ClientEngine::arm_retransmission(BootTime now) {
+    retransmit_delay_ = retransmit_delay_ == Duration::zero() ? kFirstRetransmission
+                                                             : std::min(retransmit_delay_ * 2, kLastRetransmission);
+    timer_ = now + retransmit_delay_ + random_.between(-kRetransmissionJitter, kRetransmissionJitter);
+}
+
+// BOUND: T1. RENEWING: the next retransmission or T2. REBINDING: the next
+// retransmission or the end of the lease.
+void ClientEngine::arm_lease_timer(BootTime now) {
+    timer_.reset();
+    if (!lease_ || lease_->is_infinite()) return;
+    BootTime t1 = lease_->acquired_at + lease_->t1;
+    BootTime t2 = lease_->acquired_at + lease_->t2;
+    BootTime end = lease_->acquired_at + lease_->lease_time;
+    switch (state_) {
+        case ClientState::Bound: timer_ = t1; break;
+        case ClientState::Renewing: timer_ = std::min(t2, now + std::max((t2 - now) / 2, kMinimumRenewalRetransmission)); break;
+        case ClientState::Rebinding:
+            timer_ = std::min(end, now + std::max((end - now) / 2, kMinimumRenewalRetransmission));
+            break;
+        case ClientState::Init:
+        case ClientState::Selecting:
+        case ClientState::Requesting:
+        case ClientState::Granted:
+        case ClientState::InitReboot:
+        case ClientState::Rebooting:
+        case ClientState::Stopped: break;
+    }
+}
+
+// --- timers -----------------------------------------------------------------
+
+void ClientEngine::on_timer(BootTime now) {
+    if (give_up_at_ && now >= *give_up_at_ && is_acquiring(state_)) return on_acquisition_timeout(now);
+    if (!timer_ || now < *timer_) return;
+    timer_.reset();
+    switch (state_) {
+        case ClientState::Init:
+            send_discover(now);
+            set_state(ClientState::Selecting);
+            break;
+        case ClientState::Selecting: send_discover(now); break;
+        case ClientState::Requesting:
+            if (requests_sent_ >= kRequestsPerOffer) {
+                emit(Ignored{"no answer to REQUEST for " + selected_->address.to_string() + ", starting over"});
+                return restart(now, Duration::zero());
+            }
+            send_request(now);
+            arm_retransmission(now);
+            break;
+        case ClientState::InitReboot:
+        case ClientState::Rebooting:
+            if (requests_sent_ >= kRebootRequests) return restart(now, Duration::zero());
+            send_request(now);
+            arm_retransmission(now);
+            break;
+        case ClientState::Bound:
+        case ClientState::Renewing:
+        case ClientState::Rebinding: on_lease_timer(now); break;
+        case ClientState::Granted:
+        case ClientState::Stopped: break;
+    }
+}
+
+void ClientEngine::on_lease_timer(BootTime now) {
+    BootTime t2 = lease_->acquired_at + lease_->t2;
+    BootTime end = lease_->acquired_at + lease_->lease_time;
+    if (now >= end) {
+        Lease old = *lease_;
+        lease_.reset();
+        emit(Lost{std::move(old), LossReason::Expired});
+        attempts_left_ = std::max(config_.attempts, 1);
+        return begin_acquisition(now);
+    }
+    ClientState next = now >= t2 ? ClientState::Rebinding : ClientState::Renewing;
+    if (next != state_) {
+        // A new transaction: new xid, and the lease will start when it is sent.
+        xid_ = Xid{random_.next_u32()};
+        transaction_started_ = now;
+        acquisition_started_ = now;
+        requests_sent_ = 0;
+        set_state(next);
+    }
+    send_request(now);
+    arm_lease_timer(now);
+}
+
+void ClientEngine::on_acquisition_timeout(BootTime now) {
+    if (--attempts_left_ > 0) {
+        emit(Ignored{"no lease within " + std::to_string(std::chrono::duration_cast<seconds>(config_.timeout).count()) +
+                     "s, starting attempt again"});
+        return begin_acquisition(now);
+    }
+    timer_.reset();
+    give_up_at_.reset();
+    set_state(ClientState::Stopped);
+    emit(Failed{Error{ErrorCode::Timeout,
+                      "no DHCP lease after " +
+                          std::to_string(std::chrono::duration_cast<seconds>(config_.timeout).count()) + "s" +
+                          (config_.attempts > 1 ? " (" + std::to_string(config_.attempts) + " attempts)" : ""),
+                      0}});
+}
+
+// --- receiving ----------------------------------------------------------------
+
+// The BOOTP layer of validation: a reply, to our xid and our chaddr, echoing
+// our client identifier if it echoes one at all (RFC 6842).
+std::optional<std::string> ClientEngine::not_for_us(const Message& m) const {
+    if (m.op != BootpOp::Reply) return "not a BOOTREPLY";
+    if (m.xid != xid_) return "xid does not match";
+    if (m.hlen != config_.mac.size() || !std::equal(config_.mac.bytes().begin(), config_.mac.bytes().end(), m.chaddr.begin()))
+        return "chaddr is not ours";
+    auto id = m.options.find(option::kClientIdentifier);
+    if (id != m.options.end() && !config_.client_id.empty() && id->second != config_.client_id)
+        return "client identifier is not ours";
+    return std::nullopt;
+}
+
+void ClientEngine::receive(const Message& message, BootTime now) {
+    if (auto why = not_for_us(message)) return emit(Ignored{*why});
+    auto type = message.type();
+    if (!type) return emit(Ignored{"no message type"});
+    switch (*type) {
+        case MessageType::Offer: return on_offer(message, now);
+        case MessageType::Ack: return on_ack(message, now);
+        case MessageType::Nak: return on_nak(message, now);
+        case MessageType::Discover:
+        case MessageType::Request:
+        case MessageType::Decline:
+        case MessageType::Release:
+        case MessageType::Inform: return emit(Ignored{std::string("unexpected ") + to_string(*type)});
+    }
+}
+
+void ClientEngine::on_offer(const Message& message, BootTime now) {
+    if (state_ != ClientState::Selecting) return emit(Ignored{std::string("OFFER in ") + to_string(state_)});
+    auto offer = lease_from_message(message, now);
+    if (!offer) return emit(Ignored{"OFFER: " + offer.error().message});
+    emit(Offered{std::move(*offer)});
+}
+
+void ClientEngine::select(const Lease& offer, BootTime now) {
+    if (state_ != ClientState::Selecting) return;
+    selected_ = offer;
+    transaction_started_ = now;
+    requests_sent_ = 0;
+    retransmit_delay_ = Duration::zero();
+    set_state(ClientState::Requesting);
+    send_request(now);
+    arm_retransmission(now);
+}
+
+void ClientEngine::on_ack(const Message& message, BootTime now) {
+    (void)now;
+    switch (state_) {
+        case ClientState::Requesting:
+        case ClientState::Rebooting:
+        case ClientState::Renewing:
+        case ClientState::Rebinding: break;
+        case ClientState::Init:
+        case ClientState::Selecting:
+        case ClientState::Granted:
+        case ClientState::Bound:
+        case ClientState::InitReboot:
+        case ClientState::Stopped: return emit(Ignored{std::string("ACK in ") + to_string(state_)});
+    }
+    auto granted = lease_from_message(message, transaction_started_);
+    if (!granted) return emit(Ignored{"ACK: " + granted.error().message});
+    if (state_ == ClientState::Requesting && granted->server_id != selected_->server_id)
+        return emit(Ignored{"ACK from " + granted->server_id.to_string() + ", not the selected server"});
+    timer_.reset();
+    if ((state_ == ClientState::Renewing || state_ == ClientState::Rebinding) && granted->address == lease_->address) {
+        lease_ = std::move(*granted);
+        set_state(ClientState::Bound);
+        emit(Extended{*lease_});
+        return arm_lease_timer(now);
+    }
+    if (lease_ && (state_ == ClientState::Renewing || state_ == ClientState::Rebinding))
+        emit(Lost{*lease_, LossReason::Replaced});
+    lease_ = std::move(*granted);
+    selected_.reset();
+    set_state(ClientState::Granted);
+    emit(Granted{*lease_});
+}
+
+void ClientEngine::on_nak(const Message& message, BootTime now) {
+    switch (state_) {
+        case ClientState::Requesting:
+            // Only the server we asked may refuse us (RFC 2131 4.4.1).
+            if (message.ipv4_option(option::kServerIdentifier) != selected_->server_id)
+                return emit(Ignored{"NAK from a server we did not ask"});
+            break;
+        case ClientState::Rebooting:
+        case ClientState::Renewing:
+        case ClientState::Rebinding: break;
+        case ClientState::Init:
+        case ClientState::Selecting:
+        case ClientState::Granted:
+        case ClientState::Bound:
+        case ClientState::InitReboot:
+        case ClientState::Stopped: return emit(Ignored{std::string("NAK in ") + to_string(state_)});
+    }
+    if (lease_ && (state_ == ClientState::Renewing || state_ == ClientState::Rebinding)) {
+        Lease old = *lease_;
+        lease_.reset();
+        emit(Lost{std::move(old), LossReason::Nak});
+        attempts_left_ = std::max(config_.attempts, 1);
+        give_up_at_.reset();
+        if (config_.timeout > Duration::zero()) give_up_at_ = now + config_.timeout;
+    }
+    Duration delay = nak_delay_;
+    nak_delay_ = nak_delay_ == Duration::zero() ? kFirstNakBackoff : std::min(nak_delay_ * 2, kLastNakBackoff);
+    restart(now, delay);
+}
+
+// --- the caller's answers -------------------------------------------------------
+
+void ClientEngine::accept(BootTime now) {
+    if (state_ != ClientState::Granted) return;
+    nak_delay_ = Duration::zero();
+    give_up_at_.reset();
+    reboot_address_.reset();
+    set_state(ClientState::Bound);
+    arm_lease_timer(now);
+}
+
+void ClientEngine::decline(BootTime now) {
+    if (state_ != ClientState::Granted) return;
+    Message m = base_message(MessageType::Decline, now);
+    put_ipv4(m, option::kRequestedAddress, lease_->address);
+    put_ipv4(m, option::kServerIdentifier, lease_->server_id);
+    emit(SendAction{std::move(m), Destination::Broadcast, {}});
+    lease_.reset();
+    restart(now, config_.decline_restart_delay);
+}
+
+void ClientEngine::release(BootTime now) {
+    switch (state_) {
+        case ClientState::Bound:
+        case ClientState::Renewing:
+        case ClientState::Rebinding: {
+            xid_ = Xid{random_.next_u32()};
+            Message m = base_message(MessageType::Release, now);
+            m.ciaddr = lease_->address;
+            put_ipv4(m, option::kServerIdentifier, lease_->server_id);
+            emit(SendAction{std::move(m), Destination::Server, lease_->server_id});
+            break;
+        }
+        case ClientState::Init:
+        case ClientState::Selecting:
+        case ClientState::Requesting:
+        case ClientState::Granted:
+        case ClientState::InitReboot:
+        case ClientState::Rebooting:
+        case ClientState::Stopped: break;
+    }
+    stop();
+}
+
+void ClientEngine::stop() {
+    timer_.reset();
+    give_up_at_.reset();
+    lease_.reset();
+    selected_.reset();
+    set_state(ClientState::Stopped);
+}
+
+}  // namespace earlynet::dhcp

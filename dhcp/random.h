@@ -35,3 +35,18 @@ private:
 };
 
 }  // namespace earlynet::dhcp
+
+#include <sys/random.h>
+
+namespace earlynet::dhcp {
+
+// A seed from the kernel's entropy pool (getrandom(2); never blocks once the
+// pool is initialised, and falls back to the clock when it would).
+inline std::uint64_t random_seed() {
+    std::uint64_t seed = 0;
+    if (::getrandom(&seed, sizeof seed, GRND_NONBLOCK) != static_cast<ssize_t>(sizeof seed))
+        seed = static_cast<std::uint64_t>(boot_time_now().since_boot.count()) * 0x9e3779b97f4a7c15ULL;
+    return seed;
+}
+
+}  // namespace earlynet::dhcp
