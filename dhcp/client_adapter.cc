@@ -134,6 +134,7 @@ void ClientAdapter::stop() {
 // UDP from that address; everything else from 0.0.0.0 by the packet socket.
 void ClientAdapter::perform(const SendAction& send) {
     std::vector<std::uint8_t> bytes = serialize_message(send.message);
+    if (observer_) observer_(Direction::Sent, bytes);
     Result<void> sent;
     if (send.destination == Destination::Server || !send.message.ciaddr.is_unspecified()) {
         sent = open_udp_socket();
@@ -187,6 +188,7 @@ void ClientAdapter::feed(Result<std::vector<std::uint8_t>> datagram) {
         pending_.push_back(Ignored{datagram.error().message + ", ignoring"});
         return;
     }
+    if (observer_) observer_(Direction::Received, *datagram);
     auto message = parse_message(*datagram);
     if (!message) {
         pending_.push_back(Ignored{"malformed DHCP message: " + message.error().message + ", ignoring"});

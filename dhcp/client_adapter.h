@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 
 #include "base/c_handle.h"
 #include "base/ip_address.h"
@@ -54,6 +55,12 @@ public:
     void release();
     void stop();
 
+    // Sees every DHCP payload sent and every one received (before parsing),
+    // for packet-level debug logs (--debug, rd.debug) and test captures.
+    enum class Direction { Sent, Received };
+    using PacketObserver = std::function<void(Direction, std::span<const std::uint8_t>)>;
+    void set_packet_observer(PacketObserver observer) { observer_ = std::move(observer); }
+
     const ClientEngine& engine() const { return engine_; }
     IfIndex ifindex() const { return ifindex_; }
 
@@ -79,6 +86,7 @@ private:
     IfIndex ifindex_;
     ClientEngine engine_;
     Handler handler_;
+    PacketObserver observer_;
     std::optional<PacketSocket> packet_;
     std::optional<UdpSocket> udp_;
     CHandle<sd_event_source, sd_event_source_disable_unref> packet_source_;

@@ -1,2 +1,427 @@
+// ClientEngine driven by synthetic server messages and a fake clock.
+#include "dhcp/client_engine.h"
+
 #include <gtest/gtest.h>
-// placeholder, being written
+
+#include <algorithm>
+#include <variant>
+
+namespace earlynet::dhcp {
+namespace {
+
+using namespace std::chrono_literals;
+
+Ipv4Address v4(const char* s) { return *Ipv4Address::parse(s); }
+BootTime at(Duration d) { return BootTime{d}; }
+
+std::vector<std::uint8_t> ipv4_bytes(const char* s) {
+    std::uint32_t h = v4(s).host_order();
+    return {static_cast<std::uint8_t>(h >> 24), static_cast<std::uint8_t>(h >> 16), static_cast<std::uint8_t>(h >> 8),
+            static_cast<std::uint8_t>(h)};
+}
+std::vector<std::uint8_t> u32_bytes(std::uint32_t v) {
+    return {static_cast<std::uint8_t>(v >> 24), static_cast<std::uint8_t>(v >> 16), static_cast<std::uint8_t>(v >> 8),
+            static_cast<std::uint8_t>(v)};
+}
+
+class ClientEngineTest : public ::testing::Test {
+protected:
+    ClientConfig config() {
+        ClientConfig c;
+        c.mac = *HardwareAddress::parse_ethernet("52:54:00:12:34:56");
+        c.client_id = default_client_id(c.mac);
+        c.hostname = "node7";
+        c.vendor_class = "earlynet-test";
+        c.timeout = Duration::zero();  // most tests: never give up
+        return c;
+    }
+
+    // Every action queued so far; sends also land in sent_.
+    std::vector<ClientAction> drain(ClientEngine& e) {
+        std::vector<ClientAction> all;
+        while (auto a = e.next_action()) {
+            if (auto* s = std::get_if<SendAction>(&*a)) sent_.push_back(*s);
+            all.push_back(std::move(*a));
+        }
+        return all;
+    }
+    template <typename T>
+    static std::vector<T> of(const std::vector<ClientAction>& actions) {
+        std::vector<T> r;
+        for (const auto& a : actions)
+            if (auto* t = std::get_if<T>(&a)) r.push_back(*t);
+        return r;
+    }
+
+    // A server's reply to request: the xid and chaddr echoed.
+    Message reply(const Message& request, MessageType type, const char* yiaddr = "10.77.0.23",
+                  const char* server = "10.77.0.1", std::uint32_t lease_seconds = 3600) {
+        Message m;
+        m.op = BootpOp::Reply;
+        m.xid = request.xid;
+        m.chaddr = request.chaddr;
+        m.hlen = request.hlen;
+        m.options[option::kMessageType] = {static_cast<std::uint8_t>(type)};
+        m.options[option::kServerIdentifier] = ipv4_bytes(server);
+        if (type != MessageType::Nak) {
+            m.yiaddr = v4(yiaddr);
+            m.options[option::kLeaseTime] = u32_bytes(lease_seconds);
+            m.options[option::kSubnetMask] = ipv4_bytes("255.255.255.0");
+            m.options[option::kRouter] = ipv4_bytes(server);
+        }
+        return m;
+    }
+
+    // Runs DISCOVER/OFFER/REQUEST/ACK/accept; returns the engine bound at `now`.
+    void bind(ClientEngine& e, BootTime now, std::uint32_t lease_seconds = 3600) {
+        e.start(now);
+        drain(e);
+        auto offered = of<Offered>((e.receive(reply(sent_.back().message, MessageType::Offer, "10.77.0.23",
+                                                    "10.77.0.1", lease_seconds),
+                                              now),
+                                    drain(e)));
+        ASSERT_EQ(offered.size(), 1u);
+        e.select(offered[0].offer, now);
+        drain(e);
+        e.receive(reply(sent_.back().message, MessageType::Ack, "10.77.0.23", "10.77.0.1", lease_seconds), now);
+        ASSERT_EQ(of<Granted>(drain(e)).size(), 1u);
+        e.accept(now);
+        drain(e);
+        ASSERT_EQ(e.state(), ClientState::Bound);
+    }
+
+    std::vector<SendAction> sent_;
+};
+
+TEST_F(ClientEngineTest, DiscoverCarriesClientIdHostnameVendorClassAndRequestList) {
+    ClientEngine e(config(), 1);
+    e.start(at(0s));
+    auto actions = drain(e);
+    ASSERT_EQ(sent_.size(), 1u);
+    const Message& m = sent_[0].message;
+    EXPECT_EQ(m.type(), MessageType::Discover);
+    EXPECT_EQ(sent_[0].destination, Destination::Broadcast);
+    EXPECT_EQ(m.flags, Message::kBroadcastFlag);
+    EXPECT_EQ(m.options.at(option::kClientIdentifier),
+              (std::vector<std::uint8_t>{1, 0x52, 0x54, 0x00, 0x12, 0x34, 0x56}));
+    EXPECT_EQ(m.options.at(option::kHostName), (std::vector<std::uint8_t>{'n', 'o', 'd', 'e', '7'}));
+    EXPECT_EQ(std::string(m.options.at(option::kVendorClass).begin(), m.options.at(option::kVendorClass).end()),
+              "earlynet-test");
+    const auto& prl = m.options.at(option::kParameterRequestList);
+    EXPECT_NE(std::find(prl.begin(), prl.end(), option::kRootPath), prl.end());
+    EXPECT_NE(std::find(prl.begin(), prl.end(), option::kClasslessStaticRoute), prl.end());
+    EXPECT_EQ(m.chaddr[0], 0x52);
+    EXPECT_EQ(m.chaddr[5], 0x56);
+    EXPECT_EQ(e.state(), ClientState::Selecting);
+    auto changes = of<StateChanged>(actions);
+    ASSERT_EQ(changes.size(), 2u);
+    EXPECT_EQ(changes[1].to, ClientState::Selecting);
+}
+
+TEST_F(ClientEngineTest, RetransmissionDoublesFromFourToSixtyFourSecondsWithOneSecondJitter) {
+    ClientEngine e(config(), 42);
+    e.start(at(0s));
+    drain(e);
+    BootTime last = at(0s);
+    const std::vector<Duration> bases = {4s, 8s, 16s, 32s, 64s, 64s, 64s};
+    for (Duration base : bases) {
+        auto deadline = e.next_deadline();
+        ASSERT_TRUE(deadline);
+        EXPECT_GE(*deadline - last, base - 1s);
+        EXPECT_LE(*deadline - last, base + 1s);
+        e.on_timer(*deadline);
+        drain(e);
+        last = *deadline;
+    }
+    EXPECT_EQ(sent_.size(), bases.size() + 1);
+    for (const auto& s : sent_) EXPECT_EQ(s.message.xid, sent_[0].message.xid);
+    EXPECT_GT(sent_.back().message.secs, 200);  // seconds since the acquisition began
+}
+
+TEST_F(ClientEngineTest, SameSeedGivesTheSameBytes) {
+    ClientEngine a(config(), 7), b(config(), 7), c(config(), 8);
+    a.start(at(5s));
+    b.start(at(5s));
+    c.start(at(5s));
+    drain(a), drain(b), drain(c);
+    ASSERT_EQ(sent_.size(), 3u);
+    EXPECT_EQ(serialize_message(sent_[0].message), serialize_message(sent_[1].message));
+    EXPECT_NE(sent_[0].message.xid, sent_[2].message.xid);
+    EXPECT_EQ(a.next_deadline(), b.next_deadline());
+}
+
+TEST_F(ClientEngineTest, SelectedOfferIsRequestedFromItsServer) {
+    ClientEngine e(config(), 1);
+    e.start(at(0s));
+    drain(e);
+    e.receive(reply(sent_[0].message, MessageType::Offer), at(1s));
+    auto offered = of<Offered>(drain(e));
+    ASSERT_EQ(offered.size(), 1u);
+    EXPECT_EQ(offered[0].offer.address, v4("10.77.0.23"));
+    e.select(offered[0].offer, at(1s));
+    drain(e);
+    ASSERT_EQ(sent_.size(), 2u);
+    const Message& request = sent_[1].message;
+    EXPECT_EQ(request.type(), MessageType::Request);
+    EXPECT_EQ(request.xid, sent_[0].message.xid);  // RFC 2131 4.4.1: the OFFER's xid
+    EXPECT_EQ(request.ipv4_option(option::kRequestedAddress), v4("10.77.0.23"));
+    EXPECT_EQ(request.ipv4_option(option::kServerIdentifier), v4("10.77.0.1"));
+    EXPECT_TRUE(request.ciaddr.is_unspecified());
+    EXPECT_EQ(e.state(), ClientState::Requesting);
+}
+
+TEST_F(ClientEngineTest, AckIsGrantedAndTheLeaseStartsWhenTheRequestWasSent) {
+    ClientEngine e(config(), 1);
+    e.start(at(0s));
+    drain(e);
+    e.receive(reply(sent_[0].message, MessageType::Offer), at(1s));
+    e.select(of<Offered>(drain(e))[0].offer, at(2s));
+    drain(e);
+    e.receive(reply(sent_[1].message, MessageType::Ack), at(3s));
+    auto granted = of<Granted>(drain(e));
+    ASSERT_EQ(granted.size(), 1u);
+    EXPECT_EQ(granted[0].lease.acquired_at, at(2s));
+    EXPECT_EQ(e.state(), ClientState::Granted);
+    EXPECT_FALSE(e.next_deadline());  // waits for the caller's ACD
+    e.accept(at(3s));
+    drain(e);
+    EXPECT_EQ(e.state(), ClientState::Bound);
+    EXPECT_EQ(e.next_deadline(), at(2s + 1800s));  // T1 = 0.5 * 3600 s from the REQUEST
+}
+
+TEST_F(ClientEngineTest, IgnoresRepliesWithAnotherXidChaddrOrClientId) {
+    ClientEngine e(config(), 1);
+    e.start(at(0s));
+    drain(e);
+    Message wrong_xid = reply(sent_[0].message, MessageType::Offer);
+    wrong_xid.xid = Xid{wrong_xid.xid.value + 1};
+    Message wrong_chaddr = reply(sent_[0].message, MessageType::Offer);
+    wrong_chaddr.chaddr[5] ^= 1;
+    Message wrong_id = reply(sent_[0].message, MessageType::Offer);
+    wrong_id.options[option::kClientIdentifier] = {1, 2, 3};
+    Message request = sent_[0].message;  // our own broadcast, looped back
+    for (const Message* m : {&wrong_xid, &wrong_chaddr, &wrong_id, &request}) e.receive(*m, at(1s));
+    auto actions = drain(e);
+    EXPECT_EQ(of<Offered>(actions).size(), 0u);
+    EXPECT_EQ(of<Ignored>(actions).size(), 4u);
+    EXPECT_EQ(e.state(), ClientState::Selecting);
+}
+
+TEST_F(ClientEngineTest, AckFromAnotherServerThanTheSelectedOneIsIgnored) {
+    ClientEngine e(config(), 1);
+    e.start(at(0s));
+    drain(e);
+    e.receive(reply(sent_[0].message, MessageType::Offer), at(0s));
+    e.select(of<Offered>(drain(e))[0].offer, at(0s));
+    drain(e);
+    e.receive(reply(sent_[1].message, MessageType::Ack, "10.77.0.23", "10.77.0.99"), at(1s));
+    EXPECT_EQ(of<Granted>(drain(e)).size(), 0u);
+    EXPECT_EQ(e.state(), ClientState::Requesting);
+}
+
+TEST_F(ClientEngineTest, NakInRequestingRestartsWithBackoff) {
+    ClientEngine e(config(), 1);
+    e.start(at(0s));
+    drain(e);
+    BootTime now = at(0s);
+    std::vector<Duration> restart_delays;
+    for (int round = 0; round < 4; ++round) {
+        e.receive(reply(sent_.back().message, MessageType::Offer), now);
+        e.select(of<Offered>(drain(e))[0].offer, now);
+        drain(e);
+        std::size_t before = sent_.size();
+        e.receive(reply(sent_.back().message, MessageType::Nak), now);
+        drain(e);
+        if (sent_.size() > before) {  // DISCOVER at once
+            restart_delays.push_back(0s);
+        } else {
+            ASSERT_EQ(e.state(), ClientState::Init);
+            restart_delays.push_back(*e.next_deadline() - now);
+            now = *e.next_deadline();
+            e.on_timer(now);
+            drain(e);
+        }
+        EXPECT_EQ(sent_.back().message.type(), MessageType::Discover);
+        EXPECT_EQ(e.state(), ClientState::Selecting);
+    }
+    EXPECT_EQ(restart_delays, (std::vector<Duration>{0s, 1s, 2s, 4s}));
+}
+
+TEST_F(ClientEngineTest, RenewsAtT1RebindsAtT2AndExpiresAtTheEnd) {
+    ClientEngine e(config(), 1);
+    bind(e, at(0s), 1000);  // T1 500 s, T2 875 s
+    std::size_t before = sent_.size();
+    EXPECT_EQ(e.next_deadline(), at(500s));
+    e.on_timer(at(500s));
+    drain(e);
+    EXPECT_EQ(e.state(), ClientState::Renewing);
+    ASSERT_EQ(sent_.size(), before + 1);
+    EXPECT_EQ(sent_.back().destination, Destination::Server);
+    EXPECT_EQ(sent_.back().server, v4("10.77.0.1"));
+    EXPECT_EQ(sent_.back().message.ciaddr, v4("10.77.0.23"));
+    EXPECT_FALSE(sent_.back().message.options.contains(option::kRequestedAddress));
+    EXPECT_FALSE(sent_.back().message.options.contains(option::kServerIdentifier));
+    // RFC 2131 4.4.5: half the time left to T2, at least 60 s, never past T2.
+    for (Duration expected : {687500ms, 781250ms, 841250ms, 875000ms}) {
+        ASSERT_EQ(e.next_deadline(), at(expected));
+        e.on_timer(at(expected));
+        drain(e);
+    }
+    EXPECT_EQ(e.state(), ClientState::Rebinding);
+    EXPECT_EQ(sent_.back().destination, Destination::Broadcast);
+    EXPECT_EQ(sent_.back().message.ciaddr, v4("10.77.0.23"));
+    // The same towards the end of the lease.
+    for (Duration expected : {937500ms, 997500ms}) {
+        ASSERT_EQ(e.next_deadline(), at(expected));
+        e.on_timer(at(expected));
+        drain(e);
+        EXPECT_EQ(sent_.back().message.type(), MessageType::Request);
+    }
+    EXPECT_EQ(e.next_deadline(), at(1000s));
+    e.on_timer(at(1000s));
+    auto actions = drain(e);
+    auto lost = of<Lost>(actions);
+    ASSERT_EQ(lost.size(), 1u);
+    EXPECT_EQ(lost[0].reason, LossReason::Expired);
+    EXPECT_FALSE(e.lease());
+    EXPECT_EQ(sent_.back().message.type(), MessageType::Discover);
+    EXPECT_EQ(e.state(), ClientState::Selecting);
+}
+
+TEST_F(ClientEngineTest, AckWhileRenewingExtendsTheLease) {
+    ClientEngine e(config(), 1);
+    bind(e, at(0s), 1000);
+    e.on_timer(at(500s));
+    drain(e);
+    Xid renew_xid = sent_.back().message.xid;
+    EXPECT_NE(renew_xid, sent_.front().message.xid);  // a new transaction
+    e.receive(reply(sent_.back().message, MessageType::Ack, "10.77.0.23", "10.77.0.1", 1000), at(501s));
+    auto extended = of<Extended>(drain(e));
+    ASSERT_EQ(extended.size(), 1u);
+    EXPECT_EQ(extended[0].lease.acquired_at, at(500s));
+    EXPECT_EQ(e.state(), ClientState::Bound);
+    EXPECT_EQ(e.next_deadline(), at(1000s));
+}
+
+TEST_F(ClientEngineTest, NakWhileRenewingLosesTheAddressAndStartsOver) {
+    ClientEngine e(config(), 1);
+    bind(e, at(0s), 1000);
+    e.on_timer(at(500s));
+    drain(e);
+    e.receive(reply(sent_.back().message, MessageType::Nak), at(501s));
+    auto lost = of<Lost>(drain(e));
+    ASSERT_EQ(lost.size(), 1u);
+    EXPECT_EQ(lost[0].reason, LossReason::Nak);
+    EXPECT_EQ(sent_.back().message.type(), MessageType::Discover);
+}
+
+TEST_F(ClientEngineTest, DeclineSendsDeclineAndStartsOverAfterTenSeconds) {
+    ClientEngine e(config(), 1);
+    e.start(at(0s));
+    drain(e);
+    e.receive(reply(sent_[0].message, MessageType::Offer), at(0s));
+    e.select(of<Offered>(drain(e))[0].offer, at(0s));
+    drain(e);
+    e.receive(reply(sent_[1].message, MessageType::Ack), at(1s));
+    drain(e);
+    e.decline(at(2s));
+    drain(e);
+    const Message& decline = sent_.back().message;
+    EXPECT_EQ(decline.type(), MessageType::Decline);
+    EXPECT_EQ(decline.ipv4_option(option::kRequestedAddress), v4("10.77.0.23"));
+    EXPECT_EQ(decline.ipv4_option(option::kServerIdentifier), v4("10.77.0.1"));
+    EXPECT_TRUE(decline.ciaddr.is_unspecified());
+    EXPECT_FALSE(e.lease());
+    EXPECT_EQ(e.state(), ClientState::Init);
+    EXPECT_EQ(e.next_deadline(), at(12s));
+    e.on_timer(at(12s));
+    drain(e);
+    EXPECT_EQ(sent_.back().message.type(), MessageType::Discover);
+}
+
+TEST_F(ClientEngineTest, SavedLeaseIsRenewedAtItsT1WithoutAcquiringAgain) {
+    ClientEngine first(config(), 1);
+    bind(first, at(100s), 1000);
+    Lease saved = *first.lease();
+    sent_.clear();
+
+    ClientEngine e(config(), 2);
+    e.start_bound(saved, at(300s));
+    drain(e);
+    EXPECT_TRUE(sent_.empty());
+    EXPECT_EQ(e.state(), ClientState::Bound);
+    EXPECT_EQ(e.next_deadline(), at(600s));
+    e.on_timer(at(600s));
+    drain(e);
+    ASSERT_EQ(sent_.size(), 1u);
+    EXPECT_EQ(sent_[0].message.type(), MessageType::Request);
+    EXPECT_EQ(sent_[0].message.ciaddr, v4("10.77.0.23"));
+    EXPECT_EQ(e.state(), ClientState::Renewing);
+}
+
+TEST_F(ClientEngineTest, SavedLeasePastT2RebindsAndPastItsEndStartsOver) {
+    ClientEngine first(config(), 1);
+    bind(first, at(0s), 1000);
+    Lease saved = *first.lease();
+    sent_.clear();
+    ClientEngine late(config(), 2);
+    late.start_bound(saved, at(900s));
+    drain(late);
+    EXPECT_EQ(late.state(), ClientState::Rebinding);
+    EXPECT_EQ(sent_.back().destination, Destination::Broadcast);
+
+    ClientEngine expired(config(), 3);
+    expired.start_bound(saved, at(2000s));
+    auto lost = of<Lost>(drain(expired));
+    ASSERT_EQ(lost.size(), 1u);
+    EXPECT_EQ(lost[0].reason, LossReason::Expired);
+    EXPECT_EQ(sent_.back().message.type(), MessageType::Discover);
+}
+
+TEST_F(ClientEngineTest, GivesUpAfterTimeoutTimesAttempts) {
+    auto c = config();
+    c.timeout = 10s;
+    c.attempts = 2;
+    ClientEngine e(c, 1);
+    e.start(at(0s));
+    drain(e);
+    BootTime now = at(0s);
+    std::optional<Failed> failed;
+    while (!failed && now < at(100s)) {
+        now = *e.next_deadline();
+        e.on_timer(now);
+        auto f = of<Failed>(drain(e));
+        if (!f.empty()) failed = f[0];
+    }
+    ASSERT_TRUE(failed);
+    EXPECT_EQ(now, at(20s));
+    EXPECT_EQ(failed->error.code, ErrorCode::Timeout);
+    EXPECT_EQ(failed->error.message, "no DHCP lease after 10s (2 attempts)");
+    EXPECT_EQ(e.state(), ClientState::Stopped);
+    EXPECT_FALSE(e.next_deadline());
+}
+
+TEST_F(ClientEngineTest, ReleaseIsUnicastToTheServerAndStops) {
+    ClientEngine e(config(), 1);
+    bind(e, at(0s));
+    e.release(at(10s));
+    drain(e);
+    EXPECT_EQ(sent_.back().message.type(), MessageType::Release);
+    EXPECT_EQ(sent_.back().destination, Destination::Server);
+    EXPECT_EQ(sent_.back().message.ciaddr, v4("10.77.0.23"));
+    EXPECT_EQ(e.state(), ClientState::Stopped);
+    EXPECT_FALSE(e.next_deadline());
+}
+
+TEST_F(ClientEngineTest, StopSendsNothing) {
+    ClientEngine e(config(), 1);
+    bind(e, at(0s));
+    std::size_t before = sent_.size();
+    e.stop();
+    drain(e);
+    EXPECT_EQ(sent_.size(), before);
+    EXPECT_EQ(e.state(), ClientState::Stopped);
+}
+
+}  // namespace
+}  // namespace earlynet::dhcp
