@@ -1,13 +1,11 @@
 #include "daemon/generated_output.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 
-#include "base/fd.h"
+#include "base/atomic_file.h"
 #include "daemon/keyfile_writer.h"
 
 namespace earlynet::daemon {
@@ -21,35 +19,6 @@ std::string carrier_timeout_conf(long seconds) {
                     std::to_string((seconds != 0 ? seconds : 10) * 1000) + "\n";
     if (seconds == 0) s += "\n[.config]\nenable=env:initrd\n";
     return s;
-}
-
-Result<void> make_dirs(const std::string& path) {
-    std::string partial;
-    for (std::size_t i = 0; i <= path.size(); ++i) {
-        if (i == path.size() || (path[i] == '/' && i > 0)) {
-            partial = path.substr(0, i);
-            if (::mkdir(partial.c_str(), 0755) != 0 && errno != EEXIST)
-                return unexpected(Error::system(errno, partial + ": " + std::strerror(errno)));
-        }
-    }
-    return {};
-}
-
-Result<void> write_temp(const std::string& path, const std::string& content, unsigned mode) {
-    Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode));
-    if (!fd) return unexpected(Error::system(errno, path + ": " + std::strerror(errno)));
-    if (::fchmod(fd.get(), mode) != 0) return unexpected(Error::system(errno, path + ": " + std::strerror(errno)));
-    std::size_t done = 0;
-    while (done < content.size()) {
-        ssize_t n = ::write(fd.get(), content.data() + done, content.size() - done);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            return unexpected(Error::system(errno, path + ": " + std::strerror(errno)));
-        }
-        done += static_cast<std::size_t>(n);
-    }
-    if (::fsync(fd.get()) != 0) return unexpected(Error::system(errno, path + ": " + std::strerror(errno)));
-    return {};
 }
 
 }  // namespace
@@ -84,15 +53,15 @@ Result<void> write_files(const std::vector<OutputFile>& files) {
         for (const auto& [tmp, final_path] : renames) ::unlink(tmp.c_str());
     };
     for (const auto& f : files) {
-        auto made = make_dirs(f.dir);
+        auto made = make_directories(f.dir);
         if (!made) {
             cleanup();
             return made;
         }
         std::string final_path = f.dir + "/" + f.name;
-        std::string tmp = f.dir + "/." + f.name + ".tmp" + std::to_string(::getpid());
+        std::string tmp = temporary_path_for(final_path);
         renames.emplace_back(tmp, final_path);
-        auto written = write_temp(tmp, f.content, f.mode);
+        auto written = write_file_synced(tmp, f.content, f.mode);
         if (!written) {
             cleanup();
             return written;

@@ -1,0 +1,111 @@
+// The records earlynet leaves under /run/earlynet: per device what it was
+// configured with and how long each step took, and per DHCPv4 lease everything
+// a later process needs to continue it (earlynet run --import, the real root's
+// manager). state/ depends only on base/, so a lease is stored here in its own
+// plain form; the daemon converts from dhcp::Lease.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/ip_address.h"
+#include "base/result.h"
+
+namespace earlynet::state {
+
+// Bumped on any incompatible change of the JSON layout; a reader refuses
+// other versions rather than guess.
+inline constexpr int kFormatVersion = 1;
+
+struct StaticRouteRecord {  // option 121 entry, or a route the daemon added
+    IpPrefix destination;
+    std::optional<IpAddress> gateway;
+    bool operator==(const StaticRouteRecord&) const = default;
+};
+
+struct LeaseRecord {
+    Ipv4Address address;
+    int prefix_length = 0;
+    Ipv4Address server_id;
+    std::optional<Ipv4Address> broadcast;
+    std::vector<Ipv4Address> routers;
+    std::vector<Ipv4Address> dns_servers;
+    std::vector<Ipv4Address> ntp_servers;
+    std::string hostname;          // option 12
+    std::string domain_name;       // option 15
+    std::vector<std::string> domain_search;  // option 119
+    std::string root_path;         // option 17
+    std::optional<std::uint16_t> mtu;  // option 26
+    std::vector<StaticRouteRecord> classless_routes;  // option 121
+    Ipv4Address next_server;       // BOOTP siaddr
+    std::string tftp_server_name;  // option 66
+    std::string bootfile_name;     // option 67
+    std::string boot_file;         // BOOTP file field
+    std::vector<std::uint8_t> client_id;  // option 61 as sent
+    std::uint32_t lease_time_s = 0;  // 0xffffffff = infinite
+    std::uint32_t t1_s = 0;
+    std::uint32_t t2_s = 0;
+    // When the lease started (the REQUEST that got the ACK): CLOCK_BOOTTIME
+    // (same boot, survives switch_root) and wall clock (for people, and for
+    // NetworkManager's dhcp4.expiry).
+    std::chrono::nanoseconds acquired_boottime{0};
+    std::int64_t acquired_realtime_s = 0;
+    // Every option as received, code -> raw bytes (hex in the file).
+    std::map<std::uint8_t, std::vector<std::uint8_t>> options;
+    bool operator==(const LeaseRecord&) const = default;
+};
+
+enum class DeviceOutcome { Activating, Activated, Failed };
+const char* to_string(DeviceOutcome o);
+
+// Milliseconds since `earlynet run` started; absent = not reached.
+struct DeviceTimings {
+    std::optional<std::chrono::milliseconds> to_link;     // device seen
+    std::optional<std::chrono::milliseconds> to_carrier;
+    std::optional<std::chrono::milliseconds> to_address;  // first usable address
+    std::optional<std::chrono::milliseconds> to_online;   // activation complete
+    bool operator==(const DeviceTimings&) const = default;
+};
+
+struct DeviceRecord {
+    std::string interface;  // also the file name
+    int ifindex = 0;
+    std::string mac;        // aa:bb:cc:dd:ee:ff, may be empty
+    std::string kind;       // "ethernet", "bond", "bridge", "vlan"
+    bool created = false;   // a virtual link earlynet created (NM's nm-owned)
+    std::string profile_id;
+    std::string profile_uuid;
+    std::string profile_file;  // the .nmconnection it came from
+    std::string ipv4_method;   // keyfile words: auto, manual, disabled, ...
+    std::string ipv6_method;
+    std::vector<IpPrefix> addresses;  // configured by earlynet (both families)
+    std::vector<StaticRouteRecord> routes;
+    std::optional<IpAddress> gateway;
+    std::vector<IpAddress> dns;
+    std::vector<std::string> dns_search;
+    std::string hostname;
+    unsigned mtu = 0;                // 0 = not set by earlynet
+    std::optional<IpAddress> ip_server;  // the ip= peer field (dracut's srv)
+    bool static_from_cmdline = false;    // an ip= static configuration: dracut's net.$netif.override
+    std::string netmask;             // as given on ip= (dracut's mask), for the override file
+    DeviceOutcome outcome = DeviceOutcome::Activating;
+    std::string failure_reason;      // one line, when Failed
+    DeviceTimings timings;
+    std::optional<LeaseRecord> lease;
+    bool operator==(const DeviceRecord&) const = default;
+};
+
+// JSON with "version": kFormatVersion. Stable key order, one file per device.
+std::string device_record_to_json(const DeviceRecord& record);
+
+// Strict: wrong version, a missing or mistyped field, an unparsable address
+// is an error (ErrorCode::Malformed) naming `source` and the field; nothing
+// of a corrupt file is trusted.
+Result<DeviceRecord> device_record_from_json(std::string_view text, const std::string& source);
+
+}  // namespace earlynet::state

@@ -1,0 +1,44 @@
+// What dracut's netroot handlers and online hooks read, per interface that
+// came up (nm-dracut-contract.md 4.6): /tmp/dhclient.$netif.dhcpopts,
+// /tmp/net.$netif.override for static ip=, and the legacy markers. Values
+// from the network are data: every value is single-quoted, embedded quotes
+// escaped (CVE-2018-1111 was a dhclient-script injection).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/result.h"
+#include "state/device_record.h"
+
+namespace earlynet::state {
+
+// 'it'\''s' — safe to paste into sh as one word whatever the bytes (NUL
+// excepted, which a DHCP option decoded to text cannot hold).
+std::string shell_quote(std::string_view value);
+
+// name='value' lines, sourceable by /bin/sh: the dhclient-parity variables
+// (new_ip_address, new_subnet_mask, new_broadcast_address, new_routers,
+// new_domain_name, new_domain_search, new_domain_name_servers, new_host_name,
+// new_interface_mtu, new_dhcp_lease_time, new_classless_static_routes,
+// new_root_path, new_next_server, new_dhcp_server_identifier, new_filename,
+// filename). Empty text when there is no lease (the file must exist anyway).
+std::string dhcpopts_text(const DeviceRecord& device);
+
+// dracut's net.$netif.override: ip= srv= gw= mask= hostname= macaddr= mtu=
+// dns1= dns2=, single-quoted.
+std::string override_text(const DeviceRecord& device);
+
+struct DracutPaths {
+    std::string tmp_dir = "/tmp";
+};
+
+// Writes, atomically and in the contract's order, the dhcpopts file (always),
+// the override (static ip= only), net.$netif.resolv.conf, net.$netif.gw,
+// net.$netif.hostname when there is something to put in them, then the
+// markers net.$netif.up, net.$netif.did-setup and net.$MAC.up/did-setup.
+// Never creates net.ifaces (its existence changes what dracut waits for).
+[[nodiscard]] Result<void> export_for_dracut(const DracutPaths& paths, const DeviceRecord& device);
+
+}  // namespace earlynet::state

@@ -1,0 +1,27 @@
+// What the real root's NetworkManager reads to take a device over without
+// touching it (nm-dracut-contract.md 3.5/3.6): /run/NetworkManager/devices/IFINDEX
+// (managed, connection-uuid, nm-owned, next-server, root-path, dhcp-bootfile,
+// [dhcp4] dhcp4.* from the lease) and the internal client's lease file
+// internal-UUID-IFACE.lease (ADDRESS=), so it starts in INIT-REBOOT for the
+// same address.
+#pragma once
+
+#include <string>
+
+#include "base/result.h"
+#include "state/device_record.h"
+
+namespace earlynet::state {
+
+std::string nm_device_state_text(const DeviceRecord& device);
+std::string nm_lease_file_text(const DeviceRecord& device);  // empty when no lease
+
+struct NmPaths {
+    std::string run_dir = "/run/NetworkManager";
+};
+
+// Writes devices/IFINDEX (activated devices) and the lease file (DHCP
+// devices), atomically.
+[[nodiscard]] Result<void> export_for_network_manager(const NmPaths& paths, const DeviceRecord& device);
+
+}  // namespace earlynet::state

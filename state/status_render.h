@@ -1,0 +1,18 @@
+// `earlynet status`: the state for a person in the emergency shell (one block
+// per device: outcome or failure reason, addresses, lease with its remaining
+// time, timings) or for scripts (--json: {"version":1,"devices":[...],
+// "corrupt":[...]}).
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "state/state_store.h"
+
+namespace earlynet::state {
+
+// `now_boottime` (CLOCK_BOOTTIME) computes a lease's remaining time.
+std::string render_status_text(const LoadedState& state, std::chrono::nanoseconds now_boottime);
+std::string render_status_json(const LoadedState& state);
+
+}  // namespace earlynet::state
