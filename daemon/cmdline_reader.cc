@@ -126,6 +126,11 @@ Result<Profile*> CmdlineReader::get_profile(std::string_view argument, std::stri
         if (is_valid_interface_name(spec)) {
             ifname = std::string(spec);
         } else if (auto hw = HardwareAddress::parse(spec)) {
+            // Ethernet or InfiniBand only: the reference takes any length up to
+            // 20 and writes an [ethernet] mac-address NetworkManager then rejects.
+            if (hw->size() != HardwareAddress::kEthernetLength && hw->size() != HardwareAddress::kInfinibandLength)
+                return unexpected(argument_error(argument, field, spec,
+                                                 "is not an Ethernet (6 bytes) or InfiniBand (20 bytes) address"));
             mac = hw;
         } else {
             return unexpected(argument_error(

@@ -238,3 +238,13 @@ TEST(GeneratorIpRejectTest, IpForABondPortIsAnError) {
     std::string m = rejection("bond=bond0:eth0,eth1 ip=eth0:dhcp");
     EXPECT_NE(m.find("ip=eth0:dhcp: field 'interface': 'eth0' is a port of a bond"), std::string::npos) << m;
 }
+
+TEST(GeneratorIpTest, InterfaceMacMustBeEthernetOrInfinibandLength) {
+    // Found by the command line fuzzer: a 19-byte address became an [ethernet]
+    // mac-address that no keyfile reader (ours, NetworkManager's) accepts.
+    EXPECT_EQ(rejection("ip=00-11-22-33-44-55-66-77-88-99-aa-bb-cc-dd-ee-ff-00-11-23:dhcp"),
+              "ip=00-11-22-33-44-55-66-77-88-99-aa-bb-cc-dd-ee-ff-00-11-23:dhcp: field 'interface': "
+              "'00-11-22-33-44-55-66-77-88-99-aa-bb-cc-dd-ee-ff-00-11-23' is not an Ethernet (6 bytes) or "
+              "InfiniBand (20 bytes) address");
+    EXPECT_EQ(rejection("ip=00-11-22-33-44-55:dhcp"), "");
+}
