@@ -236,6 +236,8 @@ void read_ip(GroupReader& r, const Group* g, bool v4, IpSettings& ip) {
     r.boolean("ignore-auto-dns", ip.ignore_auto_dns);
     r.integer_as("dhcp-timeout", 0, INT32_MAX, ip.dhcp_timeout);
     r.integer_as("required-timeout", -1, INT32_MAX, ip.required_timeout);
+    // NetworkManager caps the probe at 30 s (NM_SETTING_IP_CONFIG_DAD_TIMEOUT_MAX).
+    if (v4) r.integer_as("dad-timeout", -1, 30000, ip.dad_timeout);
     ip.dhcp_hostname = r.string("dhcp-hostname");
     if (v4) ip.dhcp_vendor_class = r.string("dhcp-vendor-class-identifier");
 }

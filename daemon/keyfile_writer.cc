@@ -48,6 +48,7 @@ void write_ip_settings(KeyfileBuilder& kf, const IpSettings& ip, bool is_v4) {
         if (i == 0 && ip.gateway) value += "," + ip.gateway->to_string();
         kf.key("address" + std::to_string(i + 1), value);
     }
+    if (is_v4 && ip.dad_timeout != -1) kf.int_key("dad-timeout", ip.dad_timeout);
     if (!ip.dhcp_hostname.empty()) kf.string_key("dhcp-hostname", ip.dhcp_hostname);
     if (ip.dhcp_timeout != 0) kf.int_key("dhcp-timeout", ip.dhcp_timeout);
     if (is_v4 && !ip.dhcp_vendor_class.empty()) kf.string_key("dhcp-vendor-class-identifier", ip.dhcp_vendor_class);

@@ -139,3 +139,16 @@ TEST(KeyfileReaderTest, KeyOutsideGroupIsMalformed) {
     ASSERT_FALSE(p.has_value());
     EXPECT_NE(p.error().message.find("x.nmconnection:1"), std::string::npos);
 }
+
+TEST(KeyfileReaderTest, DadTimeoutIsReadAndWrittenBack) {
+    const char* text = "[connection]\nid=a\ntype=ethernet\n[ipv4]\ndad-timeout=0\nmethod=auto\n";
+    auto p = read_keyfile(text, "a", "a.nmconnection");
+    ASSERT_TRUE(p.has_value()) << p.error().message;
+    EXPECT_EQ(p->ipv4.dad_timeout, 0);
+    EXPECT_NE(write_keyfile(*p).find("dad-timeout=0\n"), std::string::npos);
+    auto unset = read_keyfile("[connection]\nid=a\ntype=ethernet\n", "a", "a");
+    ASSERT_TRUE(unset.has_value());
+    EXPECT_EQ(unset->ipv4.dad_timeout, -1);
+    auto too_long = read_keyfile("[connection]\nid=a\ntype=ethernet\n[ipv4]\ndad-timeout=30001\n", "a", "a");
+    EXPECT_FALSE(too_long.has_value());
+}
