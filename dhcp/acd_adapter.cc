@@ -1,1 +1,91 @@
-// placeholder, being written
+#include "dhcp/acd_adapter.h"
+
+#include <systemd/sd-event.h>
+
+#include <cerrno>
+
+namespace earlynet::dhcp {
+
+AcdAdapter::AcdAdapter(sd_event* loop, ArpSocket socket, AcdEngine::Config config, std::uint64_t seed,
+                       Handler handler)
+    : loop_(loop), socket_(std::move(socket)), engine_(std::move(config), seed), handler_(std::move(handler)) {}
+
+AcdAdapter::~AcdAdapter() { *alive_ = false; }
+
+Result<std::unique_ptr<AcdAdapter>> AcdAdapter::create(sd_event* loop, IfIndex ifindex, AcdEngine::Config config,
+                                                       std::uint64_t seed, Handler handler) {
+    auto socket = ArpSocket::open(ifindex, config.address);
+    if (!socket) return unexpected(std::move(socket.error()));
+    std::unique_ptr<AcdAdapter> a(new AcdAdapter(loop, std::move(*socket), std::move(config), seed, std::move(handler)));
+    sd_event_source* io = nullptr;
+    int r = sd_event_add_io(loop, &io, a->socket_.fd(), EPOLLIN, &AcdAdapter::on_readable, a.get());
+    if (r < 0) return unexpected(Error::system(-r, "ACD: watch ARP socket"));
+    a->io_source_.reset(io);
+    sd_event_source* timer = nullptr;
+    r = sd_event_add_time(loop, &timer, CLOCK_BOOTTIME, UINT64_MAX, 0, &AcdAdapter::on_timer, a.get());
+    if (r < 0) return unexpected(Error::system(-r, "ACD: timer"));
+    a->timer_source_.reset(timer);
+    sd_event_source_set_enabled(timer, SD_EVENT_OFF);
+    return a;
+}
+
+void AcdAdapter::start() {
+    engine_.start(boot_time_now());
+    process();
+}
+
+void AcdAdapter::stop() {
+    engine_.stop();
+    process();
+}
+
+void AcdAdapter::process() {
+    std::vector<AcdAction> batch;
+    while (auto action = engine_.next_action()) {
+        if (auto* send = std::get_if<AcdSend>(&*action)) {
+            // A lost probe is as good as an unanswered one; RFC 5227 sends
+            // several for exactly that reason.
+            (void)socket_.send(send->packet);
+        } else {
+            batch.push_back(std::move(*action));
+        }
+    }
+    if (auto deadline = engine_.next_deadline()) {
+        sd_event_source_set_time(timer_source_.get(), static_cast<std::uint64_t>(
+                                                          std::chrono::duration_cast<std::chrono::microseconds>(
+                                                              deadline->since_boot)
+                                                              .count()));
+        sd_event_source_set_enabled(timer_source_.get(), SD_EVENT_ONESHOT);
+    } else {
+        sd_event_source_set_enabled(timer_source_.get(), SD_EVENT_OFF);
+    }
+    std::weak_ptr<bool> alive = alive_;
+    Handler handler = handler_;
+    for (const auto& action : batch) {
+        if (alive.expired()) return;
+        handler(action);
+    }
+}
+
+int AcdAdapter::on_readable(sd_event_source*, int, std::uint32_t, void* userdata) {
+    auto* self = static_cast<AcdAdapter*>(userdata);
+    for (int i = 0; i < 16; ++i) {
+        auto packet = self->socket_.receive();
+        if (!packet) {
+            if (packet.error().code == ErrorCode::System) break;  // EAGAIN, or an error the next read repeats
+            continue;                                               // malformed: drop, read on
+        }
+        self->engine_.receive(*packet, boot_time_now());
+    }
+    self->process();
+    return 0;
+}
+
+int AcdAdapter::on_timer(sd_event_source*, std::uint64_t, void* userdata) {
+    auto* self = static_cast<AcdAdapter*>(userdata);
+    self->engine_.on_timer(boot_time_now());
+    self->process();
+    return 0;
+}
+
+}  // namespace earlynet::dhcp
