@@ -6,6 +6,20 @@
 
 namespace earlynet::dhcp {
 
+namespace {
+
+constexpr std::uint64_t kTimerAccuracyUsec = 1;
+
+// sd-event counts microseconds; rounding the engine's nanosecond deadline
+// down would wake us just before it, to an on_timer() that finds nothing
+// due yet and a timer re-armed in the past, spinning until the deadline.
+std::uint64_t usec_at_or_after(BootTime t) {
+    auto us = std::chrono::ceil<std::chrono::microseconds>(t.since_boot);
+    return static_cast<std::uint64_t>(us.count());
+}
+
+}  // namespace
+
 AcdAdapter::AcdAdapter(sd_event* loop, ArpSocket socket, AcdEngine::Config config, std::uint64_t seed,
                        Handler handler)
     : loop_(loop), socket_(std::move(socket)), engine_(std::move(config), seed), handler_(std::move(handler)) {}
@@ -22,7 +36,10 @@ Result<std::unique_ptr<AcdAdapter>> AcdAdapter::create(sd_event* loop, IfIndex i
     if (r < 0) return unexpected(Error::system(-r, "ACD: watch ARP socket"));
     a->io_source_.reset(io);
     sd_event_source* timer = nullptr;
-    r = sd_event_add_time(loop, &timer, CLOCK_BOOTTIME, UINT64_MAX, 0, &AcdAdapter::on_timer, a.get());
+    // Accuracy 1 us: sd-event reads 0 as its default of 250 ms, which would
+    // let every probe gap of a 200 ms probe slip by up to a quarter second.
+    r = sd_event_add_time(loop, &timer, CLOCK_BOOTTIME, UINT64_MAX, kTimerAccuracyUsec, &AcdAdapter::on_timer,
+                          a.get());
     if (r < 0) return unexpected(Error::system(-r, "ACD: timer"));
     a->timer_source_.reset(timer);
     sd_event_source_set_enabled(timer, SD_EVENT_OFF);
@@ -51,10 +68,7 @@ void AcdAdapter::process() {
         }
     }
     if (auto deadline = engine_.next_deadline()) {
-        sd_event_source_set_time(timer_source_.get(), static_cast<std::uint64_t>(
-                                                          std::chrono::duration_cast<std::chrono::microseconds>(
-                                                              deadline->since_boot)
-                                                              .count()));
+        sd_event_source_set_time(timer_source_.get(), usec_at_or_after(*deadline));
         sd_event_source_set_enabled(timer_source_.get(), SD_EVENT_ONESHOT);
     } else {
         sd_event_source_set_enabled(timer_source_.get(), SD_EVENT_OFF);

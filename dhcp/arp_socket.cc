@@ -13,9 +13,23 @@
 
 namespace earlynet::dhcp {
 
+namespace {
+
+// The daemon logs the message as it is ("cannot probe 10.0.0.5: ..."), so the
+// reason goes in with the step that failed.
+Error system_error(int err, const std::string& what) {
+    return Error::system(err, "ARP socket: " + what + ": " + std::strerror(err));
+}
+
+}  // namespace
+
 Result<ArpSocket> ArpSocket::open(IfIndex ifindex, Ipv4Address watched) {
-    Fd fd(::socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, htons(ETH_P_ARP)));
-    if (!fd) return unexpected(Error::system(errno, "ARP socket: socket"));
+    // Protocol 0 receives nothing until bind(): a socket opened for
+    // ETH_P_ARP would queue ARP from every interface, unfiltered, in the
+    // moment before the filter is attached and the socket bound to ours.
+    // Filter first, then bind (as n-acd does).
+    Fd fd(::socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+    if (!fd) return unexpected(system_error(errno, "socket"));
     // Classic BPF over the ARP payload (SOCK_DGRAM: no link header).
     const std::uint32_t address = watched.host_order();
     const std::array<sock_filter, 13> filter = {{
@@ -38,13 +52,13 @@ Result<ArpSocket> ArpSocket::open(IfIndex ifindex, Ipv4Address watched) {
     // land on "accept".
     sock_fprog program{static_cast<unsigned short>(filter.size()), const_cast<sock_filter*>(filter.data())};
     if (::setsockopt(fd.get(), SOL_SOCKET, SO_ATTACH_FILTER, &program, sizeof program) < 0)
-        return unexpected(Error::system(errno, "ARP socket: attach filter"));
+        return unexpected(system_error(errno, "attach filter"));
     sockaddr_ll sll{};
     sll.sll_family = AF_PACKET;
     sll.sll_protocol = htons(ETH_P_ARP);
     sll.sll_ifindex = ifindex.value;
     if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&sll), sizeof sll) < 0)
-        return unexpected(Error::system(errno, "ARP socket: bind to ifindex " + std::to_string(ifindex.value)));
+        return unexpected(system_error(errno, "bind to ifindex " + std::to_string(ifindex.value)));
     return ArpSocket(std::move(fd), ifindex);
 }
 
@@ -57,14 +71,14 @@ Result<void> ArpSocket::send(const ArpPacket& packet) {
     to.sll_halen = 6;
     std::memset(to.sll_addr, 0xff, 6);
     if (::sendto(fd_.get(), bytes.data(), bytes.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to) < 0)
-        return unexpected(Error::system(errno, std::string("ARP socket: send: ") + std::strerror(errno)));
+        return unexpected(system_error(errno, "send"));
     return {};
 }
 
 Result<ArpPacket> ArpSocket::receive() {
     std::array<std::uint8_t, 128> buffer{};
     ssize_t n = ::recv(fd_.get(), buffer.data(), buffer.size(), 0);
-    if (n < 0) return unexpected(Error::system(errno, std::string("ARP socket: ") + std::strerror(errno)));
+    if (n < 0) return unexpected(system_error(errno, "receive"));
     return parse_arp(std::span<const std::uint8_t>(buffer.data(), static_cast<std::size_t>(n)));
 }
 

@@ -1,0 +1,121 @@
+// AcdEngine: IPv4 Address Conflict Detection (RFC 5227) for one address, with
+// no I/O: probe before use, announce, then watch and defend once. Time is an
+// argument (CLOCK_BOOTTIME), jitter comes from a seeded Random; the caller
+// feeds ARP packets and timer expiries and drains next_action().
+#pragma once
+
+#include <deque>
+#include <optional>
+#include <variant>
+
+#include "base/clock.h"
+#include "base/ip_address.h"
+#include "dhcp/arp_packet.h"
+#include "dhcp/random.h"
+
+namespace earlynet::dhcp {
+
+// The RFC 5227 section 1.1 constants, optionally scaled.
+struct AcdTiming {
+    Duration probe_wait;         // random delay before the first probe
+    int probe_num = 3;           // probes sent
+    Duration probe_min;          // random gap between probes, from ...
+    Duration probe_max;          // ... to
+    Duration announce_wait;      // quiet time after the last probe before the address is ours
+    int announce_num = 2;        // announcements sent
+    Duration announce_interval;  // between them
+    Duration defend_interval;    // a second conflict within this gives the address up
+
+    // RFC-exact: 0-1 s wait, 3 probes 1-2 s apart, 2 s quiet: 3 to 7 s before
+    // an address may be used. For networks where a duplicate is likelier
+    // than a slow boot matters.
+    static AcdTiming rfc5227();
+    // The probe phase fitted into `total` (NetworkManager's ipv4.dad-timeout,
+    // which n-acd treats the same way): every wait of rfc5227() scaled by
+    // total / 7 s, three probes still sent. Zero is not valid (no ACD).
+    static AcdTiming scaled(Duration total);
+    // NetworkManager's default ipv4.dad-timeout, 200 ms: an initramfs cannot
+    // spend seconds per address, and three probes in 200 ms still catch any
+    // host that answers ARP, which is what a conflict on a boot LAN looks like.
+    static AcdTiming network_manager_default() { return scaled(std::chrono::milliseconds(200)); }
+};
+
+struct AcdSend {
+    ArpPacket packet;
+};
+// Probing found nobody: configure the address now. The first announcement
+// is due at once (next_deadline() == now), so it goes out on the next timer
+// expiry, after the caller has configured the address and the kernel answers
+// for it (n-acd makes the caller announce explicitly for the same reason).
+struct AcdReady {};
+// Someone has (or is probing for) the address: it must not be used.
+struct AcdConflict {
+    HardwareAddress mac;
+};
+// A conflicting ARP while the address is in use; we announced it once more.
+struct AcdDefended {
+    HardwareAddress mac;
+};
+// A second conflict within the defend interval: give the address up
+// (RFC 5227 2.4(b)).
+struct AcdLost {
+    HardwareAddress mac;
+};
+enum class AcdState {
+    Idle,        // not started
+    Probing,     // probes sent from 0.0.0.0; the address must not be used yet
+    Announcing,  // found free (Ready given); announcements going out
+    Watching,    // announced; defending the address against conflicting ARP
+    Stopped,     // stopped, conflict while probing, or address lost: does nothing more
+};
+const char* to_string(AcdState s);
+
+// Every state change, from the one place that makes them, for the caller's
+// debug log ("eth0: ACD 10.0.0.5 probing -> announcing").
+struct AcdStateChanged {
+    AcdState from;
+    AcdState to;
+};
+using AcdAction = std::variant<AcdSend, AcdReady, AcdConflict, AcdDefended, AcdLost, AcdStateChanged>;
+
+class AcdEngine {
+public:
+    struct Config {
+        Ipv4Address address;
+        HardwareAddress mac;
+        AcdTiming timing = AcdTiming::network_manager_default();
+    };
+
+    AcdEngine(Config config, std::uint64_t seed);
+
+    // Starts (or restarts) probing: the first probe after a random delay of
+    // up to probe_wait.
+    void start(BootTime now);
+    // An ARP packet seen on the interface, our own included (they are ignored).
+    void receive(const ArpPacket& packet, BootTime now);
+    // Does what is due at `now`; early calls do nothing.
+    void on_timer(BootTime now);
+    // Stops at once; nothing is sent afterwards.
+    void stop();
+
+    std::optional<BootTime> next_deadline() const { return timer_; }
+    std::optional<AcdAction> next_action();
+    AcdState state() const { return state_; }
+    const Config& config() const { return config_; }
+
+private:
+    void set_state(AcdState to);
+    void send_announcement(BootTime now);
+    void conflict(const HardwareAddress& mac, BootTime now);
+
+    Config config_;
+    Random random_;
+    AcdState state_ = AcdState::Idle;
+    std::deque<AcdAction> actions_;
+    std::optional<BootTime> timer_;
+    int probes_sent_ = 0;
+    int announcements_sent_ = 0;
+    std::optional<BootTime> last_defence_;
+};
+
+}  // namespace earlynet::dhcp
