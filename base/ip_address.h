@@ -49,6 +49,12 @@ public:
         return buf;
     }
 
+    // The netmask of a prefix length (0..32; outside is clamped): 24 -> 255.255.255.0.
+    static Ipv4Address netmask(int prefix) {
+        if (prefix <= 0) return from_host(0);
+        return from_host(prefix >= 32 ? 0xffffffffu : ~((1u << (32 - prefix)) - 1));
+    }
+
     // Prefix length of a contiguous netmask, nullopt for 255.0.255.0 and the like.
     std::optional<int> netmask_prefix() const {
         std::uint32_t h = host_order();

@@ -5,6 +5,8 @@
 #include <vector>
 
 #include "daemon/generate_verb.h"
+#include "daemon/run_verb.h"
+#include "daemon/status_verb.h"
 
 namespace {
 
@@ -15,6 +17,8 @@ constexpr const char* kUsage =
     "\n"
     "Verbs:\n"
     "  generate   kernel command line -> connection profiles (like nm-initrd-generator)\n"
+    "  run        bring up every device that has a profile, fire dracut's online hooks\n"
+    "  status     show devices, leases and timings from the state in /run/earlynet\n"
     "\n"
     "Run 'earlynet VERB --help' for the options of a verb.\n";
 
@@ -28,6 +32,8 @@ int main(int argc, char** argv) {
     std::string verb = argv[1];
     std::vector<std::string> args(argv + 2, argv + argc);
     if (verb == "generate") return earlynet::daemon::generate_main(args);
+    if (verb == "run") return earlynet::daemon::run_main(args);
+    if (verb == "status") return earlynet::daemon::status_main(args);
     std::fprintf(stderr, "earlynet: unknown verb '%s'\n%s", verb.c_str(), kUsage);
     return 2;
 }

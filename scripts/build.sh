@@ -10,4 +10,8 @@ if [ ! -f "$dir/build.ninja" ]; then
 else
 	meson configure "$dir" "$@" >/dev/null 2>&1 || true
 fi
-ninja -C "$dir" >/dev/null
+# Quiet when it works; the whole log when it does not.
+if ! ninja -C "$dir" >"$dir/ninja.log" 2>&1; then
+	cat "$dir/ninja.log" >&2
+	exit 1
+fi

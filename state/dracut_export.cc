@@ -1,1 +1,160 @@
-// placeholder, being written
+#include "state/dracut_export.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "base/atomic_file.h"
+
+namespace earlynet::state {
+
+namespace {
+
+std::string join(const std::vector<std::string>& words, const char* sep) {
+    std::string out;
+    for (const auto& w : words) {
+        if (!out.empty()) out += sep;
+        out += w;
+    }
+    return out;
+}
+
+template <typename Address>
+std::vector<std::string> strings_of(const std::vector<Address>& addresses) {
+    std::vector<std::string> out;
+    for (const auto& a : addresses) out.push_back(a.to_string());
+    return out;
+}
+
+// dhclient prints option 121 as dracut's parse_option_121 reads it: per
+// route the prefix length, the significant octets of the destination, then
+// the four octets of the router, all space-separated (RFC 3442 wire order).
+std::string classless_routes_words(const std::vector<StaticRouteRecord>& routes) {
+    std::vector<std::string> words;
+    for (const auto& r : routes) {
+        if (!r.destination.address.is_v4()) continue;
+        words.push_back(std::to_string(r.destination.prefix));
+        std::uint32_t dest = r.destination.address.v4().host_order();
+        int significant = (r.destination.prefix + 7) / 8;
+        for (int i = 0; i < significant; ++i) words.push_back(std::to_string((dest >> (24 - 8 * i)) & 0xff));
+        std::uint32_t gw = r.gateway && r.gateway->is_v4() ? r.gateway->v4().host_order() : 0;
+        for (int i = 0; i < 4; ++i) words.push_back(std::to_string((gw >> (24 - 8 * i)) & 0xff));
+    }
+    return join(words, " ");
+}
+
+void line(std::string& out, const char* name, const std::string& value) {
+    if (value.empty()) return;
+    out += name;
+    out += '=';
+    out += shell_quote(value);
+    out += '\n';
+}
+
+std::string lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return s;
+}
+
+std::optional<IpPrefix> first_ipv4(const DeviceRecord& d) {
+    for (const auto& p : d.addresses)
+        if (p.address.is_v4()) return p;
+    return std::nullopt;
+}
+
+std::string resolv_conf_text(const DeviceRecord& d) {
+    std::string out;
+    if (!d.dns_search.empty()) out += "search " + join(d.dns_search, " ") + "\n";
+    for (const auto& a : d.dns) out += "nameserver " + a.to_string() + "\n";
+    return out;
+}
+
+}  // namespace
+
+std::string shell_quote(std::string_view value) {
+    std::string out = "'";
+    for (char c : value) {
+        if (c == '\'') out += "'\\''";
+        else out += c;
+    }
+    out += '\'';
+    return out;
+}
+
+std::string dhcpopts_text(const DeviceRecord& d) {
+    if (!d.lease) return {};
+    const LeaseRecord& l = *d.lease;
+    std::string out;
+    line(out, "new_ip_address", l.address.to_string());
+    line(out, "new_subnet_mask", Ipv4Address::netmask(l.prefix_length).to_string());
+    if (l.broadcast) line(out, "new_broadcast_address", l.broadcast->to_string());
+    line(out, "new_routers", join(strings_of(l.routers), " "));
+    line(out, "new_domain_name", l.domain_name);
+    line(out, "new_domain_search", join(l.domain_search, " "));
+    line(out, "new_domain_name_servers", join(strings_of(l.dns_servers), " "));
+    line(out, "new_ntp_servers", join(strings_of(l.ntp_servers), " "));
+    line(out, "new_host_name", l.hostname);
+    if (l.mtu) line(out, "new_interface_mtu", std::to_string(*l.mtu));
+    line(out, "new_dhcp_lease_time", std::to_string(l.lease_time_s));
+    line(out, "new_dhcp_renewal_time", std::to_string(l.t1_s));
+    line(out, "new_dhcp_rebinding_time", std::to_string(l.t2_s));
+    line(out, "new_classless_static_routes", classless_routes_words(l.classless_routes));
+    line(out, "new_root_path", l.root_path);
+    if (!l.next_server.is_unspecified()) line(out, "new_next_server", l.next_server.to_string());
+    line(out, "new_dhcp_server_identifier", l.server_id.to_string());
+    line(out, "new_tftp_server_name", l.tftp_server_name);
+    // NetworkManager's dracut glue exports the boot file as filename=; BOOTP's
+    // file field wins over option 67, as in NM's device state (dhcp-bootfile).
+    const std::string& file = !l.boot_file.empty() ? l.boot_file : l.bootfile_name;
+    line(out, "new_filename", file);
+    line(out, "filename", file);
+    return out;
+}
+
+std::string override_text(const DeviceRecord& d) {
+    std::string out;
+    if (auto a = first_ipv4(d)) line(out, "ip", a->address.to_string());
+    if (d.ip_server) line(out, "srv", d.ip_server->to_string());
+    if (d.gateway) line(out, "gw", d.gateway->to_string());
+    line(out, "mask", d.netmask);
+    line(out, "hostname", d.hostname);
+    line(out, "macaddr", lower(d.mac));
+    if (d.mtu != 0) line(out, "mtu", std::to_string(d.mtu));
+    if (!d.dns.empty()) line(out, "dns1", d.dns[0].to_string());
+    if (d.dns.size() > 1) line(out, "dns2", d.dns[1].to_string());
+    return out;
+}
+
+Result<void> export_for_dracut(const DracutPaths& paths, const DeviceRecord& d) {
+    if (!is_valid_interface_name(d.interface))
+        return unexpected(ErrorCode::Invalid, "dracut: '" + d.interface + "' is not an interface name");
+    if (auto made = make_directories(paths.tmp_dir); !made) return made;
+    const std::string base = paths.tmp_dir + "/";
+    const std::string net = base + "net." + d.interface;
+    auto write = [](const std::string& path, const std::string& text) { return write_file_atomically(path, text, 0644); };
+
+    if (auto r = write(base + "dhclient." + d.interface + ".dhcpopts", dhcpopts_text(d)); !r) return r;
+    if (d.static_from_cmdline)
+        if (auto r = write(net + ".override", override_text(d)); !r) return r;
+    if (std::string text = resolv_conf_text(d); !text.empty())
+        if (auto r = write(net + ".resolv.conf", text); !r) return r;
+    // dracut's setup_net sources these two: only our own formatting of
+    // addresses and a quoted host name ever reach them.
+    if (d.gateway && d.gateway->is_v4())
+        if (auto r = write(net + ".gw", "ip route replace default via " + shell_quote(d.gateway->to_string()) +
+                                             " dev " + shell_quote(d.interface) + "\n");
+            !r)
+            return r;
+    if (!d.hostname.empty())
+        if (auto r = write(net + ".hostname", "echo " + shell_quote(d.hostname) + " > /proc/sys/kernel/hostname\n"); !r)
+            return r;
+    std::vector<std::string> markers{net + ".up", net + ".did-setup"};
+    if (!d.mac.empty()) {
+        markers.push_back(base + "net." + lower(d.mac) + ".up");
+        markers.push_back(base + "net." + lower(d.mac) + ".did-setup");
+    }
+    for (const auto& m : markers)
+        if (auto r = write(m, ""); !r) return r;
+    return {};
+}
+
+}  // namespace earlynet::state

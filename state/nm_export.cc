@@ -1,1 +1,116 @@
-// placeholder, being written
+#include "state/nm_export.h"
+
+#include "base/atomic_file.h"
+
+namespace earlynet::state {
+
+namespace {
+
+template <typename Address>
+std::string space_separated(const std::vector<Address>& addresses) {
+    std::string out;
+    for (const auto& a : addresses) {
+        if (!out.empty()) out += ' ';
+        out += a.to_string();
+    }
+    return out;
+}
+
+// GKeyFile values are one line; a value from the network is data, so a
+// newline in it must not start a key of its own. GKeyFile's escapes.
+std::string keyfile_escape(const std::string& v) {
+    std::string out;
+    for (char c : v) {
+        switch (c) {
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default: out += c;
+        }
+    }
+    if (!out.empty() && out.front() == ' ') out = "\\s" + out.substr(1);
+    return out;
+}
+
+void key(std::string& out, const std::string& name, const std::string& value) {
+    if (value.empty()) return;
+    out += name + "=" + keyfile_escape(value) + "\n";
+}
+
+// NetworkManager's option names (nm-dhcp-options.c) and its value formats:
+// lists space-separated, option 121 as "dest/len gateway" pairs.
+std::string dhcp4_section(const LeaseRecord& l) {
+    std::string out = "[dhcp4]\n";
+    auto opt = [&](const char* name, const std::string& value) { key(out, std::string("dhcp4.") + name, value); };
+    opt("broadcast_address", l.broadcast ? l.broadcast->to_string() : "");
+    opt("dhcp_lease_time", std::to_string(l.lease_time_s));
+    opt("dhcp_server_identifier", l.server_id.to_string());
+    opt("domain_name", l.domain_name);
+    opt("domain_name_servers", space_separated(l.dns_servers));
+    std::string search;
+    for (const auto& s : l.domain_search) search += (search.empty() ? "" : " ") + s;
+    opt("domain_search", search);
+    if (l.lease_time_s != 0xffffffffu) opt("expiry", std::to_string(l.acquired_realtime_s + l.lease_time_s));
+    opt("filename", l.boot_file);
+    opt("host_name", l.hostname);
+    opt("interface_mtu", l.mtu ? std::to_string(*l.mtu) : "");
+    opt("ip_address", l.address.to_string());
+    opt("next_server", l.next_server.is_unspecified() ? "" : l.next_server.to_string());
+    opt("ntp_servers", space_separated(l.ntp_servers));
+    std::string routes;
+    for (const auto& r : l.classless_routes) {
+        if (!routes.empty()) routes += ' ';
+        routes += r.destination.to_string() + " " + (r.gateway ? r.gateway->to_string() : "0.0.0.0");
+    }
+    opt("rfc3442_classless_static_routes", routes);
+    opt("root_path", l.root_path);
+    opt("routers", space_separated(l.routers));
+    opt("subnet_mask", Ipv4Address::netmask(l.prefix_length).to_string());
+    opt("tftp_server_name", l.tftp_server_name);
+    opt("bootfile_name", l.bootfile_name);
+    return out;
+}
+
+}  // namespace
+
+std::string nm_device_state_text(const DeviceRecord& d) {
+    std::string out = "# NetworkManager device state, written by earlynet for the real root's NetworkManager\n";
+    out += "[device]\n";
+    out += "managed=true\n";
+    // NetworkManager only assumes a device whose state names its profile.
+    key(out, "connection-uuid", d.profile_uuid);
+    if (d.kind != "ethernet" && !d.kind.empty()) out += std::string("nm-owned=") + (d.created ? "true" : "false") + "\n";
+    if (d.lease) {
+        const LeaseRecord& l = *d.lease;
+        if (!l.next_server.is_unspecified()) key(out, "next-server", l.next_server.to_string());
+        key(out, "root-path", l.root_path);
+        key(out, "dhcp-bootfile", !l.boot_file.empty() ? l.boot_file : l.bootfile_name);
+        out += "\n" + dhcp4_section(l);
+    }
+    return out;
+}
+
+std::string nm_lease_file_text(const DeviceRecord& d) {
+    if (!d.lease) return {};
+    // What NetworkManager's internal client saves and reads back: only the
+    // address, which makes it start in INIT-REBOOT for it.
+    return "# This is private data. Do not parse.\nADDRESS=" + d.lease->address.to_string() + "\n";
+}
+
+Result<void> export_for_network_manager(const NmPaths& paths, const DeviceRecord& d) {
+    if (d.ifindex <= 0) return unexpected(ErrorCode::Invalid, "NetworkManager: " + d.interface + " has no ifindex");
+    if (!is_valid_interface_name(d.interface))
+        return unexpected(ErrorCode::Invalid, "NetworkManager: '" + d.interface + "' is not an interface name");
+    const std::string devices = paths.run_dir + "/devices";
+    if (auto made = make_directories(devices); !made) return made;
+    if (auto r = write_file_atomically(devices + "/" + std::to_string(d.ifindex), nm_device_state_text(d), 0644); !r)
+        return r;
+    if (d.lease && !d.profile_uuid.empty()) {
+        std::string path = paths.run_dir + "/internal-" + d.profile_uuid + "-" + d.interface + ".lease";
+        if (auto r = write_file_atomically(path, nm_lease_file_text(d), 0644); !r) return r;
+    }
+    return {};
+}
+
+}  // namespace earlynet::state

@@ -1,1 +1,79 @@
-// placeholder, being written
+#include "state/status_render.h"
+
+#include <nlohmann/json.hpp>
+
+#include "fmt/format.h"
+
+namespace earlynet::state {
+
+namespace {
+
+std::string timing(const char* what, const std::optional<std::chrono::milliseconds>& ms) {
+    return ms ? fmt::format(" {} {} ms", what, ms->count()) : std::string();
+}
+
+std::string lease_remaining(const LeaseRecord& l, std::chrono::nanoseconds now_boottime) {
+    if (l.lease_time_s == 0xffffffffu) return "infinite";
+    auto elapsed = std::chrono::duration_cast<std::chrono::seconds>(now_boottime - l.acquired_boottime).count();
+    // A boottime before the acquisition is another boot's record.
+    if (elapsed < 0) return "unknown (acquired in another boot)";
+    long long left = static_cast<long long>(l.lease_time_s) - elapsed;
+    return left > 0 ? fmt::format("{} s left", left) : "expired";
+}
+
+void device_block(std::string& out, const DeviceRecord& d, std::chrono::nanoseconds now) {
+    out += fmt::format("{}: {}", d.interface, to_string(d.outcome));
+    if (d.outcome == DeviceOutcome::Failed && !d.failure_reason.empty()) out += ": " + d.failure_reason;
+    out += "\n";
+    out += fmt::format("  {} ifindex {}{}{}, profile '{}' ({})\n", d.kind.empty() ? "device" : d.kind, d.ifindex,
+                       d.mac.empty() ? "" : ", MAC " + d.mac, d.created ? ", created by earlynet" : "", d.profile_id,
+                       d.profile_file);
+    out += fmt::format("  ipv4 {}, ipv6 {}{}\n", d.ipv4_method, d.ipv6_method,
+                       d.mtu != 0 ? fmt::format(", mtu {}", d.mtu) : "");
+    for (const auto& a : d.addresses) out += "  address " + a.to_string() + "\n";
+    if (d.gateway) out += "  gateway " + d.gateway->to_string() + "\n";
+    for (const auto& r : d.routes)
+        out += "  route " + r.destination.to_string() + (r.gateway ? " via " + r.gateway->to_string() : "") + "\n";
+    if (!d.dns.empty()) {
+        out += "  dns";
+        for (const auto& a : d.dns) out += " " + a.to_string();
+        out += "\n";
+    }
+    if (!d.hostname.empty()) out += "  hostname " + d.hostname + "\n";
+    if (d.lease) {
+        const LeaseRecord& l = *d.lease;
+        out += fmt::format("  lease {}/{} from {}, {} s ({}), T1 {} s, T2 {} s\n", l.address.to_string(),
+                           l.prefix_length, l.server_id.to_string(), l.lease_time_s, lease_remaining(l, now), l.t1_s,
+                           l.t2_s);
+        if (!l.root_path.empty()) out += "  root-path " + l.root_path + "\n";
+        if (!l.next_server.is_unspecified()) out += "  next-server " + l.next_server.to_string() + "\n";
+    }
+    std::string t = timing("link", d.timings.to_link) + timing("carrier", d.timings.to_carrier) +
+                    timing("address", d.timings.to_address) + timing("online", d.timings.to_online);
+    if (!t.empty()) out += "  after" + t + "\n";
+}
+
+}  // namespace
+
+std::string render_status_text(const LoadedState& state, std::chrono::nanoseconds now_boottime) {
+    std::string out;
+    if (state.devices.empty() && state.corrupt.empty()) return "no devices in the state\n";
+    for (const auto& d : state.devices) device_block(out, d, now_boottime);
+    for (const auto& e : state.corrupt) out += "corrupt state, not trusted: " + e.message + "\n";
+    return out;
+}
+
+std::string render_status_json(const LoadedState& state) {
+    nlohmann::json devices = nlohmann::json::array();
+    // The records' own format, so scripts read what `run --import` reads.
+    for (const auto& d : state.devices) devices.push_back(nlohmann::json::parse(device_record_to_json(d)));
+    nlohmann::json corrupt = nlohmann::json::array();
+    for (const auto& e : state.corrupt) corrupt.push_back(e.message);
+    nlohmann::json o;
+    o["version"] = kFormatVersion;
+    o["devices"] = devices;
+    o["corrupt"] = corrupt;
+    return o.dump(2) + "\n";
+}
+
+}  // namespace earlynet::state

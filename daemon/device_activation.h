@@ -1,0 +1,89 @@
+// DeviceActivation: one device brought up with one profile, each step logged
+// with the interface name: MAC and MTU -> (port: attach to its controller)
+// -> up -> carrier wait -> IPv4 and IPv6 in parallel. It decides when the
+// device is activated or failed with NetworkManager's rules: a family with
+// may-fail=false must succeed; otherwise one success is enough, once every
+// family with a required-timeout has succeeded or run out of it.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "base/clock.h"
+#include "daemon/event_timer.h"
+#include "daemon/ip_family.h"
+#include "daemon/profile_set.h"
+#include "netlink/link.h"
+#include "state/device_record.h"
+
+namespace earlynet::daemon {
+
+struct ActivationSettings {
+    std::chrono::milliseconds carrier_timeout{10000};
+    BootTime run_started;  // timings are measured from here
+};
+
+class DeviceActivation {
+public:
+    // Called when the outcome or anything in record() changed. May not
+    // destroy the activation.
+    using Listener = std::function<void(DeviceActivation&)>;
+
+    DeviceActivation(LinkContext link, const LoadedProfile& profile, std::optional<IfIndex> controller,
+                     ActivationSettings settings, Listener listener);
+    DeviceActivation(const DeviceActivation&) = delete;
+    DeviceActivation& operator=(const DeviceActivation&) = delete;
+    ~DeviceActivation();
+
+    void start(const netlink::Link& link);
+    void on_link_changed(const netlink::Link& link);
+    void on_link_removed();
+    void on_monitor_event(const netlink::MonitorEvent& event);
+    // Stops DHCP clients and probes; addresses stay (the handover needs them).
+    void stop();
+
+    state::DeviceOutcome outcome() const { return outcome_; }
+    const std::string& failure_reason() const { return failure_; }
+    const std::string& name() const { return link_.name; }
+    IfIndex ifindex() const { return link_.ifindex; }
+    const Profile& profile() const { return profile_.profile; }
+    const std::string& profile_path() const { return profile_.path; }
+    bool is_port() const { return profile_.profile.is_port(); }
+    state::DeviceRecord record() const;
+
+private:
+    void prepare_link();
+    void on_carrier();
+    void start_ip();
+    void evaluate();
+    void finish(state::DeviceOutcome outcome, std::string reason = {});
+    std::chrono::milliseconds since_start() const;
+
+    LinkContext link_;
+    LoadedProfile profile_;
+    std::optional<IfIndex> controller_;
+    ActivationSettings settings_;
+    Listener listener_;
+    std::string kind_;
+    bool created_ = false;
+
+    bool ip_started_ = false;
+    bool carrier_ = false;
+    EventTimer carrier_timer_;
+    std::unique_ptr<IpFamily> v4_;
+    std::unique_ptr<IpFamily> v6_;
+    // A may-fail family with a required-timeout holds activation until it
+    // succeeds or its timer ran out.
+    EventTimer v4_required_;
+    EventTimer v6_required_;
+    bool v4_required_over_ = false;
+    bool v6_required_over_ = false;
+
+    state::DeviceOutcome outcome_ = state::DeviceOutcome::Activating;
+    std::string failure_;
+    state::DeviceTimings timings_;
+};
+
+}  // namespace earlynet::daemon

@@ -1,0 +1,249 @@
+#include "daemon/device_manager.h"
+
+#include <sys/random.h>
+
+#include "daemon/profile_match.h"
+#include "daemon/virtual_link_config.h"
+#include "netlink/virtual_link.h"
+#include "spdlog/spdlog.h"
+
+namespace earlynet::daemon {
+
+DeviceManager::DeviceManager(sd_event* loop, netlink::Socket& sock, ProfileSet profiles, ActivationSettings settings,
+                             Callbacks callbacks)
+    : loop_(loop), sock_(sock), profiles_(std::move(profiles)), settings_(settings), callbacks_(std::move(callbacks)),
+      complete_check_(loop) {}
+
+DeviceManager::~DeviceManager() = default;
+
+std::uint64_t DeviceManager::next_seed() {
+    std::uint64_t seed = 0;
+    if (::getrandom(&seed, sizeof seed, GRND_NONBLOCK) != sizeof seed)
+        seed = static_cast<std::uint64_t>(boot_time_now().since_boot.count());
+    return seed;
+}
+
+Result<void> DeviceManager::start() {
+    auto monitor = netlink::Monitor::start(loop_, [this](std::vector<netlink::MonitorEvent> e) { on_events(std::move(e)); });
+    if (!monitor) return unexpected(std::move(monitor.error()));
+    monitor_ = std::move(*monitor);
+
+    for (const auto& lp : profiles_.profiles) {
+        const Profile& p = lp.profile;
+        if (p.wait_device_timeout <= 0 || p.is_port()) continue;
+        waiting_profiles_.insert(p.uuid);
+        auto timer = std::make_unique<EventTimer>(loop_);
+        auto armed = timer->arm_in(std::chrono::milliseconds(p.wait_device_timeout), [this, uuid = p.uuid, id = p.id,
+                                                                                      ms = p.wait_device_timeout] {
+            if (waiting_profiles_.erase(uuid))
+                spdlog::warn("profile '{}': no device appeared within {} ms", id, ms);
+            check_complete();
+        });
+        if (!armed) waiting_profiles_.erase(p.uuid);
+        wait_timers_.push_back(std::move(timer));
+    }
+    create_virtual_links();
+    // Links existing now, in ifindex order (NICs before what we just created).
+    std::vector<netlink::Link> links;
+    for (const auto& [index, link] : monitor_->state().links()) links.push_back(link);
+    for (const auto& link : links) consider(link);
+    started_ = true;
+    check_complete();
+    return {};
+}
+
+const LoadedProfile* DeviceManager::profile_by_uuid_or_name(const std::string& ref) const {
+    for (const auto& lp : profiles_.profiles)
+        if (lp.profile.uuid == ref) return &lp;
+    for (const auto& lp : profiles_.profiles)
+        if (!lp.profile.interface_name.empty() && lp.profile.interface_name == ref && !lp.profile.is_port()) return &lp;
+    return nullptr;
+}
+
+void DeviceManager::create_virtual_links() {
+    auto find_link = [&](const std::string& name) -> std::optional<netlink::Link> {
+        auto l = netlink::link::get(sock_, name);  // the kernel, not the cache: we may have just made it
+        if (!l) return std::nullopt;
+        return *l;
+    };
+    // Bonds and bridges first, then VLANs (whose parent may be a bond).
+    for (int pass = 0; pass < 2; ++pass) {
+        for (const auto& lp : profiles_.profiles) {
+            const Profile& p = lp.profile;
+            bool vlan = p.type == ConnectionType::Vlan;
+            if ((pass == 0) == vlan) continue;
+            if (p.type == ConnectionType::Ethernet || p.type == ConnectionType::Infiniband) continue;
+            if (p.interface_name.empty() || find_link(p.interface_name)) continue;
+            Result<IfIndex> made = unexpected(ErrorCode::NotSupported, "");
+            switch (p.type) {
+            case ConnectionType::Bond: {
+                auto plan = bond_config(p);
+                if (!plan) {
+                    made = unexpected(std::move(plan.error()));
+                    break;
+                }
+                for (const auto& u : plan->unsupported)
+                    spdlog::warn("{}: bond option {} is not supported, ignoring it", p.interface_name, u);
+                made = netlink::virtual_link::create_bond(sock_, plan->config);
+                break;
+            }
+            case ConnectionType::Bridge:
+                made = netlink::virtual_link::create_bridge(sock_, bridge_config(p));
+                break;
+            case ConnectionType::Team:
+                made = netlink::virtual_link::create_team(sock_, p.interface_name);
+                break;
+            case ConnectionType::Vlan: {
+                std::string parent = p.vlan ? p.vlan->parent : std::string();
+                if (const auto* pp = profile_by_uuid_or_name(parent); pp && !pp->profile.interface_name.empty())
+                    parent = pp->profile.interface_name;
+                auto parent_link = find_link(parent);
+                if (!parent_link) {
+                    made = unexpected(ErrorCode::Invalid, "its parent '" + parent + "' does not exist");
+                    break;
+                }
+                made = netlink::virtual_link::create_vlan(
+                    sock_, {p.interface_name, parent_link->index, static_cast<std::uint16_t>(p.vlan->id)});
+                break;
+            }
+            case ConnectionType::Ethernet:
+            case ConnectionType::Infiniband:
+                break;
+            }
+            if (!made) {
+                std::string line = p.interface_name + ": cannot create " + to_string(p.type) + ": " + made.error().message;
+                spdlog::error("{}", line);
+                profile_errors_.push_back(line);
+                continue;
+            }
+            created_.insert(p.interface_name);
+            spdlog::info("{}: created {}", p.interface_name, to_string(p.type));
+        }
+    }
+}
+
+std::optional<IfIndex> DeviceManager::controller_of(const Profile& port) const {
+    const LoadedProfile* c = profile_by_uuid_or_name(port.controller);
+    if (!c) return std::nullopt;
+    for (const auto& [i, l] : monitor_->state().links())
+        if (l.name == c->profile.interface_name) return l.index;
+    if (auto l = netlink::link::get(sock_, c->profile.interface_name)) return l->index;
+    return std::nullopt;
+}
+
+void DeviceManager::consider(const netlink::Link& link) {
+    if (activations_.count(link.index.value)) return;
+    auto available = [&](const LoadedProfile& lp) {
+        const Profile& p = lp.profile;
+        if (p.multi_connect == MultiConnect::Multiple || p.multi_connect == MultiConnect::ManualMultiple) return true;
+        for (const auto& [i, a] : activations_)
+            if (a->profile().uuid == p.uuid && a->outcome() != state::DeviceOutcome::Failed) return false;
+        return true;
+    };
+    const LoadedProfile* lp = choose_profile(profiles_.profiles, link, available);
+    if (!lp) return;
+    std::optional<IfIndex> controller;
+    if (lp->profile.is_port()) controller = controller_of(lp->profile);
+    LinkContext ctx;
+    ctx.loop = loop_;
+    ctx.sock = &sock_;
+    ctx.ifindex = link.index;
+    ctx.name = link.name;
+    ctx.mac = link.mac.value_or(HardwareAddress());
+    ctx.seed = next_seed();
+    waiting_profiles_.erase(lp->profile.uuid);
+    auto activation = std::make_unique<DeviceActivation>(ctx, *lp, controller, settings_, [this](DeviceActivation& a) {
+        if (callbacks_.device_changed) callbacks_.device_changed(a);
+        check_complete();
+    });
+    auto* raw = activation.get();
+    activations_.emplace(link.index.value, std::move(activation));
+    order_.push_back(link.index.value);
+    raw->start(link);
+}
+
+void DeviceManager::on_events(std::vector<netlink::MonitorEvent> events) {
+    for (const auto& event : events) {
+        std::visit(
+            [&](const auto& e) {
+                using T = std::decay_t<decltype(e)>;
+                if constexpr (std::is_same_v<T, netlink::LinkAdded>) {
+                    if (started_) consider(e.link);
+                } else if constexpr (std::is_same_v<T, netlink::LinkRemoved>) {
+                    if (auto it = activations_.find(e.link.index.value); it != activations_.end())
+                        it->second->on_link_removed();
+                } else if constexpr (std::is_same_v<T, netlink::CarrierChanged> ||
+                                     std::is_same_v<T, netlink::OperStateChanged> ||
+                                     std::is_same_v<T, netlink::LinkChanged>) {
+                    if (auto it = activations_.find(e.link.index.value); it != activations_.end())
+                        it->second->on_link_changed(e.link);
+                    else if (started_)
+                        consider(e.link);  // renamed into a profile's name, say
+                } else if constexpr (std::is_same_v<T, netlink::AddressAdded> ||
+                                     std::is_same_v<T, netlink::AddressRemoved> ||
+                                     std::is_same_v<T, netlink::AddressUsable> ||
+                                     std::is_same_v<T, netlink::AddressDadFailed> ||
+                                     std::is_same_v<T, netlink::AddressChanged>) {
+                    if (auto it = activations_.find(e.address.ifindex.value); it != activations_.end())
+                        it->second->on_monitor_event(event);
+                } else if constexpr (std::is_same_v<T, netlink::MonitorFailed>) {
+                    spdlog::warn("netlink monitor: {}", e.error.message);
+                } else if constexpr (std::is_same_v<T, netlink::Resynced>) {
+                    spdlog::warn("netlink monitor: events were lost, re-read the kernel's state");
+                }
+            },
+            event);
+    }
+}
+
+void DeviceManager::check_complete() {
+    if (complete_ || !started_) return;
+    for (const auto& [i, a] : activations_)
+        if (a->outcome() == state::DeviceOutcome::Activating) return;
+    if (!waiting_profiles_.empty()) return;
+    complete_ = true;
+    // Reported from the loop, not from inside whatever callback got us here.
+    auto armed = complete_check_.arm_in(Duration::zero(), [this] {
+        spdlog::info("startup complete");
+        if (callbacks_.startup_complete) callbacks_.startup_complete();
+    });
+    if (!armed && callbacks_.startup_complete) callbacks_.startup_complete();
+}
+
+void DeviceManager::stop_all() {
+    for (auto& [i, a] : activations_) a->stop();
+}
+
+std::vector<const DeviceActivation*> DeviceManager::devices() const {
+    std::vector<const DeviceActivation*> out;
+    for (int i : order_) out.push_back(activations_.at(i).get());
+    return out;
+}
+
+RunOutcome DeviceManager::outcome() const {
+    RunOutcome out;
+    out.profile_failures = profile_errors_;
+    for (const auto* a : devices())
+        if (a->outcome() != state::DeviceOutcome::Activated)
+            out.device_failures.push_back(a->name() + ": " +
+                                          (a->failure_reason().empty() ? "not activated" : a->failure_reason()));
+    for (const auto& lp : profiles_.profiles) {
+        const Profile& p = lp.profile;
+        if (p.is_port()) continue;
+        bool up = false, tried = false;
+        for (const auto* a : devices()) {
+            if (a->profile().uuid != p.uuid) continue;
+            tried = true;
+            up = up || a->outcome() == state::DeviceOutcome::Activated;
+        }
+        if (up) continue;
+        out.profile_failures.push_back("profile '" + p.id + "': " +
+                                       (tried ? std::string("no device came up with it")
+                                              : "no device" + (p.interface_name.empty()
+                                                                   ? std::string()
+                                                                   : " named " + p.interface_name)));
+    }
+    return out;
+}
+
+}  // namespace earlynet::daemon

@@ -1,0 +1,80 @@
+// DeviceManager: matches profiles to links (present at start or appearing
+// later), creates the bonds, bridges and VLANs profiles describe, runs one
+// DeviceActivation per matched device, all in parallel on one sd-event loop
+// fed by the netlink monitor, and knows when startup is complete: every
+// device with a matching profile has tried, and no profile still waits for
+// its device (connection.wait-device-timeout).
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "daemon/device_activation.h"
+#include "daemon/event_timer.h"
+#include "daemon/profile_set.h"
+#include "netlink/monitor.h"
+
+namespace earlynet::daemon {
+
+// What `run --configure-and-quit` reports before exiting, one line each.
+struct RunOutcome {
+    // Devices that tried and failed (no carrier, no DHCP answer, conflict ...).
+    std::vector<std::string> device_failures;
+    // Profiles that came up on no device: these make the exit status
+    // non-zero. A catch-all profile is up when any of its devices is.
+    std::vector<std::string> profile_failures;
+};
+
+class DeviceManager {
+public:
+    struct Callbacks {
+        // A device finished activating (either way), or its record changed later.
+        std::function<void(DeviceActivation&)> device_changed;
+        std::function<void()> startup_complete;
+    };
+
+    DeviceManager(sd_event* loop, netlink::Socket& sock, ProfileSet profiles, ActivationSettings settings,
+                  Callbacks callbacks);
+    DeviceManager(const DeviceManager&) = delete;
+    DeviceManager& operator=(const DeviceManager&) = delete;
+    ~DeviceManager();
+
+    [[nodiscard]] Result<void> start();
+    bool startup_complete() const { return complete_; }
+    void stop_all();
+
+    // Devices in the order they were matched.
+    std::vector<const DeviceActivation*> devices() const;
+    RunOutcome outcome() const;
+
+private:
+    void on_events(std::vector<netlink::MonitorEvent> events);
+    void consider(const netlink::Link& link);
+    void create_virtual_links();
+    void check_complete();
+    std::optional<IfIndex> controller_of(const Profile& port) const;
+    const LoadedProfile* profile_by_uuid_or_name(const std::string& ref) const;
+    std::uint64_t next_seed();
+
+    sd_event* loop_;
+    netlink::Socket& sock_;
+    ProfileSet profiles_;
+    ActivationSettings settings_;
+    Callbacks callbacks_;
+    std::unique_ptr<netlink::Monitor> monitor_;
+    std::map<int, std::unique_ptr<DeviceActivation>> activations_;  // by ifindex
+    std::vector<int> order_;
+    std::set<std::string> created_;            // interface names of links we created
+    std::set<std::string> waiting_profiles_;   // uuids waiting for a device (wait-device-timeout)
+    std::vector<std::unique_ptr<EventTimer>> wait_timers_;
+    std::vector<std::string> profile_errors_;  // virtual links that could not be created
+    bool started_ = false;
+    bool complete_ = false;
+    EventTimer complete_check_;
+};
+
+}  // namespace earlynet::daemon

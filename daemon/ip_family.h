@@ -1,0 +1,72 @@
+// IpFamily: how one address family of one device gets configured (DHCPv4,
+// static IPv4, IPv6 SLAAC/manual/link-local). The device activation starts
+// every family of its profile at once and decides, from their states, when
+// the device is activated or failed (NetworkManager's may-fail and
+// required-timeout rules, see device_activation.cc).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "base/ip_address.h"
+#include "netlink/monitor_event.h"
+#include "netlink/socket.h"
+#include "state/device_record.h"
+
+typedef struct sd_event sd_event;
+
+namespace earlynet::daemon {
+
+// What every family needs to know about its link.
+struct LinkContext {
+    sd_event* loop = nullptr;
+    netlink::Socket* sock = nullptr;
+    IfIndex ifindex;
+    std::string name;
+    HardwareAddress mac;
+    std::uint64_t seed = 0;  // for xids, jitter: from getrandom, per device
+};
+
+class IpFamily {
+public:
+    enum class State {
+        Pending,  // still trying
+        Ready,    // configured
+        Failed,   // gave up; reason() says why
+        Skipped,  // nothing to do (method disabled or ignore)
+    };
+    // Called after the state or anything fill() reports changed (a lease
+    // renewed). May destroy nothing: the activation owns the family.
+    using Listener = std::function<void()>;
+
+    explicit IpFamily(Listener listener) : listener_(std::move(listener)) {}
+    IpFamily(const IpFamily&) = delete;
+    IpFamily& operator=(const IpFamily&) = delete;
+    virtual ~IpFamily() = default;
+
+    virtual void start() = 0;
+    virtual void on_monitor_event(const netlink::MonitorEvent&) {}
+    // Adds this family's addresses, routes, DNS and lease to the record.
+    virtual void fill(state::DeviceRecord& record) const = 0;
+
+    State state() const { return state_; }
+    const std::string& reason() const { return reason_; }
+
+protected:
+    void set_state(State s, std::string reason = {}) {
+        state_ = s;
+        reason_ = std::move(reason);
+        listener_();
+    }
+    void changed() { listener_(); }
+
+private:
+    Listener listener_;
+    State state_ = State::Pending;
+    std::string reason_;
+};
+
+const char* to_string(IpFamily::State s);
+
+}  // namespace earlynet::daemon

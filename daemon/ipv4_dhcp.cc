@@ -1,0 +1,214 @@
+#include "daemon/ipv4_dhcp.h"
+
+#include "daemon/ipv4_routes.h"
+#include "daemon/lease_record.h"
+#include "netlink/address.h"
+#include "netlink/link.h"
+#include "netlink/route.h"
+#include "spdlog/spdlog.h"
+
+namespace earlynet::daemon {
+
+namespace {
+
+std::string seconds_text(Seconds s) {
+    return s == dhcp::Lease::kInfinite ? std::string("infinite") : std::to_string(s.count()) + "s";
+}
+
+}  // namespace
+
+Ipv4Dhcp::Ipv4Dhcp(LinkContext link, DhcpOptions options, Listener listener)
+    : IpFamily(std::move(listener)), link_(std::move(link)), options_(std::move(options)) {}
+
+Ipv4Dhcp::~Ipv4Dhcp() = default;
+
+void Ipv4Dhcp::start() {
+    auto client = dhcp::ClientAdapter::create(link_.loop, link_.ifindex, options_.client, link_.seed,
+                                              [this](const dhcp::ClientAction& a) { on_client_action(a); });
+    if (!client) {
+        set_state(State::Failed, "DHCPv4 client: " + client.error().message);
+        return;
+    }
+    client_ = std::move(*client);
+    if (spdlog::should_log(spdlog::level::debug)) {
+        client_->set_packet_observer([name = link_.name](dhcp::ClientAdapter::Direction d, std::span<const std::uint8_t> b) {
+            spdlog::debug("{}: DHCP {} {} bytes", name, d == dhcp::ClientAdapter::Direction::Sent ? "sent" : "received",
+                          b.size());
+        });
+    }
+    spdlog::info("{}: DHCPv4 started", link_.name);
+    client_->start();
+}
+
+void Ipv4Dhcp::stop() {
+    acd_.reset();
+    if (client_) client_->stop();
+}
+
+void Ipv4Dhcp::on_client_action(const dhcp::ClientAction& action) {
+    std::visit(
+        [&](const auto& a) {
+            using T = std::decay_t<decltype(a)>;
+            if constexpr (std::is_same_v<T, dhcp::Offered>) {
+                spdlog::info("{}: offer {}/{} from {}", link_.name, a.offer.address.to_string(), a.offer.prefix_length,
+                             a.offer.server_id.to_string());
+                client_->select(a.offer);
+            } else if constexpr (std::is_same_v<T, dhcp::Granted>) {
+                probe(a.lease);
+            } else if constexpr (std::is_same_v<T, dhcp::Extended>) {
+                spdlog::info("{}: lease {} renewed for {}", link_.name, a.lease.address.to_string(),
+                             seconds_text(a.lease.lease_time));
+                auto done = configure(a.lease);
+                if (!done) spdlog::warn("{}: renewal not applied: {}", link_.name, done.error().message);
+                lease_ = a.lease;
+                changed();
+            } else if constexpr (std::is_same_v<T, dhcp::Lost>) {
+                spdlog::warn("{}: lease {} lost ({}), acquiring again", link_.name, a.lease.address.to_string(),
+                             a.reason == dhcp::LossReason::Nak       ? "NAK"
+                             : a.reason == dhcp::LossReason::Expired ? "expired"
+                                                                     : "replaced");
+                forget(a.lease);
+                changed();
+            } else if constexpr (std::is_same_v<T, dhcp::Failed>) {
+                acd_.reset();
+                set_state(State::Failed, a.error.message);
+            } else if constexpr (std::is_same_v<T, dhcp::StateChanged>) {
+                spdlog::debug("{}: DHCP state {} -> {}", link_.name, dhcp::to_string(a.from), dhcp::to_string(a.to));
+            } else if constexpr (std::is_same_v<T, dhcp::Ignored>) {
+                spdlog::debug("{}: DHCP {}", link_.name, a.reason);
+            } else if constexpr (std::is_same_v<T, dhcp::SendAction>) {
+                // performed by the adapter
+            }
+        },
+        action);
+}
+
+void Ipv4Dhcp::probe(const dhcp::Lease& lease) {
+    if (options_.dad_timeout == Duration::zero()) {
+        use(lease);
+        return;
+    }
+    granted_ = lease;
+    dhcp::AcdEngine::Config config{lease.address, link_.mac, dhcp::AcdTiming::scaled(options_.dad_timeout)};
+    auto acd = dhcp::AcdAdapter::create(link_.loop, link_.ifindex, config, link_.seed ^ 0xacd,
+                                        [this](const dhcp::AcdAction& a) { on_acd_action(a); });
+    if (!acd) {
+        // Without ACD the lease is still usable; NetworkManager too goes on
+        // when it cannot probe (no ARP on the link).
+        spdlog::warn("{}: cannot probe {}: {}, using it unprobed", link_.name, lease.address.to_string(),
+                     acd.error().message);
+        use(lease);
+        return;
+    }
+    acd_ = std::move(*acd);
+    spdlog::debug("{}: probing {} for conflicts", link_.name, lease.address.to_string());
+    acd_->start();
+}
+
+void Ipv4Dhcp::on_acd_action(const dhcp::AcdAction& action) {
+    std::visit(
+        [&](const auto& a) {
+            using T = std::decay_t<decltype(a)>;
+            if constexpr (std::is_same_v<T, dhcp::AcdReady>) {
+                if (granted_) use(*std::exchange(granted_, std::nullopt));
+            } else if constexpr (std::is_same_v<T, dhcp::AcdConflict>) {
+                spdlog::warn("{}: conflict: {} is in use by {}, declining", link_.name,
+                             granted_ ? granted_->address.to_string() : std::string("?"), a.mac.to_string());
+                granted_.reset();
+                client_->decline();
+                acd_.reset();  // last: this adapter is delivering the action
+            } else if constexpr (std::is_same_v<T, dhcp::AcdDefended>) {
+                spdlog::warn("{}: conflict: {} also claimed by {}, defended", link_.name,
+                             lease_ ? lease_->address.to_string() : std::string("?"), a.mac.to_string());
+            } else if constexpr (std::is_same_v<T, dhcp::AcdLost>) {
+                spdlog::error("{}: conflict: {} taken over by {}, giving it up and acquiring again", link_.name,
+                              lease_ ? lease_->address.to_string() : std::string("?"), a.mac.to_string());
+                if (lease_) forget(*lease_);
+                client_->decline();
+                changed();
+                acd_.reset();
+            }
+        },
+        action);
+}
+
+void Ipv4Dhcp::use(const dhcp::Lease& lease) {
+    auto done = configure(lease);
+    if (!done) {
+        spdlog::error("{}: cannot configure {}: {}", link_.name, lease.address.to_string(), done.error().message);
+        client_->decline();
+        return;
+    }
+    lease_ = lease;
+    client_->accept();
+    spdlog::info("{}: lease {}/{} from {} for {}", link_.name, lease.address.to_string(), lease.prefix_length,
+                 lease.server_id.to_string(), seconds_text(lease.lease_time));
+    if (state() != State::Ready) set_state(State::Ready);
+    else changed();
+}
+
+Result<void> Ipv4Dhcp::configure(const dhcp::Lease& lease) {
+    netlink::Socket& sock = *link_.sock;
+    netlink::Address a;
+    a.ifindex = link_.ifindex;
+    a.local = IpPrefix{IpAddress(lease.address), lease.prefix_length};
+    a.broadcast = lease.broadcast;
+    if (!lease.broadcast && lease.prefix_length < 31) {
+        std::uint32_t host = lease.prefix_length == 0 ? 0xffffffffu : (1u << (32 - lease.prefix_length)) - 1;
+        a.broadcast = Ipv4Address::from_host(lease.address.host_order() | host);
+    }
+    if (!lease.is_infinite()) {
+        // Lifetime = what is left of the lease: the kernel removes the address
+        // when nobody renewed it, and a renewal moves it forward in place.
+        auto left = lease.lease_time - std::chrono::duration_cast<Seconds>(boot_time_now() - lease.acquired_at);
+        if (left < Seconds(1)) left = Seconds(1);
+        a.valid_lifetime = left;
+        a.preferred_lifetime = left;
+    }
+    EARLYNET_TRY(netlink::address::replace(sock, a));
+    if (options_.set_mtu_from_lease && lease.mtu && *lease.mtu >= 576) {
+        auto mtu = netlink::link::set_mtu(sock, link_.ifindex, *lease.mtu);
+        if (!mtu) spdlog::warn("{}: MTU {} from the lease not set: {}", link_.name, *lease.mtu, mtu.error().message);
+    }
+    for (const auto& r : routes_for(lease)) {
+        auto added = netlink::route::replace(sock, r);
+        if (!added) spdlog::warn("{}: route {} not added: {}", link_.name, r.to_string(), added.error().message);
+    }
+    return {};
+}
+
+std::vector<netlink::Route> Ipv4Dhcp::routes_for(const dhcp::Lease& lease) const {
+    IpSettings extra;
+    extra.routes = options_.profile_routes;
+    IpPrefix subnet{IpAddress(lease.address), lease.prefix_length};
+    auto routes = lease_routes(lease, link_.ifindex);
+    for (auto& r : profile_routes(extra, link_.ifindex, &subnet)) routes.push_back(std::move(r));
+    return routes;
+}
+
+void Ipv4Dhcp::forget(const dhcp::Lease& lease) {
+    netlink::Address a;
+    a.ifindex = link_.ifindex;
+    a.local = IpPrefix{IpAddress(lease.address), lease.prefix_length};
+    auto removed = netlink::address::remove(*link_.sock, a);
+    if (!removed) spdlog::debug("{}: {}", link_.name, removed.error().message);
+    lease_.reset();
+}
+
+void Ipv4Dhcp::fill(state::DeviceRecord& record) const {
+    if (!lease_) return;
+    const auto& l = *lease_;
+    record.addresses.push_back(IpPrefix{IpAddress(l.address), l.prefix_length});
+    for (const auto& r : routes_for(l)) record.routes.push_back({r.destination, r.gateway});
+    if (!l.routers.empty() && !record.gateway) record.gateway = IpAddress(l.routers.front());
+    if (!options_.ignore_auto_dns) {
+        for (const auto& d : l.dns_servers) record.dns.push_back(IpAddress(d));
+        for (const auto& s : l.domain_search) record.dns_search.push_back(s);
+        if (l.domain_search.empty() && !l.domain_name.empty()) record.dns_search.push_back(l.domain_name);
+    }
+    if (record.hostname.empty()) record.hostname = l.hostname;
+    if (l.mtu && options_.set_mtu_from_lease && record.mtu == 0) record.mtu = *l.mtu;
+    record.lease = to_lease_record(l, options_.client.client_id);
+}
+
+}  // namespace earlynet::daemon

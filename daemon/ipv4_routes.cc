@@ -1,0 +1,85 @@
+#include "daemon/ipv4_routes.h"
+
+namespace earlynet::daemon {
+
+namespace {
+
+bool in_subnet(Ipv4Address a, Ipv4Address network, int prefix) {
+    if (prefix <= 0) return true;
+    std::uint32_t mask = Ipv4Address::netmask(prefix).host_order();
+    return (a.host_order() & mask) == (network.host_order() & mask);
+}
+
+netlink::Route via(IpPrefix destination, std::optional<Ipv4Address> gateway, IfIndex oif, bool gateway_on_subnet,
+                   std::uint32_t metric, std::uint8_t protocol) {
+    netlink::Route r;
+    r.destination = destination;
+    r.oif = oif;
+    r.metric = metric;
+    r.protocol = protocol;
+    if (gateway && !gateway->is_unspecified()) {
+        r.gateway = IpAddress(*gateway);
+        // A router outside the leased subnet is still on this link (RFC 3442
+        // allows it; some clouds hand out /32s): say so rather than fail with
+        // ENETUNREACH, as NetworkManager does with its on-link host route.
+        r.on_link = !gateway_on_subnet;
+    }
+    return r;
+}
+
+}  // namespace
+
+std::vector<netlink::Route> lease_routes(const dhcp::Lease& lease, IfIndex oif) {
+    std::vector<netlink::Route> routes;
+    auto on_subnet = [&](Ipv4Address gw) { return in_subnet(gw, lease.address, lease.prefix_length); };
+    if (!lease.classless_routes.empty()) {
+        // RFC 3442 section 1: with option 121 the client MUST ignore option 3.
+        for (const auto& cr : lease.classless_routes) {
+            auto r = via(IpPrefix{IpAddress(cr.destination), cr.prefix_length}, cr.gateway, oif,
+                         on_subnet(cr.gateway), kDefaultRouteMetric,
+                         netlink::route_protocol::kDhcp);
+            r.preferred_source = IpAddress(lease.address);
+            routes.push_back(r);
+        }
+        return routes;
+    }
+    if (!lease.routers.empty()) {
+        // The first router is the default route, as dhclient-script and NetworkManager do.
+        auto r = via(IpPrefix{IpAddress(Ipv4Address()), 0}, lease.routers.front(), oif, on_subnet(lease.routers.front()),
+                     kDefaultRouteMetric, netlink::route_protocol::kDhcp);
+        r.preferred_source = IpAddress(lease.address);
+        routes.push_back(r);
+    }
+    return routes;
+}
+
+std::vector<netlink::Route> profile_routes(const IpSettings& s, IfIndex oif, const IpPrefix* subnet) {
+    std::vector<netlink::Route> routes;
+    auto on_subnet = [&](const IpAddress& gw) {
+        if (!subnet || !gw.is_v4() || !subnet->address.is_v4()) return true;
+        return in_subnet(gw.v4(), subnet->address.v4(), subnet->prefix);
+    };
+    for (const auto& pr : s.routes) {
+        netlink::Route r;
+        r.destination = pr.destination;
+        r.oif = oif;
+        r.metric = pr.metric >= 0 ? static_cast<std::uint32_t>(pr.metric) : kDefaultRouteMetric;
+        if (pr.next_hop) {
+            r.gateway = pr.next_hop;
+            r.on_link = !on_subnet(*pr.next_hop);
+        }
+        routes.push_back(r);
+    }
+    if (s.gateway) {
+        netlink::Route r;
+        r.destination = IpPrefix{s.gateway->is_v4() ? IpAddress(Ipv4Address()) : IpAddress(Ipv6Address()), 0};
+        r.gateway = s.gateway;
+        r.oif = oif;
+        r.metric = kDefaultRouteMetric;
+        r.on_link = !on_subnet(*s.gateway);
+        routes.push_back(r);
+    }
+    return routes;
+}
+
+}  // namespace earlynet::daemon

@@ -1,0 +1,24 @@
+// The IPv4 routes a device gets: from a DHCP lease (RFC 3442: classless
+// routes replace the router option when present) and from the profile
+// (ipv4.routes, the static gateway). Pure, so unit-tested.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "daemon/profile.h"
+#include "dhcp/lease.h"
+#include "netlink/route.h"
+
+namespace earlynet::daemon {
+
+// NetworkManager's default route metric for Ethernet (and what `ip route`
+// users of NM-configured initrds see).
+inline constexpr std::uint32_t kDefaultRouteMetric = 100;
+
+std::vector<netlink::Route> lease_routes(const dhcp::Lease& lease, IfIndex oif);
+
+// ipv4.routes plus a default route via `gateway` (manual method), on `oif`.
+std::vector<netlink::Route> profile_routes(const IpSettings& settings, IfIndex oif, const IpPrefix* on_subnet);
+
+}  // namespace earlynet::daemon

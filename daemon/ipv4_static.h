@@ -1,0 +1,35 @@
+// Ipv4Static: ipv4.method=manual. Every address is probed with ACD (RFC 5227)
+// first, all at once; only when none is taken are they added (no lifetime),
+// then the profile's routes and gateway. A taken address fails the family,
+// naming the neighbour's MAC. The probes keep watching afterwards (defend once).
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "daemon/ip_family.h"
+#include "daemon/profile.h"
+#include "dhcp/acd_adapter.h"
+
+namespace earlynet::daemon {
+
+class Ipv4Static final : public IpFamily {
+public:
+    Ipv4Static(LinkContext link, IpSettings settings, Duration dad_timeout, Listener listener);
+    ~Ipv4Static() override;
+
+    void start() override;
+    void fill(state::DeviceRecord& record) const override;
+
+private:
+    void on_acd_action(std::size_t index, const dhcp::AcdAction& action);
+    void configure();
+
+    LinkContext link_;
+    IpSettings settings_;
+    Duration dad_timeout_;
+    std::vector<std::unique_ptr<dhcp::AcdAdapter>> probes_;
+    std::vector<bool> ready_;
+};
+
+}  // namespace earlynet::daemon

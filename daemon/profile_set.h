@@ -1,0 +1,36 @@
+// The profiles `earlynet run` works from, read from the profile directories,
+// and the run configuration generate wrote beside them (carrier timeout,
+// hostname). A profile that does not read is reported and skipped, never
+// half-used.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "daemon/profile.h"
+#include "daemon/run_settings.h"
+
+namespace earlynet::daemon {
+
+struct LoadedProfile {
+    Profile profile;
+    std::string path;
+};
+
+struct ProfileSet {
+    std::vector<LoadedProfile> profiles;  // by file name, directories in order
+    std::vector<Error> unreadable;
+    // NetworkManager's carrier-wait-timeout (15-carrier-timeout.conf), 10 s when absent.
+    std::chrono::milliseconds carrier_timeout{10000};
+    std::string hostname;  // initrd/hostname, empty when absent
+};
+
+ProfileSet load_profiles(const RunSettings& settings);
+
+// carrier-wait-timeout=MS from a NetworkManager.conf snippet; nullopt when absent.
+std::optional<std::chrono::milliseconds> parse_carrier_timeout(const std::string& conf_text);
+
+}  // namespace earlynet::daemon

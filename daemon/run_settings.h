@@ -1,0 +1,38 @@
+// What `earlynet run` is told: where profiles come from, where state, dracut
+// and NetworkManager files go, and which hooks it fires. Every path is an
+// option so tests and the demo run in a private directory.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace earlynet::daemon {
+
+struct RunSettings {
+    // Profiles (.nmconnection): earlynet generate's, or nm-initrd-generator's
+    // (/run/NetworkManager/system-connections).
+    std::vector<std::string> profile_dirs{"/run/earlynet/profiles"};
+    // 15-carrier-timeout.conf is read from here.
+    std::string run_config_dir = "/run/earlynet/conf.d";
+    // The initrd hostname file generate writes (from ip=...:hostname:...).
+    std::string initrd_data_dir = "/run/earlynet/initrd";
+    std::string state_dir = "/run/earlynet/state";
+    // dracut's files: /tmp/dhclient.$netif.dhcpopts, /tmp/net.$netif.* and the done flag.
+    std::string tmp_dir = "/tmp";
+    // dracut's hook tree; initqueue/online/*.sh run per interface.
+    std::string hook_dir = "/lib/dracut/hooks";
+    // Run per interface after the online hooks when it exists ("" = never).
+    std::string netroot = "/sbin/netroot";
+    // NetworkManager's device state and lease files ("" = not written).
+    std::string nm_run_dir = "/run/NetworkManager";
+    std::string resolv_conf = "/etc/resolv.conf";             // "" = not written
+    std::string hostname_file = "/proc/sys/kernel/hostname";  // "" = not set
+    bool configure_and_quit = false;
+    bool debug = false;
+};
+
+// The done flag dracut's finished hook tests, as NetworkManager's /tmp/nm.done.
+inline std::string done_flag_path(const RunSettings& s) { return s.tmp_dir + "/earlynet.done"; }
+
+}  // namespace earlynet::daemon

@@ -1,0 +1,259 @@
+#include "daemon/run_verb.h"
+
+#include <signal.h>
+#include <systemd/sd-event.h>
+
+#include <cstdio>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "CLI/CLI.hpp"
+#include "base/atomic_file.h"
+#include "daemon/device_manager.h"
+#include "daemon/hook_runner.h"
+#include "daemon/logging.h"
+#include "daemon/profile_set.h"
+#include "daemon/resolver_config.h"
+#include "daemon/run_settings.h"
+#include "netlink/socket.h"
+#include "spdlog/spdlog.h"
+#include "state/dracut_export.h"
+#include "state/nm_export.h"
+#include "state/state_store.h"
+
+namespace earlynet::daemon {
+
+namespace {
+
+bool kernel_cmdline_has(const std::string& word) {
+    std::ifstream in("/proc/cmdline");
+    std::string w;
+    while (in >> w)
+        if (w == word) return true;
+    return false;
+}
+
+// A host name from the network or the command line is only written when it
+// is one: letters, digits, '-' and '.', at most 64 bytes.
+bool is_host_name(const std::string& s) {
+    if (s.empty() || s.size() > 64) return false;
+    for (char c : s)
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '.') return false;
+    return true;
+}
+
+// Everything one `earlynet run` holds; sd-event holds `this`.
+class RunSession {
+public:
+    RunSession(sd_event* loop, netlink::Socket& sock, RunSettings settings)
+        : loop_(loop), sock_(sock), settings_(std::move(settings)), store_(settings_.state_dir),
+          hooks_(loop, settings_.hook_dir, settings_.netroot) {}
+
+    Result<void> start(ProfileSet profiles) {
+        if (!profiles.hostname.empty()) set_hostname(profiles.hostname, "the kernel command line");
+        ActivationSettings as;
+        as.carrier_timeout = profiles.carrier_timeout;
+        as.run_started = started_;
+        manager_ = std::make_unique<DeviceManager>(
+            loop_, sock_, std::move(profiles), as,
+            DeviceManager::Callbacks{[this](DeviceActivation& a) { on_device_changed(a); },
+                                     [this] { on_startup_complete(); }});
+        hooks_.set_idle_handler([this] { maybe_done(); });
+        return manager_->start();
+    }
+
+    int exit_code() const { return exit_code_; }
+    void stop() {
+        if (manager_) {
+            manager_->stop_all();
+            for (const auto* a : manager_->devices()) write_state(*a);
+        }
+    }
+
+private:
+    void write_state(const DeviceActivation& a) {
+        auto written = store_.write(a.record());
+        if (!written) spdlog::error("{}: state not written: {}", a.name(), written.error().message);
+    }
+
+    void on_device_changed(DeviceActivation& a) {
+        write_state(a);
+        if (a.outcome() != state::DeviceOutcome::Activated) return;
+        auto record = a.record();
+        if (!settings_.nm_run_dir.empty() && !a.is_port()) {
+            auto nm = state::export_for_network_manager({settings_.nm_run_dir}, record);
+            if (!nm) spdlog::error("{}: NetworkManager state not written: {}", a.name(), nm.error().message);
+        }
+        if (a.is_port()) return;
+        // dracut's files (dhcpopts, override, markers) before its hooks read them.
+        auto dracut = state::export_for_dracut({settings_.tmp_dir}, record);
+        if (!dracut) spdlog::error("{}: dracut files not written: {}", a.name(), dracut.error().message);
+        update_resolver();
+        if (!hostname_set_ && is_host_name(record.hostname)) set_hostname(record.hostname, a.name());
+        if (online_.insert(a.name()).second) hooks_.queue_online(a.name());
+    }
+
+    void update_resolver() {
+        if (settings_.resolv_conf.empty()) return;
+        std::vector<state::DeviceRecord> records;
+        for (const auto* d : manager_->devices()) records.push_back(d->record());
+        std::string text = render_resolv_conf(records);
+        if (text.empty() || text == resolv_written_) return;
+        auto written = write_file_atomically(settings_.resolv_conf, text, 0644);
+        if (!written) spdlog::error("resolver file not written: {}", written.error().message);
+        else resolv_written_ = text;
+    }
+
+    void set_hostname(const std::string& name, const std::string& from) {
+        if (settings_.hostname_file.empty() || !is_host_name(name)) return;
+        std::ofstream out(settings_.hostname_file);
+        out << name << "\n";
+        if (!out.flush()) {
+            spdlog::warn("hostname {} not set: cannot write {}", name, settings_.hostname_file);
+            return;
+        }
+        hostname_set_ = true;
+        spdlog::info("hostname {} (from {})", name, from);
+    }
+
+    void on_startup_complete() {
+        auto outcome = manager_->outcome();
+        for (const auto& line : outcome.device_failures) spdlog::warn("{}", line);
+        for (const auto& line : outcome.profile_failures) spdlog::error("{}", line);
+        exit_code_ = outcome.profile_failures.empty() ? 0 : 1;
+        startup_complete_ = true;
+        maybe_done();
+    }
+
+    // Once startup is complete and every online hook ran: the done flag
+    // dracut's finished hook waits for; then quit when asked to.
+    void maybe_done() {
+        if (!startup_complete_ || !hooks_.idle() || done_) return;
+        done_ = true;
+        auto flag = write_file_atomically(done_flag_path(settings_), "", 0644);
+        if (!flag) spdlog::error("done flag not written: {}", flag.error().message);
+        if (settings_.configure_and_quit) {
+            spdlog::info("quitting now that startup is complete ({})", exit_code_ == 0 ? "success" : "failure");
+            stop();
+            sd_event_exit(loop_, exit_code_);
+        }
+    }
+
+    sd_event* loop_;
+    netlink::Socket& sock_;
+    RunSettings settings_;
+    state::StateStore store_;
+    HookRunner hooks_;
+    std::unique_ptr<DeviceManager> manager_;
+    BootTime started_ = boot_time_now();
+    std::set<std::string> online_;
+    std::string resolv_written_;
+    bool hostname_set_ = false;
+    bool startup_complete_ = false;
+    bool done_ = false;
+    int exit_code_ = 1;
+};
+
+int on_terminate(sd_event_source* s, const signalfd_siginfo* si, void* userdata) {
+    spdlog::info("{}: stopping, addresses stay configured", strsignal(static_cast<int>(si->ssi_signo)));
+    static_cast<RunSession*>(userdata)->stop();
+    sd_event_exit(sd_event_source_get_event(s), 0);
+    return 0;
+}
+
+}  // namespace
+
+int run_main(const std::vector<std::string>& args) {
+    CLI::App app{"Bring up every device that has a profile; write state, dracut and NetworkManager files; "
+                 "fire dracut's online hooks.",
+                 "earlynet run"};
+    RunSettings s;
+    std::vector<std::string> profile_dirs;
+    std::string configure_and_quit;
+    app.add_option_function<std::string>(
+           "--configure-and-quit",
+           [&](const std::string& v) {
+               if (!v.empty() && v != "initrd") throw CLI::ValidationError("--configure-and-quit", "only 'initrd'");
+               s.configure_and_quit = true;
+           },
+           "Exit once every device has tried (NetworkManager's --configure-and-quit=initrd)")
+        ->expected(0, 1);
+    app.add_option("-c,--profiles-dir", profile_dirs,
+                   "Directory of .nmconnection profiles (repeatable; default /run/earlynet/profiles)");
+    app.add_option("-r,--run-config-dir", s.run_config_dir, "Where 15-carrier-timeout.conf is")->capture_default_str();
+    app.add_option("-i,--initrd-data-dir", s.initrd_data_dir, "Where generate's hostname file is")
+        ->capture_default_str();
+    app.add_option("--state-dir", s.state_dir, "Where device and lease state is written")->capture_default_str();
+    app.add_option("--tmp-dir", s.tmp_dir, "Where dracut's /tmp files go")->capture_default_str();
+    app.add_option("--hook-dir", s.hook_dir, "dracut's hook directory (initqueue/online below it)")
+        ->capture_default_str();
+    app.add_option("--netroot", s.netroot, "dracut's netroot, run per interface after the hooks ('' = never)")
+        ->capture_default_str();
+    app.add_option("--nm-run-dir", s.nm_run_dir, "NetworkManager's run directory ('' = not written)")
+        ->capture_default_str();
+    app.add_option("--resolv-conf", s.resolv_conf, "Resolver file ('' = not written)")->capture_default_str();
+    app.add_option("--hostname-file", s.hostname_file, "Where the host name is set ('' = never)")
+        ->capture_default_str();
+    app.add_flag("--debug", s.debug, "Log packet-level detail (also rd.debug on the kernel command line)");
+    try {
+        std::vector<std::string> reversed(args.rbegin(), args.rend());
+        app.parse(reversed);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        std::fprintf(stderr, "earlynet run: %s (see --help)\n", e.what());
+        return 2;
+    }
+    if (!profile_dirs.empty()) s.profile_dirs = profile_dirs;
+    setup_logging(s.debug || kernel_cmdline_has("rd.debug") ? LogDetail::Debug : LogDetail::Normal);
+
+    ProfileSet profiles = load_profiles(s);
+    for (const auto& e : profiles.unreadable) spdlog::error("{}, skipping it", e.message);
+    if (profiles.profiles.empty()) {
+        spdlog::info("no profiles, nothing to do");
+        if (s.configure_and_quit) {
+            auto flag = write_file_atomically(done_flag_path(s), "", 0644);
+            if (!flag) spdlog::error("done flag not written: {}", flag.error().message);
+        }
+        return profiles.unreadable.empty() ? 0 : 1;
+    }
+
+    // sd-event delivers these as events; the hook runner needs SIGCHLD blocked.
+    sigset_t mask;
+    sigemptyset(&mask);
+    sigaddset(&mask, SIGTERM);
+    sigaddset(&mask, SIGINT);
+    sigaddset(&mask, SIGCHLD);
+    ::sigprocmask(SIG_BLOCK, &mask, nullptr);
+
+    sd_event* raw_loop = nullptr;
+    if (int r = sd_event_new(&raw_loop); r < 0) {
+        spdlog::error("event loop: {}", std::strerror(-r));
+        return 1;
+    }
+    CHandle<sd_event, sd_event_unref> loop(raw_loop);
+    auto sock = netlink::Socket::open();
+    if (!sock) {
+        spdlog::error("{}", sock.error().message);
+        return 1;
+    }
+    spdlog::info("{} profiles, {}", profiles.profiles.size(),
+                 s.configure_and_quit ? "quitting at startup-complete" : "staying to renew leases");
+    auto session = std::make_unique<RunSession>(loop.get(), *sock, s);
+    sd_event_add_signal(loop.get(), nullptr, SIGTERM, on_terminate, session.get());
+    sd_event_add_signal(loop.get(), nullptr, SIGINT, on_terminate, session.get());
+    auto started = session->start(std::move(profiles));
+    if (!started) {
+        spdlog::error("{}", started.error().message);
+        return 1;
+    }
+    int r = sd_event_loop(loop.get());
+    if (r < 0) {
+        spdlog::error("event loop: {}", std::strerror(-r));
+        return 1;
+    }
+    return r;
+}
+
+}  // namespace earlynet::daemon

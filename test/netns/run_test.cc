@@ -1,0 +1,353 @@
+// `earlynet run` end to end in network namespaces: the real binary, profiles
+// from `earlynet generate` (or nm-initrd-generator), a real dnsmasq (and
+// radvd) in a peer namespace, and everything it leaves behind checked: the
+// kernel's addresses and routes, the state files, dracut's files sourced by
+// /bin/sh, NetworkManager's device files, the online hooks, the exit status.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "test/netns/dnsmasq_server.h"
+#include "test/netns/netns_fixture.h"
+
+namespace earlynet::test {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+std::string slurp(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+bool contains(const std::string& haystack, const std::string& needle) {
+    return haystack.find(needle) != std::string::npos;
+}
+
+class RunTest : public NetnsTest {
+protected:
+    void SetUp() override {
+        NetnsTest::SetUp();
+        if (HasFatalFailure()) return;
+        char tmpl[] = "/tmp/earlynet-run-test-XXXXXX";
+        ASSERT_NE(::mkdtemp(tmpl), nullptr);
+        dir_ = tmpl;
+        for (const char* d : {"profiles", "conf", "initrd", "state", "tmp", "hooks/initqueue/online", "nm"})
+            fs::create_directories(dir_ / d);
+        // An online hook that records how it was called, as dracut's would be.
+        std::ofstream hook(dir_ / "hooks/initqueue/online/50-record.sh");
+        hook << "echo \"online $1 netif=$netif\" >> '" << (dir_ / "hooks.log").string() << "'\n";
+    }
+    void TearDown() override {
+        std::error_code ec;
+        if (!dir_.empty()) fs::remove_all(dir_, ec);
+        NetnsTest::TearDown();
+    }
+
+    static std::string binary() {
+        const char* b = std::getenv("EARLYNET_BINARY");
+        return b ? b : "earlynet";
+    }
+
+    // A veth from the test namespace (name) to the server namespace (peer_name).
+    void cable(const std::string& name, const std::string& peer_name, const std::string& server_address) {
+        add_veth(name, peer_name);
+        ip("link set " + peer_name + " netns " + peer_namespace().name());
+        if (!server_address.empty()) ip_in(peer_namespace(), "addr add " + server_address + " dev " + peer_name);
+        ip_in(peer_namespace(), "link set " + peer_name + " up");
+    }
+
+    std::unique_ptr<DnsmasqServer> serve(const std::string& interface, std::vector<std::string> extra = {},
+                                         std::string range = "10.77.0.10,10.77.0.250,255.255.255.0") {
+        DnsmasqConfig c;
+        c.interface = interface;
+        c.range = range;
+        c.arguments = std::move(extra);
+        return DnsmasqServer::start(peer_namespace(), c);
+    }
+
+    void generate(const std::string& cmdline) {
+        std::vector<std::string> argv{binary(),
+                                      "generate",
+                                      "-c",
+                                      (dir_ / "profiles").string(),
+                                      "-r",
+                                      (dir_ / "conf").string(),
+                                      "-i",
+                                      (dir_ / "initrd").string(),
+                                      "--"};
+        for (auto& w : split_words(cmdline)) argv.push_back(w);
+        auto r = run_command(argv);
+        ASSERT_EQ(r.status, 0) << r.err;
+    }
+
+    std::vector<std::string> run_argv(bool quit) {
+        std::vector<std::string> argv{binary(), "run"};
+        if (quit) argv.push_back("--configure-and-quit");
+        for (const std::string& a : std::vector<std::string>{"-c", (dir_ / "profiles").string(), "-r", (dir_ / "conf").string(), "-i",
+                              (dir_ / "initrd").string(), "--state-dir", (dir_ / "state").string(), "--tmp-dir",
+                              (dir_ / "tmp").string(), "--hook-dir", (dir_ / "hooks").string(), "--netroot", "",
+                              "--nm-run-dir", (dir_ / "nm").string(), "--resolv-conf",
+                              (dir_ / "resolv.conf").string(), "--hostname-file", (dir_ / "hostname").string()})
+            argv.push_back(a);
+        return argv;
+    }
+
+    CommandResult run() {
+        auto r = run_command(run_argv(true));
+        log_ = r.err;
+        return r;
+    }
+
+    std::string status_json() {
+        auto r = run_command({binary(), "status", "--json", "--state-dir", (dir_ / "state").string()});
+        EXPECT_EQ(r.status, 0) << r.err;
+        return r.out;
+    }
+
+    // What /bin/sh makes of a dracut file: sources it and prints one variable.
+    std::string sourced(const std::string& file, const std::string& variable) {
+        auto r = run_command({"/bin/sh", "-c", ". \"$1\" && printf '%s' \"$" + variable + "\"", "sh",
+                              (dir_ / "tmp" / file).string()});
+        EXPECT_EQ(r.status, 0) << r.err;
+        return r.out;
+    }
+
+    fs::path dir_;
+    std::string log_;
+};
+
+TEST_F(RunTest, DhcpOnOneNicLeavesAddressStateDracutAndNetworkManagerFiles) {
+    cable("c0", "s0", "10.77.0.1/24");
+    auto server = serve("s0", {"--dhcp-option=option:router,10.77.0.1", "--dhcp-option=option:dns-server,10.77.0.53",
+                               "--dhcp-option=option:domain-name,boot.test", "--dhcp-option=17,10.77.0.1:/srv/root",
+                               "--dhcp-option=option:mtu,1400"});
+    ASSERT_TRUE(server);
+    generate("ip=c0:dhcp rd.net.timeout.carrier=5");
+    auto r = run();
+    ASSERT_EQ(r.status, 0) << log_;
+
+    auto addrs = ip("-4 -o addr show dev c0");
+    EXPECT_TRUE(contains(addrs, "inet 10.77.0.")) << addrs;
+    EXPECT_TRUE(contains(addrs, "valid_lft")) << addrs;
+    EXPECT_FALSE(contains(addrs, "valid_lft forever")) << "a DHCP address lives as long as its lease: " << addrs;
+    EXPECT_TRUE(contains(ip("-4 route show default"), "via 10.77.0.1 dev c0"));
+    EXPECT_TRUE(contains(ip("link show c0"), "mtu 1400"));
+
+    // dracut: the dhcpopts file sourced by sh gives back the server's values.
+    EXPECT_EQ(sourced("dhclient.c0.dhcpopts", "new_root_path"), "10.77.0.1:/srv/root");
+    EXPECT_EQ(sourced("dhclient.c0.dhcpopts", "new_dhcp_server_identifier"), "10.77.0.1");
+    EXPECT_EQ(sourced("dhclient.c0.dhcpopts", "new_routers"), "10.77.0.1");
+    EXPECT_TRUE(fs::exists(dir_ / "tmp" / "net.c0.did-setup"));
+    EXPECT_FALSE(fs::exists(dir_ / "tmp" / "net.ifaces"));
+    EXPECT_TRUE(fs::exists(dir_ / "tmp" / "earlynet.done"));
+    EXPECT_EQ(slurp(dir_ / "hooks.log"), "online c0 netif=c0\n");
+    EXPECT_TRUE(contains(slurp(dir_ / "resolv.conf"), "nameserver 10.77.0.53"));
+
+    // NetworkManager's device file, by ifindex.
+    auto link = ip("-o link show c0");
+    auto index = link.substr(0, link.find(':'));
+    auto nm = slurp(dir_ / "nm" / "devices" / index);
+    EXPECT_TRUE(contains(nm, "connection-uuid=")) << nm;
+    EXPECT_TRUE(contains(nm, "root-path=10.77.0.1:/srv/root")) << nm;
+
+    // State, through `earlynet status --json`.
+    auto json = status_json();
+    EXPECT_TRUE(contains(json, "\"interface\":\"c0\"") || contains(json, "\"interface\": \"c0\"")) << json;
+    EXPECT_TRUE(contains(json, "activated")) << json;
+    EXPECT_TRUE(contains(json, "/srv/root")) << json;
+}
+
+TEST_F(RunTest, ThreeNicsOneCabledActivatesTheCabledOneAndReportsTheOthers) {
+    cable("c0", "s0", "10.77.0.1/24");
+    // c1 and c2 lead to ends that stay down in the server's namespace: no carrier.
+    add_veth("c1", "p1");
+    add_veth("c2", "p2");
+    ip("link set p1 netns " + peer_namespace().name());
+    ip("link set p2 netns " + peer_namespace().name());
+    auto server = serve("s0");
+    ASSERT_TRUE(server);
+    generate("ip=dhcp rd.net.timeout.carrier=2");
+    auto r = run();
+    EXPECT_EQ(r.status, 0) << log_;
+    EXPECT_TRUE(contains(ip("-4 -o addr show dev c0"), "inet 10.77.0."));
+    EXPECT_TRUE(contains(log_, "c1: failed: no carrier after 2 s")) << log_;
+    EXPECT_TRUE(contains(log_, "c2: failed: no carrier after 2 s")) << log_;
+    auto json = status_json();
+    EXPECT_TRUE(contains(json, "no carrier after 2 s")) << json;
+}
+
+TEST_F(RunTest, StaticAddressIsProbedThenConfiguredWithGatewayAndOverride) {
+    cable("c0", "s0", "10.78.0.1/24");
+    generate("ip=10.78.0.5::10.78.0.1:255.255.255.0:node1:c0:none nameserver=10.78.0.53 rd.route=10.90.0.0/16:10.78.0.254");
+    auto r = run();
+    ASSERT_EQ(r.status, 0) << log_;
+    EXPECT_TRUE(contains(ip("-4 -o addr show dev c0"), "inet 10.78.0.5/24"));
+    EXPECT_TRUE(contains(ip("-4 route show default"), "via 10.78.0.1 dev c0"));
+    EXPECT_TRUE(contains(ip("-4 route show 10.90.0.0/16"), "via 10.78.0.254 dev c0"));
+    EXPECT_EQ(sourced("net.c0.override", "ip"), "10.78.0.5");
+    EXPECT_EQ(sourced("net.c0.override", "gw"), "10.78.0.1");
+    EXPECT_EQ(sourced("net.c0.override", "mask"), "255.255.255.0");
+    EXPECT_TRUE(contains(slurp(dir_ / "resolv.conf"), "nameserver 10.78.0.53"));
+    EXPECT_EQ(slurp(dir_ / "hostname"), "node1\n");
+    EXPECT_TRUE(fs::exists(dir_ / "tmp" / "dhclient.c0.dhcpopts")) << "created even without a lease";
+}
+
+TEST_F(RunTest, StaticAddressInUseFailsNamingTheNeighboursMac) {
+    cable("c0", "s0", "10.78.0.5/24");  // the neighbour already has .5
+    auto mac = ip_in(peer_namespace(), "-o link show s0");
+    auto at = mac.find("link/ether ");
+    ASSERT_NE(at, std::string::npos);
+    std::string neighbour = mac.substr(at + 11, 17);
+    generate("ip=10.78.0.5::10.78.0.1:255.255.255.0::c0:none");
+    auto r = run();
+    EXPECT_EQ(r.status, 1) << log_;
+    EXPECT_TRUE(contains(log_, "10.78.0.5 is in use by " + neighbour)) << log_;
+    EXPECT_FALSE(contains(ip("-4 -o addr show dev c0"), "10.78.0.5"));
+}
+
+TEST_F(RunTest, StaticAndDhcpOnTwoNicsAtOnce) {
+    cable("c0", "s0", "10.77.0.1/24");
+    cable("c1", "s1", "10.78.0.1/24");
+    auto server = serve("s0");
+    ASSERT_TRUE(server);
+    generate("ip=c0:dhcp ip=10.78.0.5::10.78.0.1:255.255.255.0::c1:none");
+    auto r = run();
+    ASSERT_EQ(r.status, 0) << log_;
+    EXPECT_TRUE(contains(ip("-4 -o addr show dev c0"), "inet 10.77.0."));
+    EXPECT_TRUE(contains(ip("-4 -o addr show dev c1"), "inet 10.78.0.5/24"));
+    auto hooks = slurp(dir_ / "hooks.log");
+    EXPECT_TRUE(contains(hooks, "online c0 netif=c0")) << hooks;
+    EXPECT_TRUE(contains(hooks, "online c1 netif=c1")) << hooks;
+}
+
+TEST_F(RunTest, DhcpWithoutServerFailsAfterTheTimeoutWithExitStatus1) {
+    cable("c0", "s0", "10.77.0.1/24");
+    generate("ip=c0:dhcp rd.net.timeout.dhcp=3");
+    auto started = std::chrono::steady_clock::now();
+    auto r = run();
+    auto took = std::chrono::steady_clock::now() - started;
+    EXPECT_EQ(r.status, 1) << log_;
+    EXPECT_TRUE(contains(log_, "c0: failed: no DHCP lease after 3")) << log_;
+    EXPECT_TRUE(contains(log_, "profile 'c0'")) << log_;
+    EXPECT_GE(took, 3s);
+    EXPECT_TRUE(fs::exists(dir_ / "tmp" / "earlynet.done"));
+    EXPECT_FALSE(fs::exists(dir_ / "hooks.log")) << "no online hook for a device that did not come up";
+}
+
+TEST_F(RunTest, HostileServerValuesNeverRunAsCode) {
+    cable("c0", "s0", "10.77.0.1/24");
+    std::string marker = (dir_ / "pwned").string();
+    std::string root_path = "x$(touch " + marker + ")`touch " + marker + "`;touch " + marker + ";'q";
+    auto server = serve("s0", {"--dhcp-option=17," + root_path, "--dhcp-option=option:domain-name,a;touch " + marker});
+    ASSERT_TRUE(server);
+    generate("ip=c0:dhcp");
+    auto r = run();
+    ASSERT_EQ(r.status, 0) << log_;
+    EXPECT_EQ(sourced("dhclient.c0.dhcpopts", "new_root_path"), root_path);
+    // The hook sources dracut's files the way netroot would.
+    auto sourced_all = run_command(
+        {"/bin/sh", "-c", ". \"$1\"; . \"$1\"; echo done", "sh", (dir_ / "tmp" / "dhclient.c0.dhcpopts").string()});
+    EXPECT_EQ(sourced_all.out, "done\n");
+    EXPECT_FALSE(fs::exists(marker)) << "a value from the network ran as code";
+}
+
+TEST_F(RunTest, RunsOnProfilesWrittenByNmInitrdGenerator) {
+    cable("c0", "s0", "10.77.0.1/24");
+    auto server = serve("s0", {"--dhcp-option=17,10.77.0.1:/srv/nm"});
+    ASSERT_TRUE(server);
+    auto g = run_command({"/usr/lib/NetworkManager/nm-initrd-generator", "-c", (dir_ / "profiles").string(), "-i",
+                          (dir_ / "initrd").string(), "-r", (dir_ / "conf").string(), "--", "ip=c0:dhcp"});
+    ASSERT_EQ(g.status, 0) << g.err;
+    ASSERT_TRUE(fs::exists(dir_ / "profiles" / "c0.nmconnection"));
+    auto r = run();
+    ASSERT_EQ(r.status, 0) << log_;
+    EXPECT_EQ(sourced("dhclient.c0.dhcpopts", "new_root_path"), "10.77.0.1:/srv/nm");
+}
+
+TEST_F(RunTest, SigtermLeavesEveryAddressInPlace) {
+    cable("c0", "s0", "10.77.0.1/24");
+    auto server = serve("s0");
+    ASSERT_TRUE(server);
+    generate("ip=c0:dhcp");
+    BackgroundProcess daemon(run_argv(false));
+    // Wait (by polling the state the daemon writes) until it is up.
+    bool up = false;
+    for (int i = 0; i < 200 && !up; ++i) {
+        up = fs::exists(dir_ / "tmp" / "earlynet.done");
+        if (!up) std::this_thread::sleep_for(50ms);
+    }
+    ASSERT_TRUE(up);
+    auto before = ip("-4 -o addr show dev c0");
+    ASSERT_TRUE(contains(before, "inet 10.77.0."));
+    ASSERT_EQ(::kill(daemon.pid(), SIGTERM), 0);
+    auto ended = daemon.wait();
+    EXPECT_EQ(ended.status, 0);
+    auto after = ip("-4 -o addr show dev c0");
+    EXPECT_TRUE(contains(after, "inet 10.77.0.")) << after;
+    EXPECT_TRUE(contains(ip("-4 route show default"), "dev c0"));
+}
+
+TEST_F(RunTest, SlaacFromRadvdGivesAUsableGlobalAddress) {
+    cable("c0", "s0", "");
+    ip_in(peer_namespace(), "-6 addr add 2001:db8:77::1/64 dev s0 nodad");
+    {
+        std::ofstream conf(dir_ / "radvd.conf");
+        conf << "interface s0 {\n  AdvSendAdvert on;\n  MinRtrAdvInterval 3;\n  MaxRtrAdvInterval 4;\n"
+                "  prefix 2001:db8:77::/64 { AdvOnLink on; AdvAutonomous on; };\n};\n";
+    }
+    std::string pid_file = (dir_ / "radvd.pid").string();
+    // radvd refuses to start unless forwarding is on where it runs.
+    run_command({"ip", "netns", "exec", peer_namespace().name(), "sysctl", "-qw", "net.ipv6.conf.all.forwarding=1"});
+    auto started = run_command({"ip", "netns", "exec", peer_namespace().name(), "radvd", "-C",
+                                (dir_ / "radvd.conf").string(), "-p", pid_file, "-m", "stderr", "-u", "root"});
+    ASSERT_EQ(started.status, 0) << started.err;
+    struct StopRadvd {
+        std::string pid_file;
+        ~StopRadvd() {
+            std::ifstream in(pid_file);
+            pid_t pid = 0;
+            if (in >> pid && pid > 0) ::kill(pid, SIGTERM);
+        }
+    } stop{pid_file};
+    generate("ip=c0:auto6 rd.net.timeout.carrier=5");
+    auto r = run();
+    ASSERT_EQ(r.status, 0) << log_;
+    auto addrs = ip("-6 -o addr show dev c0 scope global");
+    EXPECT_TRUE(contains(addrs, "inet6 2001:db8:77:")) << addrs;
+    EXPECT_FALSE(contains(addrs, "tentative")) << addrs;
+    EXPECT_FALSE(contains(ip("-4 -o addr show dev c0"), "inet ")) << "ipv4.method=disabled";
+}
+
+TEST_F(RunTest, BridgeOfTwoPortsGetsItsAddressByDhcp) {
+    cable("c0", "s0", "");
+    cable("c1", "s1", "");
+    ip_in(peer_namespace(), "link add sbr type bridge");
+    ip_in(peer_namespace(), "link set s0 master sbr");
+    ip_in(peer_namespace(), "link set s1 master sbr");
+    ip_in(peer_namespace(), "addr add 10.77.0.1/24 dev sbr");
+    ip_in(peer_namespace(), "link set sbr up");
+    auto server = serve("sbr");
+    ASSERT_TRUE(server);
+    generate("bridge=br0:c0,c1 ip=br0:dhcp");
+    auto r = run();
+    ASSERT_EQ(r.status, 0) << log_;
+    EXPECT_TRUE(contains(ip("-4 -o addr show dev br0"), "inet 10.77.0.")) << log_;
+    EXPECT_TRUE(contains(ip("-o link show c0"), "master br0"));
+    EXPECT_TRUE(contains(ip("-o link show c1"), "master br0"));
+}
+
+}  // namespace
+}  // namespace earlynet::test
