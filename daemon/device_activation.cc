@@ -123,7 +123,10 @@ void DeviceActivation::start(const netlink::Link& link) {
     spdlog::debug("{}: up", link_.name);
     if (p.is_port()) return finish(state::DeviceOutcome::Activated);
 
-    carrier_ = link.carrier;
+    // Before IFF_UP the carrier bit means nothing for some drivers (a new
+    // bridge reports carrier until it is opened): trust it only on a link
+    // that was already up, and otherwise wait for the kernel's next word.
+    carrier_ = link.flags.up() && link.carrier;
     if (carrier_) return on_carrier();
     spdlog::info("{}: waiting up to {} ms for carrier", link_.name, settings_.carrier_timeout.count());
     auto armed = carrier_timer_.arm_in(settings_.carrier_timeout, [this] {

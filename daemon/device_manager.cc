@@ -46,6 +46,14 @@ Result<void> DeviceManager::start() {
     // Links existing now, in ifindex order (NICs before what we just created).
     std::vector<netlink::Link> links;
     for (const auto& [index, link] : monitor_->state().links()) links.push_back(link);
+    // Links made a moment ago may not be in the monitor's dump yet; they must
+    // be tried before startup can be complete.
+    for (const auto& name : created_) {
+        bool listed = false;
+        for (const auto& l : links) listed = listed || l.name == name;
+        if (listed) continue;
+        if (auto l = netlink::link::get(sock_, name)) links.push_back(*l);
+    }
     for (const auto& link : links) consider(link);
     started_ = true;
     check_complete();

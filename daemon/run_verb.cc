@@ -43,6 +43,13 @@ bool is_host_name(const std::string& s) {
     return true;
 }
 
+// The done flag dracut's finished hook waits for (NetworkManager's /tmp/nm.done).
+void write_done_flag(const RunSettings& s) {
+    auto made = make_directories(s.tmp_dir);
+    auto flag = made ? write_file_atomically(done_flag_path(s), "", 0644) : made;
+    if (!flag) spdlog::error("done flag not written: {}", flag.error().message);
+}
+
 // Everything one `earlynet run` holds; sd-event holds `this`.
 class RunSession {
 public:
@@ -131,8 +138,7 @@ private:
     void maybe_done() {
         if (!startup_complete_ || !hooks_.idle() || done_) return;
         done_ = true;
-        auto flag = write_file_atomically(done_flag_path(settings_), "", 0644);
-        if (!flag) spdlog::error("done flag not written: {}", flag.error().message);
+        write_done_flag(settings_);
         if (settings_.configure_and_quit) {
             spdlog::info("quitting now that startup is complete ({})", exit_code_ == 0 ? "success" : "failure");
             stop();
@@ -212,10 +218,7 @@ int run_main(const std::vector<std::string>& args) {
     for (const auto& e : profiles.unreadable) spdlog::error("{}, skipping it", e.message);
     if (profiles.profiles.empty()) {
         spdlog::info("no profiles, nothing to do");
-        if (s.configure_and_quit) {
-            auto flag = write_file_atomically(done_flag_path(s), "", 0644);
-            if (!flag) spdlog::error("done flag not written: {}", flag.error().message);
-        }
+        if (s.configure_and_quit) write_done_flag(s);
         return profiles.unreadable.empty() ? 0 : 1;
     }
 

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -211,6 +212,7 @@ TEST_F(RunTest, StaticAddressInUseFailsNamingTheNeighboursMac) {
     auto at = mac.find("link/ether ");
     ASSERT_NE(at, std::string::npos);
     std::string neighbour = mac.substr(at + 11, 17);
+    std::transform(neighbour.begin(), neighbour.end(), neighbour.begin(), ::toupper);  // we log MACs as NM does
     generate("ip=10.78.0.5::10.78.0.1:255.255.255.0::c0:none");
     auto r = run();
     EXPECT_EQ(r.status, 1) << log_;
