@@ -2,8 +2,6 @@
 // test's namespace, a veth to a peer namespace that is free, holds the
 // address, or probes for it at the same time (n-acd's test-veth). Both
 // namespaces are removed by the fixture, on every path.
-#include "dhcp/acd_adapter.h"
-
 #include <gtest/gtest.h>
 #include <net/if.h>
 
@@ -13,6 +11,7 @@
 #include <variant>
 #include <vector>
 
+#include "dhcp/acd_adapter.h"
 #include "netlink/link.h"
 #include "netlink/monitor.h"
 #include "test/netns/netns_fixture.h"
@@ -60,14 +59,18 @@ private:
         std::visit(
             [&](const auto& a) {
                 using T = std::decay_t<decltype(a)>;
-                if constexpr (std::is_same_v<T, dhcp::AcdReady>) ready_at_ = boot_time_now();
-                else if constexpr (std::is_same_v<T, dhcp::AcdConflict>) {
+                if constexpr (std::is_same_v<T, dhcp::AcdReady>) {
+                    ready_at_ = boot_time_now();
+                } else if constexpr (std::is_same_v<T, dhcp::AcdConflict>) {
                     if (!conflict_at_) conflict_at_ = boot_time_now();
                     conflicts_.push_back(a.mac);
+                } else if constexpr (std::is_same_v<T, dhcp::AcdDefended>) {
+                    defended_.push_back(a.mac);
+                } else if constexpr (std::is_same_v<T, dhcp::AcdLost>) {
+                    lost_.push_back(a.mac);
+                } else if constexpr (std::is_same_v<T, dhcp::AcdStateChanged>) {
+                    states_.push_back(a.to);
                 }
-                else if constexpr (std::is_same_v<T, dhcp::AcdDefended>) defended_.push_back(a.mac);
-                else if constexpr (std::is_same_v<T, dhcp::AcdLost>) lost_.push_back(a.mac);
-                else if constexpr (std::is_same_v<T, dhcp::AcdStateChanged>) states_.push_back(a.to);
             },
             action);
     }
@@ -237,9 +240,11 @@ TEST_F(AcdTest, BothProbingAtOnceAtLeastOneBacksOff) {
     // within 29 ms, Ready comes after 114 ms at the earliest. Without the
     // both-probing rule the loser would only learn of it from the winner's
     // announcement, after the winner's Ready.
-    for (auto [loser, winner] : {std::pair{&here, &there}, std::pair{&there, &here}})
-        if (loser->conflict_at() && winner->ready_at())
+    for (auto [loser, winner] : {std::pair{&here, &there}, std::pair{&there, &here}}) {
+        if (loser->conflict_at() && winner->ready_at()) {
             EXPECT_LT(*loser->conflict_at(), *winner->ready_at()) << "backed off only when announced to";
+        }
+    }
     for (const auto& m : here.conflicts()) EXPECT_EQ(m, peer_mac_);
     for (const auto& m : there.conflicts()) EXPECT_EQ(m, our_mac_);
 }
