@@ -351,5 +351,117 @@ TEST_F(RunTest, BridgeOfTwoPortsGetsItsAddressByDhcp) {
     EXPECT_TRUE(contains(ip("-o link show c1"), "master br0"));
 }
 
+TEST_F(RunTest, RdRouteAndNameserverAreApplied) {
+    cable("c0", "s0", "10.78.0.1/24");
+    generate("ip=10.78.0.5::10.78.0.1:255.255.255.0::c0:none rd.route=10.99.0.0/16:10.78.0.254 "
+             "rd.route=192.0.2.0/24:10.78.0.253:c0 nameserver=10.78.0.53 nameserver=10.78.0.54");
+    auto r = run();
+    ASSERT_EQ(r.status, 0) << log_;
+    auto routes = ip("-4 route");
+    EXPECT_TRUE(contains(routes, "10.99.0.0/16 via 10.78.0.254 dev c0")) << routes;
+    EXPECT_TRUE(contains(routes, "192.0.2.0/24 via 10.78.0.253 dev c0")) << routes;
+    EXPECT_TRUE(contains(routes, "default via 10.78.0.1 dev c0")) << routes;
+    auto resolv = slurp(dir_ / "resolv.conf");
+    EXPECT_TRUE(contains(resolv, "nameserver 10.78.0.53\n")) << resolv;
+    EXPECT_TRUE(contains(resolv, "nameserver 10.78.0.54\n")) << resolv;
+}
+
+TEST_F(RunTest, PeerDnsOffKeepsTheServersResolversOut) {
+    cable("c0", "s0", "10.77.0.1/24");
+    auto server = serve("s0", {"--dhcp-option=option:dns-server,10.77.0.53"});
+    ASSERT_TRUE(server);
+    generate("ip=c0:dhcp rd.peerdns=0 nameserver=10.77.0.99");
+    auto r = run();
+    ASSERT_EQ(r.status, 0) << log_;
+    auto resolv = slurp(dir_ / "resolv.conf");
+    EXPECT_TRUE(contains(resolv, "nameserver 10.77.0.99")) << resolv;
+    EXPECT_FALSE(contains(resolv, "10.77.0.53")) << "rd.peerdns=0: " << resolv;
+}
+
+// This machine's kernel may lack bonding and 802.1Q (no modules). Where the
+// kernel has them, the bond and the VLAN must get their lease; where it has
+// not, earlynet must say so clearly and fail, never pretend.
+bool kernel_supports(const std::string& kind) {
+    auto ns = ScopedNetns::create();
+    if (!ns) return false;
+    std::string parent = kind == "vlan" ? "link probe-parent " : "";
+    if (kind == "vlan") run_command({"ip", "-n", ns->name(), "link", "add", "probe-parent", "type", "dummy"});
+    std::vector<std::string> argv{"ip", "-n", ns->name(), "link", "add"};
+    for (auto& w : split_words(parent + "name probe0 type " + kind + (kind == "vlan" ? " id 5" : ""))) argv.push_back(w);
+    return run_command(argv).status == 0;
+}
+
+TEST_F(RunTest, BondOfTwoVethsGetsItsAddressByDhcpOrIsReportedUnsupported) {
+    cable("c0", "s0", "");
+    cable("c1", "s1", "");
+    ip_in(peer_namespace(), "link add sbr type bridge");
+    ip_in(peer_namespace(), "link set s0 master sbr");
+    ip_in(peer_namespace(), "link set s1 master sbr");
+    ip_in(peer_namespace(), "addr add 10.77.0.1/24 dev sbr");
+    ip_in(peer_namespace(), "link set sbr up");
+    auto server = serve("sbr");
+    ASSERT_TRUE(server);
+    generate("bond=bond0:c0,c1:mode=active-backup,miimon=100 ip=bond0:dhcp");
+    auto r = run();
+    if (kernel_supports("bond")) {
+        ASSERT_EQ(r.status, 0) << log_;
+        EXPECT_TRUE(contains(ip("-4 -o addr show dev bond0"), "inet 10.77.0.")) << log_;
+        EXPECT_TRUE(contains(ip("-o link show c0"), "master bond0"));
+        EXPECT_TRUE(contains(ip("-o link show c1"), "master bond0"));
+    } else {
+        EXPECT_EQ(r.status, 1) << log_;
+        EXPECT_TRUE(contains(log_, "bond0: cannot create bond: ")) << log_;
+        EXPECT_TRUE(contains(log_, "profile 'bond0'")) << log_;
+        EXPECT_FALSE(fs::exists(dir_ / "hooks.log")) << "nothing came up, so no online hook";
+    }
+}
+
+TEST_F(RunTest, VlanOnAVethGetsItsAddressByDhcpOrIsReportedUnsupported) {
+    cable("c0", "s0", "");
+    bool supported = kernel_supports("vlan");
+    if (supported) {
+        ip_in(peer_namespace(), "link add link s0 name s0.7 type vlan id 7");
+        ip_in(peer_namespace(), "addr add 10.77.0.1/24 dev s0.7");
+        ip_in(peer_namespace(), "link set s0.7 up");
+    }
+    auto server = supported ? serve("s0.7") : nullptr;
+    generate("vlan=c0.7:c0 ip=c0.7:dhcp");
+    auto r = run();
+    if (supported) {
+        ASSERT_EQ(r.status, 0) << log_;
+        EXPECT_TRUE(contains(ip("-4 -o addr show dev c0.7"), "inet 10.77.0.")) << log_;
+        EXPECT_TRUE(contains(ip("-d link show c0.7"), "vlan protocol 802.1Q id 7"));
+    } else {
+        EXPECT_EQ(r.status, 1) << log_;
+        EXPECT_TRUE(contains(log_, "c0.7: cannot create vlan: ")) << log_;
+    }
+}
+
+TEST_F(RunTest, WithoutConfigureAndQuitItStaysAndRenewsTheLease) {
+    cable("c0", "s0", "10.77.0.1/24");
+    // T1 = 4 s, T2 = 7 s on a 2 min lease (dnsmasq's minimum lease time).
+    DnsmasqConfig c;
+    c.interface = "s0";
+    c.lease_time = "2m";
+    c.arguments = {"--dhcp-option=58,4", "--dhcp-option=59,7"};
+    auto server = DnsmasqServer::start(peer_namespace(), c);
+    ASSERT_TRUE(server);
+    generate("ip=c0:dhcp");
+    BackgroundProcess daemon(run_argv(false));
+    bool renewed = false;
+    for (int i = 0; i < 300 && !renewed; ++i) {
+        renewed = server->count_in_log("DHCPACK(s0)") >= 2;
+        if (!renewed) std::this_thread::sleep_for(50ms);
+    }
+    EXPECT_TRUE(renewed) << server->log();
+    EXPECT_EQ(server->count_in_log("DHCPDISCOVER(s0)"), 1) << "a renewal, not a new acquisition: " << server->log();
+    EXPECT_TRUE(fs::exists(dir_ / "tmp" / "earlynet.done")) << "startup-complete without quitting";
+    EXPECT_EQ(::waitpid(daemon.pid(), nullptr, WNOHANG), 0) << "it must still be running";
+    ASSERT_EQ(::kill(daemon.pid(), SIGTERM), 0);
+    auto ended = daemon.wait();
+    EXPECT_EQ(ended.status, 0);
+    EXPECT_TRUE(contains(ip("-4 -o addr show dev c0"), "inet 10.77.0."));
+}
+
 }  // namespace
 }  // namespace earlynet::test
