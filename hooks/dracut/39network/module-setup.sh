@@ -1,0 +1,69 @@
+#!/bin/bash
+# dracut module "network" with earlynet as one more network handler.
+#
+# dracut's own 40network (which nfs, iscsi, nbd, cifs, livenet depend on)
+# picks its handler from a fixed list (network-wicked, connman,
+# network-manager, network-legacy, systemd-networkd). dracut uses the
+# lowest-numbered directory of a module name, so this 39network stands in for
+# 40network without touching it: when the earlynet module is requested, the
+# handler is earlynet; otherwise every function is 40network's own, unchanged.
+# Everything 40network installs (netroot, net-lib.sh, ifname-genrules,
+# dhcp-root) is installed by calling 40network's install().
+
+_earlynet_self=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+# dracut's own network module: the next directory named NNnetwork.
+_earlynet_stock_network() {
+    local _d
+    for _d in "$dracutbasedir"/modules.d/[0-9][0-9]network; do
+        [[ $_d -ef $_earlynet_self ]] && continue
+        [[ -f $_d/module-setup.sh ]] || continue
+        echo "$_d"
+        return 0
+    done
+    derror "network: dracut's own network module (40network) is missing"
+    return 1
+}
+
+_earlynet_requested() {
+    [[ " $dracutmodules $add_dracutmodules $force_add_dracutmodules $mods_to_load $modules_loaded " == *" earlynet "* ]]
+}
+
+# _earlynet_stock FUNCTION: run 40network's FUNCTION, in a subshell so that
+# sourcing it does not replace our functions.
+_earlynet_stock() {
+    local _stock
+    _stock=$(_earlynet_stock_network) || return 1
+    (
+        unset -f check depends install installkernel
+        # shellcheck disable=SC1091
+        . "$_stock/module-setup.sh"
+        if declare -F "$1" > /dev/null; then moddir=$_stock "$1"; else true; fi
+    )
+}
+
+# called by dracut
+check() {
+    _earlynet_stock check
+}
+
+# called by dracut
+depends() {
+    if _earlynet_requested; then
+        # as 40network, with earlynet as the handler
+        is_qemu_virtualized && echo -n "qemu-net "
+        echo "kernel-network-modules earlynet"
+        return 0
+    fi
+    _earlynet_stock depends
+}
+
+# called by dracut
+installkernel() {
+    _earlynet_stock installkernel
+}
+
+# called by dracut
+install() {
+    _earlynet_stock install
+}

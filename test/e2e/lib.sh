@@ -1,0 +1,222 @@
+#!/bin/bash
+# Shared by test/e2e/run_e2e.sh and test/bench/e2e_boot_bench.sh: build a dracut
+# initramfs with hooks/ from a private module tree, boot Debian's kernel in
+# qemu (TCG) with its NIC on a tap in a private network namespace, and clean
+# up everything on exit. Source it, then call e2e_init.
+#
+# Nothing here touches the host's interfaces, routes or resolver: the bridge,
+# the tap, dnsmasq and nbd-server live in a namespace made for one boot.
+
+E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+E2E_SRC=$(cd "$E2E_DIR/../.." && pwd)
+E2E_MAC=52:54:00:e2:e0:01
+E2E_SERVER=10.77.0.1
+E2E_GUEST_IP=10.77.0.42
+
+e2e_log() { printf '%s\n' "$*" >&2; }
+
+# e2e_init WORKDIR_PREFIX: temp dir, cleanup trap.
+e2e_init() {
+    E2E_WORK=$(mktemp -d "/tmp/${1:-e2e}.XXXXXX")
+    E2E_NS=""
+    E2E_PIDS=()
+    trap e2e_cleanup EXIT
+    trap 'exit 130' INT TERM HUP
+}
+
+# Stop what this run started (by PID), delete its namespace and work dir.
+e2e_cleanup() {
+    local rc=$? pid
+    set +e
+    for pid in "${E2E_PIDS[@]}"; do
+        kill "$pid" 2> /dev/null && wait "$pid" 2> /dev/null
+    done
+    E2E_PIDS=()
+    e2e_net_down
+    if [ "${KEEP:-0}" = 1 ]; then
+        e2e_log "kept $E2E_WORK"
+    else
+        rm -rf "$E2E_WORK"
+    fi
+    return $rc
+}
+
+e2e_require() {
+    local missing="" t
+    [ "$(id -u)" = 0 ] || { e2e_log "e2e: must run as root (network namespaces, tap)"; return 1; }
+    for t in qemu-system-x86_64 dracut dnsmasq nbd-server nbd-client mke2fs busybox ip timeout flock; do
+        command -v "$t" > /dev/null || missing="$missing $t"
+    done
+    if [ -n "$missing" ]; then
+        e2e_log "e2e: missing:$missing (scripts/install-deps.sh installs them)"
+        return 1
+    fi
+    E2E_KVER=$(e2e_kernel_version) || { e2e_log "e2e: no Debian kernel (linux-image-amd64) in /boot + /lib/modules"; return 1; }
+    E2E_KERNEL=/boot/vmlinuz-$E2E_KVER
+}
+
+# The newest kernel that has both /boot/vmlinuz-V and /lib/modules/V.
+e2e_kernel_version() {
+    local d v best=""
+    for d in /lib/modules/*; do
+        v=${d##*/}
+        [ -r "/boot/vmlinuz-$v" ] && [ -e "$d/modules.dep" ] || continue
+        best=$(printf '%s\n%s\n' "$best" "$v" | sed '/^$/d' | sort -V | tail -n1)
+    done
+    [ -n "$best" ] && echo "$best"
+}
+
+# e2e_module_tree DIR: dracut's modules (symlinks) + earlynet's + the test module.
+e2e_module_tree() {
+    local base=$1 f m
+    mkdir -p "$base/modules.d"
+    for f in /usr/lib/dracut/*; do
+        [ "${f##*/}" = modules.d ] || ln -s "$f" "$base/"
+    done
+    for m in /usr/lib/dracut/modules.d/*; do
+        ln -s "$m" "$base/modules.d/"
+    done
+    for m in "$E2E_SRC"/hooks/dracut/* "$E2E_DIR"/dracut/*; do
+        cp -r "$m" "$base/modules.d/"
+    done
+}
+
+# e2e_build_initrd OUT EARLYNET_BIN "MODULES" [dracut args...]
+e2e_build_initrd() {
+    local out=$1 bin=$2 mods=$3 tree
+    shift 3
+    tree=$(mktemp -d "$E2E_WORK/dracut.XXXXXX")
+    e2e_module_tree "$tree/base"
+    mkdir -p "$tree/conf.d"
+    : > "$tree/dracut.conf"
+    EARLYNET_BIN=$bin dracutbasedir=$tree/base dracut --force --quiet \
+        --conf "$tree/dracut.conf" --confdir "$tree/conf.d" \
+        --no-hostonly --no-hostonly-cmdline --no-early-microcode \
+        --modules "$mods" --compress zstd --kver "$E2E_KVER" "$@" "$out.tmp" \
+        || { rm -rf "$tree"; return 1; }
+    mv -f "$out.tmp" "$out"
+    rm -rf "$tree"
+}
+
+# e2e_build_rootfs OUT EARLYNET_BIN: an ext4 image whose /sbin/init prints
+# earlynet's state from the initrd (under /run, moved by switch_root) and powers off.
+e2e_build_rootfs() {
+    local out=$1 bin=$2 dir lib
+    dir=$(mktemp -d "$E2E_WORK/rootfs.XXXXXX")
+    mkdir -p "$dir"/{bin,sbin,usr/sbin,etc,proc,sys,dev,run,tmp,lib64,lib/x86_64-linux-gnu}
+    cp /bin/busybox "$dir/bin/busybox"
+    strip -o "$dir/usr/sbin/earlynet" "$bin"
+    for lib in $(ldd /bin/busybox "$bin" | awk '/=>/ {print $3} /ld-linux/ {print $1}' | sort -u); do
+        [ -e "$lib" ] || continue
+        mkdir -p "$dir$(dirname "$lib")"
+        cp -L "$lib" "$dir$lib"
+    done
+    ln -s busybox "$dir/bin/sh"
+    cp "$E2E_DIR/rootfs-init.sh" "$dir/sbin/init"
+    chmod 0755 "$dir/sbin/init"
+    echo e2e-realroot > "$dir/etc/hostname"
+    mke2fs -q -F -t ext4 -L e2eroot -d "$dir" "$out.tmp" 96M || { rm -rf "$dir"; return 1; }
+    mv -f "$out.tmp" "$out"
+    rm -rf "$dir"
+}
+
+# e2e_net_up: namespace with a bridge (10.77.0.1/24) and the guest's tap on it.
+e2e_net_up() {
+    E2E_NS=e2e-$$-$RANDOM
+    ip netns add "$E2E_NS" || { E2E_NS=""; return 1; }
+    ip -n "$E2E_NS" link set lo up
+    ip -n "$E2E_NS" link add br0 type bridge
+    ip -n "$E2E_NS" addr add "$E2E_SERVER/24" dev br0
+    ip -n "$E2E_NS" link set br0 up
+    ip -n "$E2E_NS" tuntap add dev tap0 mode tap
+    ip -n "$E2E_NS" link set tap0 master br0
+    ip -n "$E2E_NS" link set tap0 up
+}
+
+e2e_net_down() {
+    [ -n "$E2E_NS" ] || return 0
+    ip -n "$E2E_NS" link del tap0 2> /dev/null
+    ip -n "$E2E_NS" link del br0 2> /dev/null
+    ip netns del "$E2E_NS" 2> /dev/null
+    E2E_NS=""
+}
+
+# e2e_stop_all: end this boot's servers, delete its namespace.
+e2e_stop_all() {
+    local pid
+    for pid in "${E2E_PIDS[@]}"; do
+        kill "$pid" 2> /dev/null && wait "$pid" 2> /dev/null
+    done
+    E2E_PIDS=()
+    e2e_net_down
+}
+
+# e2e_dnsmasq TAG [extra dnsmasq args]: DHCP server on br0; the guest's MAC gets 10.77.0.42.
+# Its log and lease file are $E2E_WORK/TAG.dnsmasq.log and TAG.leases.
+e2e_dnsmasq() {
+    local tag=$1 pid i
+    shift
+    ip netns exec "$E2E_NS" dnsmasq --keep-in-foreground --conf-file=/dev/null --user=root \
+        --port=0 --no-resolv --no-hosts --bind-interfaces --interface=br0 \
+        --dhcp-range=10.77.0.100,10.77.0.150,255.255.255.0,1h \
+        --dhcp-leasefile="$E2E_WORK/$tag.leases" --pid-file="$E2E_WORK/$tag.dnsmasq.pid" \
+        --log-dhcp --log-facility="$E2E_WORK/$tag.dnsmasq.log" "$@" &
+    pid=$!
+    E2E_PIDS+=("$pid")
+    for i in $(seq 50); do
+        [ -s "$E2E_WORK/$tag.dnsmasq.pid" ] && break
+        sleep 0.1
+    done
+    kill -0 "$pid" 2> /dev/null || { e2e_log "dnsmasq did not start"; return 1; }
+}
+
+# e2e_nbd TAG IMAGE: nbd-server on 10.77.0.1:10809 exporting IMAGE read-only as "root".
+e2e_nbd() {
+    local tag=$1 img=$2 pid i
+    cat > "$E2E_WORK/$tag.nbd.conf" << CONF
+[generic]
+    listenaddr = $E2E_SERVER
+    port = 10809
+    allowlist = false
+[root]
+    exportname = $img
+    readonly = true
+CONF
+    ip netns exec "$E2E_NS" nbd-server -d -C "$E2E_WORK/$tag.nbd.conf" > "$E2E_WORK/$tag.nbd.log" 2>&1 &
+    pid=$!
+    E2E_PIDS+=("$pid")
+    for i in $(seq 50); do
+        ip netns exec "$E2E_NS" ss -ltn 2> /dev/null | grep -q "$E2E_SERVER:10809" && break
+        sleep 0.1
+    done
+    kill -0 "$pid" 2> /dev/null || { e2e_log "nbd-server did not start: $(cat "$E2E_WORK/$tag.nbd.log")"; return 1; }
+}
+
+# e2e_boot TAG INITRD "KERNEL ARGS" [TIMEOUT]: boot in the namespace; serial
+# console to $E2E_WORK/TAG.serial. Sets E2E_RC (qemu's exit code, 124 =
+# timeout) and E2E_WALL (seconds, qemu start to exit).
+e2e_boot() {
+    local tag=$1 initrd=$2 args=$3 limit=${4:-120} t0 t1 pid
+    local cmdline="console=ttyS0 panic=-1 rd.shell=0 rd.emergency=poweroff net.ifnames=0 rd.retry=30 $args"
+    : > "$E2E_WORK/$tag.serial"
+    t0=$(date +%s%N)
+    timeout -k 5 "$limit" ip netns exec "$E2E_NS" \
+        qemu-system-x86_64 -accel tcg -machine pc -m 512 -smp 1 \
+        -nodefaults -no-user-config -display none -no-reboot \
+        -serial "file:$E2E_WORK/$tag.serial" \
+        -kernel "$E2E_KERNEL" -initrd "$initrd" -append "$cmdline" \
+        -netdev tap,id=n0,ifname=tap0,script=no,downscript=no \
+        -device "virtio-net-pci,netdev=n0,mac=$E2E_MAC" &
+    pid=$!
+    E2E_PIDS+=("$pid")
+    E2E_RC=0
+    wait "$pid" || E2E_RC=$?
+    E2E_PIDS=("${E2E_PIDS[@]/$pid/}")
+    t1=$(date +%s%N)
+    E2E_WALL=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b - a) / 1e9 }')
+}
+
+# The guest uptime on the first console line matching an extended regex with uptime=N.
+e2e_uptime_of() {
+    grep -a -E "$2" "$1" | head -n1 | sed -n 's/.*uptime=\([0-9.]*\).*/\1/p'
+}

@@ -1,0 +1,197 @@
+#!/bin/bash
+# Boot test: a dracut initramfs with earlynet's module (hooks/) boots Debian's
+# kernel in qemu (TCG); the guest's NIC is on a tap in a private network
+# namespace where this script runs dnsmasq and nbd-server.
+#
+#   run_e2e.sh [--cache DIR] EARLYNET_BINARY SCENARIO...
+#   scenarios: dhcp static nbdroot nodhcp hostile   (all: every one)
+#
+# Each scenario prints PASS or FAIL with its reasons; the exit status is 1 if
+# any failed. The initramfs and root image are built once into the cache dir
+# (rebuilt when the binary or the modules change). Needs root. KEEP=1 keeps
+# the work dir (serial logs, dnsmasq logs).
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+cache=""
+if [ "${1:-}" = --cache ]; then
+    cache=$2
+    shift 2
+fi
+[ $# -ge 2 ] || { echo "usage: $0 [--cache DIR] EARLYNET_BINARY SCENARIO..." >&2; exit 2; }
+bin=$(readlink -f "$1")
+shift
+scenarios=("$@")
+[ "${scenarios[*]}" = all ] && scenarios=(dhcp static nbdroot nodhcp hostile)
+
+e2e_init e2e-run
+e2e_require || { echo "FAIL: e2e: requirements missing"; exit 1; }
+[ -x "$bin" ] || { echo "FAIL: e2e: no earlynet binary at $bin"; exit 1; }
+cache=${cache:-$E2E_WORK/cache}
+mkdir -p "$cache"
+
+# Build (or reuse) the images; one flock so parallel scenarios build once.
+stale() { # stale TARGET SOURCES...: TARGET missing or older than a source
+    local t=$1 s
+    shift
+    [ -e "$t" ] || return 0
+    for s in "$@"; do
+        [ -n "$(find "$s" -newer "$t" -print -quit)" ] && return 0
+    done
+    return 1
+}
+initrd=$cache/earlynet-initrd.img
+rootfs=$cache/rootfs.ext4
+(
+    flock 9
+    if stale "$initrd" "$bin" "$E2E_SRC/hooks/dracut" "$E2E_DIR/dracut" "$E2E_DIR/lib.sh"; then
+        t0=$(date +%s)
+        # the modules a network-root image has: earlynet as the handler of dracut's "network"
+        e2e_build_initrd "$initrd" "$bin" "bash base earlynet nbd e2ereport" --filesystems ext4 \
+            || { echo "FAIL: e2e: dracut failed"; exit 1; }
+        e2e_log "initramfs built in $(($(date +%s) - t0)) s: $(du -h "$initrd" | cut -f1)"
+    fi
+    if stale "$rootfs" "$bin" "$E2E_DIR/rootfs-init.sh" "$E2E_DIR/lib.sh"; then
+        e2e_build_rootfs "$rootfs" "$bin" || { echo "FAIL: e2e: root image not built"; exit 1; }
+    fi
+) 9> "$cache/.lock" || exit 1
+
+failures=()
+check() { # check DESCRIPTION COMMAND...: record a failed expectation
+    local what=$1
+    shift
+    "$@" || failures+=("$what")
+}
+has() { grep -a -q -F -- "$2" "$1"; }
+has_re() { grep -a -q -E -- "$2" "$1"; }
+not_has() { ! grep -a -q -F -- "$2" "$1"; }
+
+finish() { # finish NAME: PASS or FAIL, with the serial log's tail on failure
+    local name=$1 f
+    if [ ${#failures[@]} -eq 0 ]; then
+        echo "PASS: $name (qemu ${E2E_WALL}s)"
+        return 0
+    fi
+    echo "FAIL: $name (qemu exit $E2E_RC, ${E2E_WALL}s)"
+    for f in "${failures[@]}"; do echo "  - $f"; done
+    echo "  ---- serial console (tail) ----"
+    tail -n 60 "$E2E_WORK/$name.serial" | sed 's/^/  | /'
+    [ -f "$E2E_WORK/$name.dnsmasq.log" ] && { echo "  ---- dnsmasq ----"; tail -n 20 "$E2E_WORK/$name.dnsmasq.log" | sed 's/^/  | /'; }
+    return 1
+}
+
+dhcp_options=(--dhcp-host="$E2E_MAC,$E2E_GUEST_IP,guest1"
+    --dhcp-option=option:router,$E2E_SERVER --dhcp-option=option:dns-server,$E2E_SERVER
+    --dhcp-option=option:domain-name,e2e.test)
+
+# (a) ip=dhcp: the lease dnsmasq hands out, with its root-path, reaches dracut's files and hooks.
+scenario_dhcp() {
+    local log=$E2E_WORK/dhcp.serial
+    e2e_net_up && e2e_dnsmasq dhcp "${dhcp_options[@]}" \
+        --dhcp-option=option:root-path,nfs:$E2E_SERVER:/srv/root || { failures+=("test network not set up"); return; }
+    e2e_boot dhcp "$initrd" "ip=dhcp rd.neednet=1 rd.e2e=1"
+    e2e_stop_all
+    check "qemu powered off (exit 0)" test "$E2E_RC" = 0
+    check "report printed" has "$log" "E2E-REPORT-END"
+    check "online hook fired for eth0 with \$1 and \$netif" has "$log" "E2E-ONLINE iface=eth0 netif=eth0"
+    check "address 10.77.0.42/24 on eth0" has_re "$log" "^E2E-ADDR .*eth0 +inet 10\.77\.0\.42/24"
+    check "default route via the DHCP router" has "$log" "E2E-ROUTE default via 10.77.0.1 dev eth0"
+    check "dhcpopts: address, mask, router, server" has "$log" "E2E-SOURCED /tmp/dhclient.eth0.dhcpopts ip=10.77.0.42 mask=255.255.255.0 routers=10.77.0.1 server=10.77.0.1 "
+    check "dhcpopts: root-path" has "$log" " root_path=nfs:10.77.0.1:/srv/root "
+    check "dhcpopts: host name and domain" has "$log" " host_name=guest1 domain=e2e.test"
+    check "resolv.conf has the DHCP DNS server" has "$log" "E2E-FILE /etc/resolv.conf: nameserver 10.77.0.1"
+    check "host name from DHCP" has "$log" "E2E-HOSTNAME guest1"
+    check "earlynet status shows the lease" has_re "$log" "^E2E-STATUS .*10\.77\.0\.42"
+    check "dnsmasq leased 10.77.0.42 to the guest" grep -q "$E2E_MAC $E2E_GUEST_IP" "$E2E_WORK/dhcp.leases"
+}
+
+# (b) static ip= with a gateway and nameserver=: no DHCP at all.
+scenario_static() {
+    local log=$E2E_WORK/static.serial
+    e2e_net_up && e2e_dnsmasq static "${dhcp_options[@]}" || { failures+=("test network not set up"); return; }
+    e2e_boot static "$initrd" \
+        "ip=10.77.0.50::10.77.0.1:255.255.255.0:static1:eth0:none nameserver=10.77.0.53 rd.neednet=1 rd.e2e=1"
+    e2e_stop_all
+    check "qemu powered off (exit 0)" test "$E2E_RC" = 0
+    check "report printed" has "$log" "E2E-REPORT-END"
+    check "online hook fired for eth0" has "$log" "E2E-ONLINE iface=eth0 netif=eth0"
+    check "address 10.77.0.50/24 on eth0" has_re "$log" "^E2E-ADDR .*eth0 +inet 10\.77\.0\.50/24"
+    check "default route via the ip= gateway" has "$log" "E2E-ROUTE default via 10.77.0.1 dev eth0"
+    check "resolv.conf has nameserver=" has "$log" "E2E-FILE /etc/resolv.conf: nameserver 10.77.0.53"
+    check "host name from ip=" has "$log" "E2E-HOSTNAME static1"
+    check "/tmp/net.eth0.override has the ip= fields" has_re "$log" "E2E-FILE /tmp/net.eth0.override: ip='?10\.77\.0\.50"
+    check "no DHCP lease was taken" not_has "$E2E_WORK/static.leases" "$E2E_MAC"
+}
+
+# (c) root on NBD: dracut's nbd module mounts it through earlynet's network; the
+# real root finds earlynet's state under /run/earlynet.
+scenario_nbdroot() {
+    local log=$E2E_WORK/nbdroot.serial
+    e2e_net_up && e2e_dnsmasq nbdroot "${dhcp_options[@]}" && e2e_nbd nbdroot "$rootfs" \
+        || { failures+=("test network not set up"); return; }
+    e2e_boot nbdroot "$initrd" "root=nbd:$E2E_SERVER:root:ext4 ro rd.e2e.continue=1"
+    e2e_stop_all
+    check "qemu powered off (exit 0)" test "$E2E_RC" = 0
+    check "initrd report: the lease on eth0" has_re "$log" "^E2E-ADDR .*eth0 +inet 10\.77\.0\.42/24"
+    check "switch_root into the NBD root (its /sbin/init ran)" has "$log" "E2E-REALROOT-BEGIN"
+    check "/ is /dev/nbd0" has_re "$log" "^E2E-REALROOT-MOUNT /dev/(nbd0|root) "
+    check "state under /run/earlynet/state in the real root" has_re "$log" "^E2E-REALROOT-STATE eth0\.json: .*10\.77\.0\.42"
+    check "earlynet status in the real root shows the lease" has_re "$log" "^E2E-REALROOT-STATUS .*10\.77\.0\.42"
+    check "the address is still on eth0 after switch_root" has_re "$log" "^E2E-REALROOT-ADDR .*eth0 +inet 10\.77\.0\.42/24"
+    check "real root finished" has "$log" "E2E-REALROOT-END"
+}
+
+# (d) no DHCP server: earlynet gives up after rd.net.timeout.dhcp, says why,
+# and dracut refuses to continue (FATAL, emergency action) - quickly.
+scenario_nodhcp() {
+    local log=$E2E_WORK/nodhcp.serial up
+    e2e_net_up || { failures+=("test network not set up"); return; }
+    e2e_boot nodhcp "$initrd" "ip=dhcp rd.neednet=1 rd.net.timeout.dhcp=3 rd.e2e=1" 90
+    e2e_stop_all
+    check "qemu ended by itself (not the timeout)" test "$E2E_RC" != 124
+    check "earlynet says eth0 got no lease" has_re "$log" "eth0: failed: .*(DHCP|lease)"
+    check "dracut refused to continue (FATAL)" has "$log" "FATAL: earlynet: the network is needed and did not come up"
+    check "the boot did not go on to pre-mount" not_has "$log" "E2E-REPORT-BEGIN"
+    check "no online hook fired" not_has "$log" "E2E-ONLINE"
+    up=$(grep -a -m1 'FATAL: earlynet' "$log" | sed -n 's/^\[ *\([0-9.]*\)\].*/\1/p')
+    check "failed within 45 s of kernel start (at ${up:-?} s)" awk -v u="${up:-999}" 'BEGIN { exit !(u < 45) }'
+}
+
+# (e) a hostile DHCP server: shell code in host-name, domain-name and root-path
+# must stay data - the files are sourced, and nothing runs.
+scenario_hostile() {
+    local log=$E2E_WORK/hostile.serial
+    # shellcheck disable=SC2016
+    e2e_net_up && e2e_dnsmasq hostile --dhcp-host="$E2E_MAC,$E2E_GUEST_IP" \
+        --dhcp-option=option:router,$E2E_SERVER \
+        --dhcp-option-force=12,'"$(touch /tmp/e2e-pwned)"' \
+        --dhcp-option-force=15,"\"x'\$(touch /run/e2e-pwned)'\"" \
+        --dhcp-option-force=17,'"nbd:10.77.0.1:`touch /e2e-pwned`"' || { failures+=("test network not set up"); return; }
+    e2e_boot hostile "$initrd" "ip=dhcp rd.neednet=1 rd.e2e=1"
+    e2e_stop_all
+    check "qemu powered off (exit 0)" test "$E2E_RC" = 0
+    check "report printed" has "$log" "E2E-REPORT-END"
+    check "the lease was taken" has_re "$log" "^E2E-ADDR .*eth0 +inet 10\.77\.0\.42/24"
+    # shellcheck disable=SC2016
+    check 'host-name reached the guest as data: $(touch /tmp/e2e-pwned)' has "$log" ' host_name=$(touch /tmp/e2e-pwned) '
+    # shellcheck disable=SC2016
+    check "domain-name with a quote reached the guest as data" has "$log" " domain=x'\$(touch /run/e2e-pwned)'"
+    # shellcheck disable=SC2016
+    check 'root-path with backquotes reached the guest as data' has "$log" ' root_path=nbd:10.77.0.1:`touch /e2e-pwned` '
+    check "no payload ran (no e2e-pwned file)" not_has "$log" "E2E-PWNED"
+    check "the hostile host name was not set" not_has "$log" "E2E-HOSTNAME \$(touch"
+}
+
+status=0
+for s in "${scenarios[@]}"; do
+    failures=()
+    E2E_RC="" E2E_WALL=""
+    if ! declare -F "scenario_$s" > /dev/null; then
+        echo "FAIL: $s (no such scenario)"
+        status=1
+        continue
+    fi
+    "scenario_$s"
+    finish "$s" || status=1
+done
+exit $status
