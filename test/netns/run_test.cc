@@ -463,5 +463,45 @@ TEST_F(RunTest, WithoutConfigureAndQuitItStaysAndRenewsTheLease) {
     EXPECT_TRUE(contains(ip("-4 -o addr show dev c0"), "inet 10.77.0."));
 }
 
+// A NIC whose driver loads late: its profile waits (wait-device-timeout,
+// 60 s from the generator when networking is needed) and the device is
+// activated when it appears.
+TEST_F(RunTest, LateDeviceIsPickedUpWhileItsProfileWaits) {
+    // The cable is made on the server's side, so dnsmasq is already serving
+    // when c0 appears in the client's namespace.
+    ip_in(peer_namespace(), "link add c0 type veth peer name s0");
+    ip_in(peer_namespace(), "addr add 10.77.0.1/24 dev s0");
+    ip_in(peer_namespace(), "link set s0 up");
+    auto server = serve("s0");
+    ASSERT_TRUE(server);
+    generate("ip=c0:dhcp rd.neednet=1");
+    BackgroundProcess daemon(run_argv(true));
+    std::this_thread::sleep_for(300ms);  // the daemon is up and waiting; there is no event to wait for
+    EXPECT_EQ(::waitpid(daemon.pid(), nullptr, WNOHANG), 0) << "it must wait for c0";
+    ip_in(peer_namespace(), "link set c0 netns " + ns().name());
+    auto ended = daemon.wait();
+    EXPECT_EQ(ended.status, 0);
+    EXPECT_TRUE(contains(ip("-4 -o addr show dev c0"), "inet 10.77.0."));
+}
+
+TEST_F(RunTest, ProfileWithoutDeviceGivesUpAtWaitDeviceTimeout) {
+    generate("ip=c9:dhcp rd.neednet=1");
+    // The generator's 60 s is the reference's; the test shortens it in the
+    // profile, which is what a keyfile reader must honour.
+    auto path = dir_ / "profiles" / "c9.nmconnection";
+    std::string text = slurp(path);
+    auto at = text.find("wait-device-timeout=60000");
+    ASSERT_NE(at, std::string::npos) << text;
+    text.replace(at, std::string("wait-device-timeout=60000").size(), "wait-device-timeout=1500");
+    std::ofstream(path) << text;
+    auto started = std::chrono::steady_clock::now();
+    auto r = run();
+    auto took = std::chrono::steady_clock::now() - started;
+    EXPECT_EQ(r.status, 1) << log_;
+    EXPECT_TRUE(contains(log_, "profile 'c9': no device appeared within 1500 ms")) << log_;
+    EXPECT_GE(took, 1500ms);
+    EXPECT_LT(took, 10s);
+}
+
 }  // namespace
 }  // namespace earlynet::test
