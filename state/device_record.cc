@@ -82,6 +82,21 @@ json lease_json(const LeaseRecord& l) {
     return o;
 }
 
+// A small non-negative number exactly as std::to_string writes it: digits
+// only, no sign, space or leading zero. std::stoi would also take "+24",
+// " 24" and "024", so two spellings could name the same option code (and the
+// later one silently win) or a prefix the writer never wrote.
+std::optional<int> canonical_number(std::string_view text, int max) {
+    if (text.empty() || text.size() > 9 || (text.size() > 1 && text[0] == '0')) return std::nullopt;
+    int n = 0;
+    for (char c : text) {
+        if (c < '0' || c > '9') return std::nullopt;
+        n = n * 10 + (c - '0');
+    }
+    if (n > max) return std::nullopt;
+    return n;
+}
+
 // Reads a field strictly; any problem throws a ParseFailure naming it,
 // caught once in device_record_from_json so nothing partial escapes.
 struct ParseFailure {
@@ -112,6 +127,10 @@ public:
     std::int64_t integer(const std::string& key, std::int64_t lo, std::int64_t hi) const {
         const json& v = at(key);
         if (!v.is_number_integer()) fail(key, "not an integer");
+        // A positive number beyond int64 is stored unsigned; read as int64 it
+        // would wrap around to a negative value that may well be in range.
+        if (v.is_number_unsigned() && v.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX))
+            fail(key, std::to_string(v.get<std::uint64_t>()) + " is out of range");
         auto n = v.get<std::int64_t>();
         if (n < lo || n > hi) fail(key, std::to_string(n) + " is out of range");
         return n;
@@ -131,15 +150,9 @@ public:
         auto slash = text.find('/');
         if (slash == std::string::npos) fail(key, "'" + text + "' is not address/prefix");
         IpAddress a = parse_ip(key, text.substr(0, slash));
-        int len = -1;
-        try {
-            std::size_t used = 0;
-            len = std::stoi(text.substr(slash + 1), &used);
-            if (used != text.size() - slash - 1) len = -1;
-        } catch (const std::exception&) {
-        }
-        if (len < 0 || len > a.max_prefix()) fail(key, "'" + text + "' has a bad prefix length");
-        return IpPrefix{a, len};
+        auto len = canonical_number(std::string_view(text).substr(slash + 1), a.max_prefix());
+        if (!len) fail(key, "'" + text + "' has a bad prefix length");
+        return IpPrefix{a, *len};
     }
     IpAddress parse_ip(const std::string& key, const std::string& text) const {
         auto a = IpAddress::parse(text);
@@ -216,6 +229,7 @@ LeaseRecord lease_from(const Reader& r) {
     l.prefix_length = static_cast<int>(r.integer("prefix_length", 0, 32));
     l.server_id = r.ip4("server_id");
     if (r.has_value("broadcast")) l.broadcast = r.ip4("broadcast");
+    else r.at("broadcast");  // null is "none"; absent is a corrupt file
     auto v4 = [&](const std::string& key) {
         return r.list<Ipv4Address>(key, [&](const std::string& s) {
             auto a = Ipv4Address::parse(s);
@@ -245,16 +259,10 @@ LeaseRecord lease_from(const Reader& r) {
     l.acquired_realtime_s = r.integer("acquired_realtime_s", INT64_MIN, INT64_MAX);
     Reader opts = r.object("options");
     for (const auto& [key, value] : opts.raw().items()) {
-        int code = -1;
-        try {
-            std::size_t used = 0;
-            code = std::stoi(key, &used);
-            if (used != key.size()) code = -1;
-        } catch (const std::exception&) {
-        }
-        if (code < 1 || code > 254) r.fail("options", "'" + key + "' is not an option code");
+        auto code = canonical_number(key, 254);
+        if (!code || *code < 1) r.fail("options", "'" + key + "' is not an option code");
         if (!value.is_string()) r.fail("options", "option " + key + " is not a hex string");
-        l.options[static_cast<std::uint8_t>(code)] = r.bytes("options." + key, value.get<std::string>());
+        l.options[static_cast<std::uint8_t>(*code)] = r.bytes("options." + key, value.get<std::string>());
     }
     return l;
 }
@@ -293,7 +301,11 @@ std::string device_record_to_json(const DeviceRecord& d) {
                        {"address", millis(d.timings.to_address)},
                        {"online", millis(d.timings.to_online)}};
     o["lease"] = d.lease ? lease_json(*d.lease) : json(nullptr);
-    return o.dump(2) + "\n";
+    // Text options may hold any byte but NUL (a hostname of 0xff from a
+    // server), and JSON only UTF-8: dump() would throw on such a string, out
+    // of the event loop. Invalid sequences become U+FFFD instead; the bytes as
+    // received stay exact in "options".
+    return o.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
 Result<DeviceRecord> device_record_from_json(std::string_view text, const std::string& source) {

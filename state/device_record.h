@@ -101,6 +101,8 @@ struct DeviceRecord {
 };
 
 // JSON with "version": kFormatVersion. Stable key order, one file per device.
+// Never throws: bytes that are not UTF-8 in a text field (JSON cannot carry
+// them) are written as U+FFFD; LeaseRecord::options keeps the raw bytes.
 std::string device_record_to_json(const DeviceRecord& record);
 
 // Strict: wrong version, a missing or mistyped field, an unparsable address

@@ -73,7 +73,9 @@ std::string render_status_json(const LoadedState& state) {
     o["version"] = kFormatVersion;
     o["devices"] = devices;
     o["corrupt"] = corrupt;
-    return o.dump(2) + "\n";
+    // A corrupt message quotes a file name, which may be any bytes; dump()
+    // would throw on one that is not UTF-8.
+    return o.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace earlynet::state

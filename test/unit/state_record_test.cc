@@ -1,2 +1,266 @@
+// The on-disk record: every field survives a write and a read, and the strict
+// reader refuses anything it did not write itself, naming the file and field.
 #include <gtest/gtest.h>
-// placeholder, being written
+
+#include <functional>
+#include <nlohmann/json.hpp>
+
+#include "state/device_record.h"
+#include "test/unit/state_test_util.h"
+
+using namespace earlynet;
+using namespace earlynet::state;
+using namespace earlynet::state::testing;
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kSource = "/run/earlynet/state/eth0.json";
+
+// The JSON of the full record, edited by `edit`, as text.
+std::string edited(const std::function<void(json&)>& edit) {
+    json j = json::parse(device_record_to_json(full_dhcp_device()));
+    edit(j);
+    return j.dump(2);
+}
+
+// Reading `text` fails as Malformed with a message naming the source and
+// containing `expected` (normally "field 'NAME'").
+void expect_rejected(const std::string& text, const std::string& expected) {
+    auto r = device_record_from_json(text, kSource);
+    ASSERT_FALSE(r) << "accepted:\n" << text;
+    EXPECT_EQ(r.error().code, ErrorCode::Malformed);
+    EXPECT_NE(r.error().message.find(kSource), std::string::npos) << r.error().message;
+    EXPECT_NE(r.error().message.find(expected), std::string::npos)
+        << "message '" << r.error().message << "' does not contain '" << expected << "'";
+}
+
+}  // namespace
+
+// ---- round trip ----
+
+TEST(DeviceRecordTest, FullRecordWithLeaseRoundTripsEveryField) {
+    const DeviceRecord original = full_dhcp_device();
+    auto back = device_record_from_json(device_record_to_json(original), kSource);
+    ASSERT_TRUE(back) << back.error().message;
+    EXPECT_EQ(*back, original);
+    // Field by field too, so a failure says which one.
+    EXPECT_EQ(back->interface, original.interface);
+    EXPECT_EQ(back->ifindex, original.ifindex);
+    EXPECT_EQ(back->mac, original.mac);
+    EXPECT_EQ(back->created, original.created);
+    EXPECT_EQ(back->profile_uuid, original.profile_uuid);
+    EXPECT_EQ(back->addresses, original.addresses);
+    EXPECT_EQ(back->routes, original.routes);
+    EXPECT_EQ(back->gateway, original.gateway);
+    EXPECT_EQ(back->dns, original.dns);
+    EXPECT_EQ(back->ip_server, original.ip_server);
+    EXPECT_EQ(back->static_from_cmdline, original.static_from_cmdline);
+    EXPECT_EQ(back->outcome, original.outcome);
+    EXPECT_EQ(back->timings, original.timings);
+    ASSERT_TRUE(back->lease);
+    const LeaseRecord &l = *back->lease, &o = *original.lease;
+    EXPECT_EQ(l.address, o.address);
+    EXPECT_EQ(l.broadcast, o.broadcast);
+    EXPECT_EQ(l.classless_routes, o.classless_routes);
+    EXPECT_EQ(l.client_id, o.client_id);
+    EXPECT_EQ(l.acquired_boottime, o.acquired_boottime);
+    EXPECT_EQ(l.acquired_realtime_s, o.acquired_realtime_s);
+    EXPECT_EQ(l.options, o.options);
+    EXPECT_EQ(l, o);
+}
+
+TEST(DeviceRecordTest, AbsentOptionalsRoundTripAsAbsent) {
+    DeviceRecord d = failed_device();  // no lease, gateway, server, most timings
+    auto back = device_record_from_json(device_record_to_json(d), kSource);
+    ASSERT_TRUE(back) << back.error().message;
+    EXPECT_EQ(*back, d);
+    EXPECT_FALSE(back->lease);
+    EXPECT_FALSE(back->gateway);
+    EXPECT_FALSE(back->timings.to_carrier);
+
+    LeaseRecord l = full_lease();
+    l.broadcast.reset();
+    l.mtu.reset();
+    l.classless_routes = {{prefix("10.1.0.0", 16), std::nullopt}};
+    l.lease_time_s = 0xffffffffu;  // infinite
+    l.acquired_realtime_s = -5;
+    d.lease = l;
+    back = device_record_from_json(device_record_to_json(d), kSource);
+    ASSERT_TRUE(back) << back.error().message;
+    EXPECT_EQ(*back, d);
+}
+
+TEST(DeviceRecordTest, FileCarriesVersionAndIsStable) {
+    std::string text = device_record_to_json(full_dhcp_device());
+    json j = json::parse(text);
+    EXPECT_EQ(j.at("version"), kFormatVersion);
+    EXPECT_EQ(j.at("lease").at("client_id"), "01525400abcdef");  // bytes as lower-case hex
+    EXPECT_EQ(j.at("lease").at("options").at("1"), "ffffff00");
+    // Reading and writing again gives the same bytes: key order is fixed.
+    auto back = device_record_from_json(text, kSource);
+    ASSERT_TRUE(back);
+    EXPECT_EQ(device_record_to_json(*back), text);
+}
+
+TEST(DeviceRecordTest, TextThatIsNotUtf8IsWrittenAsValidJsonInsteadOfThrowing) {
+    // Option 12 may carry any byte but NUL; JSON cannot hold raw bytes >= 0x80
+    // that are not UTF-8. Writing must not throw (it runs inside the event
+    // loop) and must stay readable; the raw bytes remain in "options".
+    DeviceRecord d = full_dhcp_device();
+    d.lease->hostname = "host\xff\xfe";
+    d.hostname = "caf\xc3";  // truncated UTF-8 sequence
+    std::string text;
+    ASSERT_NO_THROW(text = device_record_to_json(d));
+    auto back = device_record_from_json(text, kSource);
+    ASSERT_TRUE(back) << back.error().message;
+    EXPECT_EQ(back->lease->hostname.substr(0, 4), "host");
+    EXPECT_EQ(back->lease->options, d.lease->options);
+    // Valid UTF-8 is kept as it is.
+    d.lease->hostname = "h\xc3\xb6st";  // "höst"
+    back = device_record_from_json(device_record_to_json(d), kSource);
+    ASSERT_TRUE(back);
+    EXPECT_EQ(back->lease->hostname, "h\xc3\xb6st");
+}
+
+// ---- strict reading: version ----
+
+TEST(DeviceRecordTest, OtherVersionIsRejected) {
+    expect_rejected(edited([](json& j) { j["version"] = kFormatVersion + 1; }), "field 'version': 2 is not 1");
+    expect_rejected(edited([](json& j) { j["version"] = 0; }), "field 'version'");
+    expect_rejected(edited([](json& j) { j["version"] = "1"; }), "field 'version': not an integer");
+}
+
+TEST(DeviceRecordTest, MissingVersionIsRejected) {
+    expect_rejected(edited([](json& j) { j.erase("version"); }), "field 'version': missing");
+}
+
+// ---- strict reading: missing fields ----
+
+TEST(DeviceRecordTest, MissingTopLevelFieldIsRejectedByName) {
+    for (const char* key : {"interface", "ifindex", "mac", "created", "profile_uuid", "addresses", "routes",
+                            "gateway", "dns", "mtu", "ip_server", "static_from_cmdline", "netmask", "outcome",
+                            "failure_reason", "timings_ms", "lease"}) {
+        SCOPED_TRACE(key);
+        expect_rejected(edited([&](json& j) { j.erase(key); }), std::string("field '") + key + "': missing");
+    }
+}
+
+TEST(DeviceRecordTest, MissingNestedFieldIsRejectedWithItsPath) {
+    for (const char* key : {"address", "server_id", "broadcast", "root_path", "mtu", "next_server", "client_id",
+                            "lease_time_s", "t1_s", "t2_s", "acquired_boottime_ns", "acquired_realtime_s",
+                            "options"}) {
+        SCOPED_TRACE(key);
+        expect_rejected(edited([&](json& j) { j["lease"].erase(key); }),
+                        std::string("field 'lease.") + key + "': missing");
+    }
+    expect_rejected(edited([](json& j) { j["timings_ms"].erase("carrier"); }), "field 'timings_ms.carrier': missing");
+    expect_rejected(edited([](json& j) { j["routes"][0].erase("gateway"); }), "field 'routes.gateway': missing");
+    expect_rejected(edited([](json& j) { j["lease"]["classless_routes"][0].erase("destination"); }),
+                    "field 'lease.classless_routes.destination': missing");
+}
+
+// ---- strict reading: mistyped fields ----
+
+TEST(DeviceRecordTest, MistypedFieldIsRejectedByName) {
+    expect_rejected(edited([](json& j) { j["ifindex"] = "2"; }), "field 'ifindex': not an integer");
+    expect_rejected(edited([](json& j) { j["ifindex"] = 2.5; }), "field 'ifindex': not an integer");
+    expect_rejected(edited([](json& j) { j["created"] = 1; }), "field 'created': not true or false");
+    expect_rejected(edited([](json& j) { j["hostname"] = 7; }), "field 'hostname': not a string");
+    expect_rejected(edited([](json& j) { j["dns"] = "10.0.0.1"; }), "field 'dns': not a list");
+    expect_rejected(edited([](json& j) { j["dns_search"] = json::array({1}); }), "field 'dns_search'");
+    expect_rejected(edited([](json& j) { j["timings_ms"] = 5; }), "field 'timings_ms': not an object");
+    expect_rejected(edited([](json& j) { j["timings_ms"]["online"] = "1250"; }), "field 'timings_ms.online'");
+    expect_rejected(edited([](json& j) { j["lease"] = "yes"; }), "field 'lease': not an object");
+    expect_rejected(edited([](json& j) { j["lease"]["mtu"] = 1400.0; }), "field 'lease.mtu': not an integer");
+    expect_rejected(edited([](json& j) { j["lease"]["routers"] = json::array({nullptr}); }), "field 'lease.routers'");
+    expect_rejected(edited([](json& j) { j["lease"]["options"] = json::array(); }), "field 'lease.options'");
+    expect_rejected(edited([](json& j) { j["outcome"] = "online"; }), "field 'outcome': 'online' is not");
+}
+
+TEST(DeviceRecordTest, IntegerOutOfRangeIsRejectedByName) {
+    expect_rejected(edited([](json& j) { j["ifindex"] = -1; }), "field 'ifindex': -1 is out of range");
+    expect_rejected(edited([](json& j) { j["mtu"] = 65536; }), "field 'mtu'");
+    expect_rejected(edited([](json& j) { j["lease"]["prefix_length"] = 33; }), "field 'lease.prefix_length'");
+    expect_rejected(edited([](json& j) { j["lease"]["mtu"] = 67; }), "field 'lease.mtu'");
+    expect_rejected(edited([](json& j) { j["lease"]["lease_time_s"] = 4294967296LL; }), "field 'lease.lease_time_s'");
+    expect_rejected(edited([](json& j) { j["timings_ms"]["link"] = -3; }), "field 'timings_ms.link'");
+}
+
+TEST(DeviceRecordTest, IntegerBeyondInt64IsRejectedNotWrappedAround) {
+    // 2^64-1 is a JSON unsigned; read as int64 it would silently become -1.
+    expect_rejected(edited([](json& j) { j["lease"]["acquired_realtime_s"] = 18446744073709551615ULL; }),
+                    "field 'lease.acquired_realtime_s': 18446744073709551615 is out of range");
+    expect_rejected(edited([](json& j) { j["ifindex"] = 18446744073709551615ULL; }),
+                    "field 'ifindex': 18446744073709551615 is out of range");
+}
+
+// ---- strict reading: addresses ----
+
+TEST(DeviceRecordTest, BadAddressIsRejectedByName) {
+    expect_rejected(edited([](json& j) { j["lease"]["address"] = "10.77.0.256"; }),
+                    "field 'lease.address': '10.77.0.256' is not an IPv4 address");
+    expect_rejected(edited([](json& j) { j["lease"]["server_id"] = "2001:db8::1"; }), "field 'lease.server_id'");
+    expect_rejected(edited([](json& j) { j["lease"]["dns_servers"][1] = "ns1"; }),
+                    "field 'lease.dns_servers': 'ns1' is not an IPv4 address");
+    expect_rejected(edited([](json& j) { j["gateway"] = "10.77.0"; }), "field 'gateway': '10.77.0' is not an IP");
+    expect_rejected(edited([](json& j) { j["dns"][0] = ""; }), "field 'dns'");
+    expect_rejected(edited([](json& j) { j["addresses"][0] = "10.77.0.23"; }), "field 'addresses': '10.77.0.23' is not address/prefix");
+    expect_rejected(edited([](json& j) { j["addresses"][0] = "10.77.0.23/33"; }), "field 'addresses': '10.77.0.23/33' has a bad prefix length");
+    expect_rejected(edited([](json& j) { j["addresses"][1] = "2001:db8::23/129"; }), "field 'addresses'");
+    expect_rejected(edited([](json& j) { j["routes"][0]["destination"] = "192.168.5.0/x"; }), "field 'routes.destination'");
+    expect_rejected(edited([](json& j) { j["lease"]["classless_routes"][0]["gateway"] = "gw"; }),
+                    "field 'lease.classless_routes.gateway'");
+    expect_rejected(edited([](json& j) { j["mac"] = "52:54:00:zz:cd:ef"; }), "field 'mac'");
+}
+
+TEST(DeviceRecordTest, PrefixLengthAndOptionCodeMustBeWrittenAsTheWriterWritesThem) {
+    // stoi would take these; the reader accepts only the canonical digits, so
+    // two spellings can never name the same prefix or option.
+    for (const char* text : {"10.77.0.23/+24", "10.77.0.23/ 24", "10.77.0.23/024", "10.77.0.23/"}) {
+        SCOPED_TRACE(text);
+        expect_rejected(edited([&](json& j) { j["addresses"][0] = text; }), "field 'addresses'");
+    }
+    for (const char* code : {"012", "+12", " 12", "0", "255", "x"}) {
+        SCOPED_TRACE(code);
+        expect_rejected(edited([&](json& j) { j["lease"]["options"][code] = "00"; }), "field 'lease.options'");
+    }
+}
+
+TEST(DeviceRecordTest, BadHexIsRejectedByName) {
+    expect_rejected(edited([](json& j) { j["lease"]["client_id"] = "0152a"; }),
+                    "field 'lease.client_id': odd number of hex digits");
+    expect_rejected(edited([](json& j) { j["lease"]["client_id"] = "01AB"; }), "field 'lease.client_id': not lower-case hex");
+    expect_rejected(edited([](json& j) { j["lease"]["options"]["12"] = "zz"; }), "field 'lease.options.12'");
+    expect_rejected(edited([](json& j) { j["lease"]["options"]["12"] = 12; }), "field 'lease.options'");
+}
+
+// ---- strict reading: interface name ----
+
+TEST(DeviceRecordTest, BadInterfaceNameIsRejectedByName) {
+    for (const char* name : {"", "eth0/../../etc", "..", "eth 0", "eth0:1", "averyverylongname0"}) {
+        SCOPED_TRACE(name);
+        expect_rejected(edited([&](json& j) { j["interface"] = name; }), "field 'interface'");
+    }
+    expect_rejected(edited([](json& j) { j["interface"] = std::string("eth\n0"); }), "field 'interface'");
+}
+
+// ---- garbage ----
+
+TEST(DeviceRecordTest, GarbageAndTruncatedJsonAreRejected) {
+    std::string good = device_record_to_json(full_dhcp_device());
+    for (std::size_t cut : {std::size_t{0}, std::size_t{1}, good.size() / 3, good.size() / 2, good.size() - 3}) {
+        SCOPED_TRACE(cut);
+        expect_rejected(good.substr(0, cut), "not a JSON object");
+    }
+    for (const char* text : {"garbage", "{", "[]", "null", "1", "\"eth0\"", "{\"version\": 1,}", "\xff\xfe{}"}) {
+        SCOPED_TRACE(text);
+        auto r = device_record_from_json(text, kSource);
+        EXPECT_FALSE(r);
+        if (!r) {
+            EXPECT_NE(r.error().message.find(kSource), std::string::npos);
+        }
+    }
+    // An empty object is JSON, but the first field it lacks is named.
+    expect_rejected("{}", "field 'version': missing");
+}
