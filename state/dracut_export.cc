@@ -55,6 +55,16 @@ std::string lower(std::string s) {
     return s;
 }
 
+// The form of /sys/class/net/IF/address, which dracut's ifup names its
+// markers after (net.$(cat .../address).up): lower-case hex, colons. A MAC
+// written as 52-54-00-AB-CD-EF becomes 52:54:00:ab:cd:ef; nullopt when it is
+// not a MAC at all (it would otherwise become part of a path).
+std::optional<std::string> sysfs_mac(const std::string& mac) {
+    auto parsed = HardwareAddress::parse(mac);
+    if (!parsed) return std::nullopt;
+    return lower(parsed->to_string());
+}
+
 std::optional<IpPrefix> first_ipv4(const DeviceRecord& d) {
     for (const auto& p : d.addresses)
         if (p.address.is_v4()) return p;
@@ -117,7 +127,7 @@ std::string override_text(const DeviceRecord& d) {
     if (d.gateway) line(out, "gw", d.gateway->to_string());
     line(out, "mask", d.netmask);
     line(out, "hostname", d.hostname);
-    line(out, "macaddr", lower(d.mac));
+    line(out, "macaddr", sysfs_mac(d.mac).value_or(lower(d.mac)));
     if (d.mtu != 0) line(out, "mtu", std::to_string(d.mtu));
     if (!d.dns.empty()) line(out, "dns1", d.dns[0].to_string());
     if (d.dns.size() > 1) line(out, "dns2", d.dns[1].to_string());
@@ -127,6 +137,9 @@ std::string override_text(const DeviceRecord& d) {
 Result<void> export_for_dracut(const DracutPaths& paths, const DeviceRecord& d) {
     if (!is_valid_interface_name(d.interface))
         return unexpected(ErrorCode::Invalid, "dracut: '" + d.interface + "' is not an interface name");
+    std::optional<std::string> mac;
+    if (!d.mac.empty() && !(mac = sysfs_mac(d.mac)))
+        return unexpected(ErrorCode::Invalid, "dracut: " + d.interface + ": '" + d.mac + "' is not a MAC address");
     if (auto made = make_directories(paths.tmp_dir); !made) return made;
     const std::string base = paths.tmp_dir + "/";
     const std::string net = base + "net." + d.interface;
@@ -144,13 +157,17 @@ Result<void> export_for_dracut(const DracutPaths& paths, const DeviceRecord& d) 
                                              " dev " + shell_quote(d.interface) + "\n");
             !r)
             return r;
+    // printf, not echo: dash's echo turns "\n" into a newline and stops at
+    // "\c", so the kernel would get another name than the one we were given.
     if (!d.hostname.empty())
-        if (auto r = write(net + ".hostname", "echo " + shell_quote(d.hostname) + " > /proc/sys/kernel/hostname\n"); !r)
+        if (auto r = write(net + ".hostname",
+                           "printf '%s\\n' " + shell_quote(d.hostname) + " > /proc/sys/kernel/hostname\n");
+            !r)
             return r;
     std::vector<std::string> markers{net + ".up", net + ".did-setup"};
-    if (!d.mac.empty()) {
-        markers.push_back(base + "net." + lower(d.mac) + ".up");
-        markers.push_back(base + "net." + lower(d.mac) + ".did-setup");
+    if (mac) {
+        markers.push_back(base + "net." + *mac + ".up");
+        markers.push_back(base + "net." + *mac + ".did-setup");
     }
     for (const auto& m : markers)
         if (auto r = write(m, ""); !r) return r;

@@ -8,6 +8,21 @@ namespace earlynet::state {
 
 namespace {
 
+// Host name, root-path and file names come from a DHCP server or a directory
+// listing and go to a person's terminal: control bytes are shown as \xNN (and
+// '\' as \\), so a value can neither add a line of its own nor send escape
+// sequences to the emergency shell's console.
+std::string printable(std::string_view s) {
+    std::string out;
+    for (char ch : s) {
+        auto c = static_cast<unsigned char>(ch);
+        if (c < 0x20 || c == 0x7f) out += fmt::format("\\x{:02x}", c);
+        else if (c == '\\') out += "\\\\";
+        else out += ch;
+    }
+    return out;
+}
+
 std::string timing(const char* what, const std::optional<std::chrono::milliseconds>& ms) {
     return ms ? fmt::format(" {} {} ms", what, ms->count()) : std::string();
 }
@@ -22,13 +37,13 @@ std::string lease_remaining(const LeaseRecord& l, std::chrono::nanoseconds now_b
 }
 
 void device_block(std::string& out, const DeviceRecord& d, std::chrono::nanoseconds now) {
-    out += fmt::format("{}: {}", d.interface, to_string(d.outcome));
-    if (d.outcome == DeviceOutcome::Failed && !d.failure_reason.empty()) out += ": " + d.failure_reason;
+    out += fmt::format("{}: {}", printable(d.interface), to_string(d.outcome));
+    if (d.outcome == DeviceOutcome::Failed && !d.failure_reason.empty()) out += ": " + printable(d.failure_reason);
     out += "\n";
-    out += fmt::format("  {} ifindex {}{}{}, profile '{}' ({})\n", d.kind.empty() ? "device" : d.kind, d.ifindex,
-                       d.mac.empty() ? "" : ", MAC " + d.mac, d.created ? ", created by earlynet" : "", d.profile_id,
-                       d.profile_file);
-    out += fmt::format("  ipv4 {}, ipv6 {}{}\n", d.ipv4_method, d.ipv6_method,
+    out += fmt::format("  {} ifindex {}{}{}, profile '{}' ({})\n", d.kind.empty() ? "device" : printable(d.kind),
+                       d.ifindex, d.mac.empty() ? "" : ", MAC " + printable(d.mac),
+                       d.created ? ", created by earlynet" : "", printable(d.profile_id), printable(d.profile_file));
+    out += fmt::format("  ipv4 {}, ipv6 {}{}\n", printable(d.ipv4_method), printable(d.ipv6_method),
                        d.mtu != 0 ? fmt::format(", mtu {}", d.mtu) : "");
     for (const auto& a : d.addresses) out += "  address " + a.to_string() + "\n";
     if (d.gateway) out += "  gateway " + d.gateway->to_string() + "\n";
@@ -39,13 +54,13 @@ void device_block(std::string& out, const DeviceRecord& d, std::chrono::nanoseco
         for (const auto& a : d.dns) out += " " + a.to_string();
         out += "\n";
     }
-    if (!d.hostname.empty()) out += "  hostname " + d.hostname + "\n";
+    if (!d.hostname.empty()) out += "  hostname " + printable(d.hostname) + "\n";
     if (d.lease) {
         const LeaseRecord& l = *d.lease;
         out += fmt::format("  lease {}/{} from {}, {} s ({}), T1 {} s, T2 {} s\n", l.address.to_string(),
                            l.prefix_length, l.server_id.to_string(), l.lease_time_s, lease_remaining(l, now), l.t1_s,
                            l.t2_s);
-        if (!l.root_path.empty()) out += "  root-path " + l.root_path + "\n";
+        if (!l.root_path.empty()) out += "  root-path " + printable(l.root_path) + "\n";
         if (!l.next_server.is_unspecified()) out += "  next-server " + l.next_server.to_string() + "\n";
     }
     std::string t = timing("link", d.timings.to_link) + timing("carrier", d.timings.to_carrier) +
@@ -59,7 +74,7 @@ std::string render_status_text(const LoadedState& state, std::chrono::nanosecond
     std::string out;
     if (state.devices.empty() && state.corrupt.empty()) return "no devices in the state\n";
     for (const auto& d : state.devices) device_block(out, d, now_boottime);
-    for (const auto& e : state.corrupt) out += "corrupt state, not trusted: " + e.message + "\n";
+    for (const auto& e : state.corrupt) out += "corrupt state, not trusted: " + printable(e.message) + "\n";
     return out;
 }
 
