@@ -11,7 +11,7 @@ Result<void> EventTimer::arm_in(Duration delay, std::function<void()> on_expiry)
     on_expiry_ = std::move(on_expiry);
     sd_event_source* s = nullptr;
     auto usec = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(delay).count());
-    int r = sd_event_add_time_relative(loop_, &s, CLOCK_BOOTTIME, usec, 0, &EventTimer::on_time, this);
+    int r = sd_event_add_time_relative(loop_, &s, CLOCK_BOOTTIME, usec, kTimerAccuracyUsec, &EventTimer::on_time, this);
     if (r < 0) return unexpected(Error::system(-r, std::string("timer: ") + std::strerror(-r)));
     source_.reset(s);
     return {};

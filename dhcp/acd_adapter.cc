@@ -6,20 +6,6 @@
 
 namespace earlynet::dhcp {
 
-namespace {
-
-constexpr std::uint64_t kTimerAccuracyUsec = 1;
-
-// sd-event counts microseconds; rounding the engine's nanosecond deadline
-// down would wake us just before it, to an on_timer() that finds nothing
-// due yet and a timer re-armed in the past, spinning until the deadline.
-std::uint64_t usec_at_or_after(BootTime t) {
-    auto us = std::chrono::ceil<std::chrono::microseconds>(t.since_boot);
-    return static_cast<std::uint64_t>(us.count());
-}
-
-}  // namespace
-
 AcdAdapter::AcdAdapter(sd_event* loop, ArpSocket socket, AcdEngine::Config config, std::uint64_t seed,
                        Handler handler)
     : loop_(loop), socket_(std::move(socket)), engine_(std::move(config), seed), handler_(std::move(handler)) {}

@@ -9,10 +9,6 @@ namespace earlynet::dhcp {
 
 namespace {
 
-std::uint64_t to_usec(BootTime t) {
-    return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(t.since_boot).count());
-}
-
 bool uses_udp(ClientState s) {
     switch (s) {
         case ClientState::Bound:
@@ -31,18 +27,20 @@ bool uses_udp(ClientState s) {
 
 }  // namespace
 
-ClientAdapter::ClientAdapter(sd_event* loop, IfIndex ifindex, ClientConfig config, std::uint64_t seed,
-                             Handler handler)
+ClientAdapter::ClientAdapter(sd_event* loop, IfIndex ifindex, ClientConfig config, std::uint64_t seed, Handler handler)
     : loop_(loop), ifindex_(ifindex), engine_(std::move(config), seed), handler_(std::move(handler)) {}
 
-ClientAdapter::~ClientAdapter() { *alive_ = false; }
+ClientAdapter::~ClientAdapter() {
+    *alive_ = false;
+}
 
 Result<std::unique_ptr<ClientAdapter>> ClientAdapter::create(sd_event* loop, IfIndex ifindex, ClientConfig config,
                                                              std::uint64_t seed, Handler handler) {
     std::unique_ptr<ClientAdapter> a(new ClientAdapter(loop, ifindex, std::move(config), seed, std::move(handler)));
     EARLYNET_TRY(a->open_packet_socket());
     sd_event_source* timer = nullptr;
-    int r = sd_event_add_time(loop, &timer, CLOCK_BOOTTIME, UINT64_MAX, 0, &ClientAdapter::on_timer, a.get());
+    int r = sd_event_add_time(loop, &timer, CLOCK_BOOTTIME, UINT64_MAX, kTimerAccuracyUsec, &ClientAdapter::on_timer,
+                              a.get());
     if (r < 0) return unexpected(Error::system(-r, "dhcp client: timer"));
     a->timer_source_.reset(timer);
     sd_event_source_set_enabled(timer, SD_EVENT_OFF);
@@ -89,8 +87,8 @@ Result<void> ClientAdapter::sync_sockets() {
     if (packet_ && !drain_source_) {
         sd_event_source* drain = nullptr;
         int r = sd_event_add_time_relative(loop_, &drain, CLOCK_BOOTTIME,
-                                           static_cast<std::uint64_t>(kPacketSocketDrain.count() / 1000), 0,
-                                           &ClientAdapter::on_drain_done, this);
+                                           static_cast<std::uint64_t>(kPacketSocketDrain.count() / 1000),
+                                           kTimerAccuracyUsec, &ClientAdapter::on_drain_done, this);
         if (r < 0) return unexpected(Error::system(-r, "dhcp client: drain timer"));
         drain_source_.reset(drain);
     }
@@ -139,8 +137,7 @@ void ClientAdapter::perform(const SendAction& send) {
     if (send.destination == Destination::Server || !send.message.ciaddr.is_unspecified()) {
         sent = open_udp_socket();
         if (sent) {
-            Ipv4Address to =
-                send.destination == Destination::Server ? send.server : Ipv4Address::from_host(0xffffffff);
+            Ipv4Address to = send.destination == Destination::Server ? send.server : Ipv4Address::from_host(0xffffffff);
             sent = udp_->send(to, bytes);
         }
     } else {
@@ -179,7 +176,7 @@ void ClientAdapter::arm_timer() {
         sd_event_source_set_enabled(timer_source_.get(), SD_EVENT_OFF);
         return;
     }
-    sd_event_source_set_time(timer_source_.get(), to_usec(*deadline));
+    sd_event_source_set_time(timer_source_.get(), usec_at_or_after(*deadline));
     sd_event_source_set_enabled(timer_source_.get(), SD_EVENT_ONESHOT);
 }
 
