@@ -1,8 +1,11 @@
 #include "daemon/device_activation.h"
 
+#include "daemon/lease_record.h"
+
 #include "daemon/ipv4_dhcp.h"
 #include "daemon/ipv4_static.h"
 #include "daemon/ipv6_setup.h"
+#include "daemon/lease_record.h"
 #include "dhcp/client_engine.h"
 #include "netlink/virtual_link.h"
 #include "spdlog/spdlog.h"
@@ -58,9 +61,10 @@ const char* to_string(IpFamily::State s) {
 }
 
 DeviceActivation::DeviceActivation(LinkContext link, const LoadedProfile& profile, std::optional<IfIndex> controller,
-                                   ActivationSettings settings, Listener listener)
+                                   ActivationSettings settings, Listener listener,
+                                   std::optional<state::DeviceRecord> adopted)
     : link_(std::move(link)), profile_(profile), controller_(controller), settings_(settings),
-      listener_(std::move(listener)), kind_(kind_name(profile.profile.type)), carrier_timer_(link_.loop),
+      listener_(std::move(listener)), adopted_(std::move(adopted)), kind_(kind_name(profile.profile.type)), carrier_timer_(link_.loop),
       v4_required_(link_.loop), v6_required_(link_.loop) {}
 
 DeviceActivation::~DeviceActivation() = default;
@@ -72,11 +76,15 @@ std::chrono::milliseconds DeviceActivation::since_start() const {
 void DeviceActivation::start(const netlink::Link& link) {
     timings_.to_link = since_start();
     const Profile& p = profile_.profile;
-    spdlog::info("{}: activating with profile '{}'{}", link_.name, p.id,
-                 p.is_port() ? " as a port" : "");
-    created_ = !link.kind.empty() && link.kind != "veth" && p.type != ConnectionType::Ethernet;
-    prepare_link();
-    if (outcome_ != state::DeviceOutcome::Activating) return;
+    if (adopted_) {
+        spdlog::info("{}: adopting it with profile '{}' as the initrd left it", link_.name, p.id);
+        created_ = adopted_->created;
+    } else {
+        spdlog::info("{}: activating with profile '{}'{}", link_.name, p.id, p.is_port() ? " as a port" : "");
+        created_ = !link.kind.empty() && link.kind != "veth" && p.type != ConnectionType::Ethernet;
+        prepare_link();
+        if (outcome_ != state::DeviceOutcome::Activating) return;
+    }
 
     if (!p.is_port()) {
         auto v4 = p.ipv4;
@@ -97,6 +105,11 @@ void DeviceActivation::start(const netlink::Link& link) {
             o.set_mtu_from_lease = !p.ethernet || p.ethernet->mtu == 0;
             o.ignore_auto_dns = v4.ignore_auto_dns;
             o.profile_routes = v4.routes;
+            if (adopted_ && adopted_->lease) {
+                auto saved = from_lease_record(*adopted_->lease);
+                if (saved) o.saved_lease = *saved;
+                else spdlog::warn("{}: {}, acquiring a new one", link_.name, saved.error().message);
+            }
             v4_ = std::make_unique<Ipv4Dhcp>(ctx, o, notify);
             break;
         }

@@ -31,8 +31,13 @@ public:
     // destroy the activation.
     using Listener = std::function<void(DeviceActivation&)>;
 
+    // `adopted`: the state an earlier earlynet left for this device and
+    // profile (`run --import`, after switch_root). The device is then taken
+    // over as it is: MAC, MTU and addresses stay, a saved lease is continued
+    // (renewed at its T1), not acquired anew.
     DeviceActivation(LinkContext link, const LoadedProfile& profile, std::optional<IfIndex> controller,
-                     ActivationSettings settings, Listener listener);
+                     ActivationSettings settings, Listener listener,
+                     std::optional<state::DeviceRecord> adopted = std::nullopt);
     DeviceActivation(const DeviceActivation&) = delete;
     DeviceActivation& operator=(const DeviceActivation&) = delete;
     ~DeviceActivation();
@@ -51,6 +56,7 @@ public:
     const Profile& profile() const { return profile_.profile; }
     const std::string& profile_path() const { return profile_.path; }
     bool is_port() const { return profile_.profile.is_port(); }
+    bool adopted() const { return adopted_.has_value(); }
     state::DeviceRecord record() const;
 
 private:
@@ -66,6 +72,7 @@ private:
     std::optional<IfIndex> controller_;
     ActivationSettings settings_;
     Listener listener_;
+    std::optional<state::DeviceRecord> adopted_;
     std::string kind_;
     bool created_ = false;
 

@@ -160,10 +160,25 @@ void DeviceManager::consider(const netlink::Link& link) {
     ctx.mac = link.mac.value_or(HardwareAddress());
     ctx.seed = next_seed();
     waiting_profiles_.erase(lp->profile.uuid);
-    auto activation = std::make_unique<DeviceActivation>(ctx, *lp, controller, settings_, [this](DeviceActivation& a) {
-        if (callbacks_.device_changed) callbacks_.device_changed(a);
-        check_complete();
-    });
+    std::optional<state::DeviceRecord> adopted;
+    if (auto it = adoptable_.find(link.name); it != adoptable_.end()) {
+        const state::DeviceRecord& r = it->second;
+        // Same boot, same device, same profile, and it did come up: anything
+        // else is activated as if there were no record.
+        if (r.ifindex == link.index.value && r.profile_uuid == lp->profile.uuid &&
+            r.outcome == state::DeviceOutcome::Activated)
+            adopted = r;
+        else
+            spdlog::info("{}: its saved state does not match (ifindex, profile or outcome), activating anew", link.name);
+        adoptable_.erase(it);
+    }
+    auto activation = std::make_unique<DeviceActivation>(
+        ctx, *lp, controller, settings_,
+        [this](DeviceActivation& a) {
+            if (callbacks_.device_changed) callbacks_.device_changed(a);
+            check_complete();
+        },
+        std::move(adopted));
     auto* raw = activation.get();
     activations_.emplace(link.index.value, std::move(activation));
     order_.push_back(link.index.value);

@@ -43,6 +43,10 @@ public:
     DeviceManager& operator=(const DeviceManager&) = delete;
     ~DeviceManager();
 
+    // Before start(): what an earlier earlynet left (`run --import`), by
+    // interface name. A device whose record names the profile it matches
+    // and its ifindex is adopted as it is rather than activated anew.
+    void set_adoptable(std::map<std::string, state::DeviceRecord> records) { adoptable_ = std::move(records); }
     [[nodiscard]] Result<void> start();
     bool startup_complete() const { return complete_; }
     void stop_all();
@@ -66,6 +70,7 @@ private:
     ActivationSettings settings_;
     Callbacks callbacks_;
     std::unique_ptr<netlink::Monitor> monitor_;
+    std::map<std::string, state::DeviceRecord> adoptable_;
     std::map<int, std::unique_ptr<DeviceActivation>> activations_;  // by ifindex
     std::vector<int> order_;
     std::set<std::string> created_;            // interface names of links we created

@@ -36,6 +36,19 @@ void Ipv4Dhcp::start() {
                           b.size());
         });
     }
+    if (options_.saved_lease) {
+        const dhcp::Lease& saved = *options_.saved_lease;
+        auto age = std::chrono::duration_cast<Seconds>(boot_time_now() - saved.acquired_at);
+        spdlog::info("{}: continuing lease {}/{} from {}, {}s old, renewing at T1 = {}s", link_.name,
+                     saved.address.to_string(), saved.prefix_length, saved.server_id.to_string(), age.count(),
+                     saved.t1.count());
+        // In use already: the address, its routes and lifetime are the
+        // kernel's since the initrd; only renewals touch them (in place).
+        lease_ = saved;
+        client_->start_bound(saved);
+        if (lease_) set_state(State::Ready);
+        return;
+    }
     spdlog::info("{}: DHCPv4 started", link_.name);
     client_->start();
 }

@@ -25,6 +25,9 @@ struct DhcpOptions {
     bool ignore_auto_dns = false;
     // ipv4.routes (rd.route=), added after the lease's own.
     std::vector<Route> profile_routes;
+    // A lease an earlier earlynet got and configured (`run --import`): it is
+    // continued from BOUND, its address left as it is.
+    std::optional<dhcp::Lease> saved_lease;
 };
 
 class Ipv4Dhcp final : public IpFamily {

@@ -41,4 +41,19 @@ state::LeaseRecord to_lease_record(const dhcp::Lease& lease, const std::vector<s
     return r;
 }
 
+Result<dhcp::Lease> from_lease_record(const state::LeaseRecord& record) {
+    dhcp::Message ack;
+    ack.op = dhcp::BootpOp::Reply;
+    ack.yiaddr = record.address;
+    ack.siaddr = record.next_server;
+    ack.file = record.boot_file;
+    ack.options = record.options;
+    auto lease = dhcp::lease_from_message(ack, BootTime{record.acquired_boottime});
+    if (!lease) return unexpected(ErrorCode::Malformed, "saved lease: " + lease.error().message);
+    if (lease->address != record.address || lease->server_id != record.server_id ||
+        lease->lease_time.count() != record.lease_time_s)
+        return unexpected(ErrorCode::Malformed, "saved lease: its fields do not match its options");
+    return lease;
+}
+
 }  // namespace earlynet::daemon

@@ -29,6 +29,10 @@ struct RunSettings {
     std::string resolv_conf = "/etc/resolv.conf";             // "" = not written
     std::string hostname_file = "/proc/sys/kernel/hostname";  // "" = not set
     bool configure_and_quit = false;
+    // In the real root, after switch_root: adopt the devices and leases the
+    // initrd's earlynet left in state_dir, keep renewing; no dracut files,
+    // hooks or done flag (dracut is gone).
+    bool import = false;
     bool debug = false;
 };
 

@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -67,6 +68,7 @@ public:
             DeviceManager::Callbacks{[this](DeviceActivation& a) { on_device_changed(a); },
                                      [this] { on_startup_complete(); }});
         hooks_.set_idle_handler([this] { maybe_done(); });
+        if (settings_.import) manager_->set_adoptable(adoptable_state());
         return manager_->start();
     }
 
@@ -79,6 +81,17 @@ public:
     }
 
 private:
+    // What the initrd's earlynet left; a file that cannot be trusted is
+    // reported and its device activated anew.
+    std::map<std::string, state::DeviceRecord> adoptable_state() const {
+        auto loaded = store_.load();
+        for (const auto& e : loaded.corrupt) spdlog::error("{}: not trusted, its device is activated anew", e.message);
+        std::map<std::string, state::DeviceRecord> by_name;
+        for (auto& d : loaded.devices) by_name.emplace(d.interface, std::move(d));
+        spdlog::info("importing {} devices from {}", by_name.size(), store_.directory());
+        return by_name;
+    }
+
     void write_state(const DeviceActivation& a) {
         auto written = store_.write(a.record());
         if (!written) spdlog::error("{}: state not written: {}", a.name(), written.error().message);
@@ -93,11 +106,12 @@ private:
             if (!nm) spdlog::error("{}: NetworkManager state not written: {}", a.name(), nm.error().message);
         }
         if (a.is_port()) return;
+        update_resolver();
+        if (!hostname_set_ && is_host_name(record.hostname)) set_hostname(record.hostname, a.name());
+        if (settings_.import) return;  // dracut and its hooks are gone after switch_root
         // dracut's files (dhcpopts, override, markers) before its hooks read them.
         auto dracut = state::export_for_dracut({settings_.tmp_dir}, record);
         if (!dracut) spdlog::error("{}: dracut files not written: {}", a.name(), dracut.error().message);
-        update_resolver();
-        if (!hostname_set_ && is_host_name(record.hostname)) set_hostname(record.hostname, a.name());
         if (online_.insert(a.name()).second) hooks_.queue_online(a.name());
     }
 
@@ -138,7 +152,7 @@ private:
     void maybe_done() {
         if (!startup_complete_ || !hooks_.idle() || done_) return;
         done_ = true;
-        write_done_flag(settings_);
+        if (!settings_.import) write_done_flag(settings_);
         if (settings_.configure_and_quit) {
             spdlog::info("quitting now that startup is complete ({})", exit_code_ == 0 ? "success" : "failure");
             stop();
@@ -185,6 +199,9 @@ int run_main(const std::vector<std::string>& args) {
            },
            "Exit once every device has tried (NetworkManager's --configure-and-quit=initrd)")
         ->expected(0, 1);
+    app.add_flag("--import", s.import,
+                 "In the real root: adopt the devices and leases in --state-dir as they are and keep renewing")
+        ->excludes("--configure-and-quit");
     app.add_option("-c,--profiles-dir", profile_dirs,
                    "Directory of .nmconnection profiles (repeatable; default /run/earlynet/profiles)");
     app.add_option("-r,--run-config-dir", s.run_config_dir, "Where 15-carrier-timeout.conf is")->capture_default_str();

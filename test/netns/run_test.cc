@@ -503,5 +503,46 @@ TEST_F(RunTest, ProfileWithoutDeviceGivesUpAtWaitDeviceTimeout) {
     EXPECT_LT(took, 10s);
 }
 
+// The handover: the initrd's earlynet quits with the lease configured; the
+// real root's `earlynet run --import` continues that lease from the state
+// (a RENEW at T1, no new DISCOVER) and never removes the address.
+TEST_F(RunTest, ImportContinuesTheLeaseWithoutRemovingTheAddress) {
+    cable("c0", "s0", "10.77.0.1/24");
+    DnsmasqConfig c;
+    c.interface = "s0";
+    c.lease_time = "2m";
+    c.arguments = {"--dhcp-option=58,3", "--dhcp-option=59,6", "--dhcp-option=option:router,10.77.0.1"};
+    auto server = DnsmasqServer::start(peer_namespace(), c);
+    ASSERT_TRUE(server);
+    generate("ip=c0:dhcp");
+    auto initrd = run();
+    ASSERT_EQ(initrd.status, 0) << log_;
+    auto before = ip("-4 -o addr show dev c0");
+    ASSERT_TRUE(contains(before, "inet 10.77.0.")) << before;
+    fs::remove(dir_ / "tmp" / "earlynet.done");
+
+    BackgroundProcess watch({"ip", "-o", "monitor", "address"});
+    std::vector<std::string> argv = run_argv(false);
+    argv.push_back("--import");
+    BackgroundProcess real_root(argv);
+    bool renewed = false;
+    for (int i = 0; i < 200 && !renewed; ++i) {
+        renewed = server->count_in_log("DHCPACK(s0)") >= 2;
+        if (!renewed) std::this_thread::sleep_for(50ms);
+    }
+    EXPECT_TRUE(renewed) << server->log();
+    EXPECT_EQ(server->count_in_log("DHCPDISCOVER(s0)"), 1) << "continued, not acquired anew: " << server->log();
+    ASSERT_EQ(::kill(real_root.pid(), SIGTERM), 0);
+    EXPECT_EQ(real_root.wait().status, 0);
+    ASSERT_EQ(::kill(watch.pid(), SIGTERM), 0);
+    auto events = watch.wait().out;
+    EXPECT_FALSE(contains(events, "Deleted")) << "the address was removed: " << events;
+    auto after = ip("-4 -o addr show dev c0");
+    auto address = [](const std::string& line) { return line.substr(line.find("inet "), line.find('/') - line.find("inet ")); };
+    EXPECT_EQ(address(after), address(before));
+    EXPECT_FALSE(fs::exists(dir_ / "tmp" / "earlynet.done")) << "no dracut files after switch_root";
+    EXPECT_TRUE(contains(status_json(), "\"t1_s\": 3")) << "the state follows the renewed lease";
+}
+
 }  // namespace
 }  // namespace earlynet::test
