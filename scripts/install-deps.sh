@@ -4,6 +4,12 @@
 #
 #   scripts/install-deps.sh          build + test dependencies
 #
+# The boot test (test/e2e) needs qemu, dracut (with its network modules),
+# nbd-server/nbd-client, busybox, e2fsprogs and a Debian kernel. The kernel
+# is installed with INITRD=No: its postinst then builds no initramfs for this
+# machine (the test builds its own with dracut and never boots the host from
+# it), and no boot loader is touched.
+#
 # network-manager is installed only for its nm-initrd-generator binary (the
 # reference of the differential tests). A temporary policy-rc.d keeps the
 # package scripts from starting NetworkManager, which would otherwise take over
@@ -21,10 +27,12 @@ BUILD_PACKAGES="meson ninja-build g++ pkg-config
 	libmnl-dev libsystemd-dev
 	libspdlog-dev libfmt-dev libcli11-dev nlohmann-json3-dev
 	libgtest-dev libgmock-dev"
-TEST_PACKAGES="python3 iproute2 iputils-ping time dnsmasq-base clang libclang-rt-14-dev network-manager"
+TEST_PACKAGES="python3 iproute2 iputils-ping time dnsmasq-base radvd clang libclang-rt-14-dev network-manager"
+E2E_PACKAGES="qemu-system-x86 dracut-core dracut-network nbd-server nbd-client busybox e2fsprogs zstd
+	udev systemd linux-image-amd64"
 
 missing=""
-for p in $BUILD_PACKAGES $TEST_PACKAGES; do
+for p in $BUILD_PACKAGES $TEST_PACKAGES $E2E_PACKAGES; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' || missing="$missing $p"
 done
 [ -z "$missing" ] && exit 0
@@ -36,9 +44,9 @@ if [ ! -e "$policy" ]; then
 	chmod 0755 "$policy"
 	made_policy=yes
 fi
-cleanup() { [ "$made_policy" = yes ] && rm -f "$policy"; }
+cleanup() { if [ "$made_policy" = yes ]; then rm -f "$policy"; fi; }
 trap cleanup EXIT INT TERM
 
 apt-get update -qq
 # shellcheck disable=SC2086
-apt-get install -y -qq --no-install-recommends $missing >/dev/null
+INITRD=No apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -24,15 +24,24 @@ e2e_init() {
     trap 'exit 130' INT TERM HUP
 }
 
+# e2e_kill PID: SIGTERM, and SIGKILL if it is still there after 2 s; reap it.
+e2e_kill() {
+    local i
+    [ -n "$1" ] || return 0
+    kill "$1" 2> /dev/null || return 0
+    for i in $(seq 20); do
+        kill -0 "$1" 2> /dev/null || break
+        sleep 0.1
+    done
+    kill -9 "$1" 2> /dev/null
+    wait "$1" 2> /dev/null
+}
+
 # Stop what this run started (by PID), delete its namespace and work dir.
 e2e_cleanup() {
-    local rc=$? pid
+    local rc=$?
     set +e
-    for pid in "${E2E_PIDS[@]}"; do
-        kill "$pid" 2> /dev/null && wait "$pid" 2> /dev/null
-    done
-    E2E_PIDS=()
-    e2e_net_down
+    e2e_stop_all
     if [ "${KEEP:-0}" = 1 ]; then
         e2e_log "kept $E2E_WORK"
     else
@@ -145,7 +154,7 @@ e2e_net_down() {
 e2e_stop_all() {
     local pid
     for pid in "${E2E_PIDS[@]}"; do
-        kill "$pid" 2> /dev/null && wait "$pid" 2> /dev/null
+        e2e_kill "$pid"
     done
     E2E_PIDS=()
     e2e_net_down
@@ -170,9 +179,11 @@ e2e_dnsmasq() {
     kill -0 "$pid" 2> /dev/null || { e2e_log "dnsmasq did not start"; return 1; }
 }
 
-# e2e_nbd TAG IMAGE: nbd-server on 10.77.0.1:10809 exporting IMAGE read-only as "root".
+# e2e_nbd TAG IMAGE: nbd-server on 10.77.0.1:10809 exporting a copy of IMAGE as "root"
+# (writable: dracut runs e2fsck on the root before mounting it).
 e2e_nbd() {
-    local tag=$1 img=$2 pid i
+    local tag=$1 img=$E2E_WORK/$1.root.img pid i
+    cp --sparse=always "$2" "$img" || return 1
     cat > "$E2E_WORK/$tag.nbd.conf" << CONF
 [generic]
     listenaddr = $E2E_SERVER
@@ -180,7 +191,6 @@ e2e_nbd() {
     allowlist = false
 [root]
     exportname = $img
-    readonly = true
 CONF
     ip netns exec "$E2E_NS" nbd-server -d -C "$E2E_WORK/$tag.nbd.conf" > "$E2E_WORK/$tag.nbd.log" 2>&1 &
     pid=$!
@@ -196,7 +206,7 @@ CONF
 # console to $E2E_WORK/TAG.serial. Sets E2E_RC (qemu's exit code, 124 =
 # timeout) and E2E_WALL (seconds, qemu start to exit).
 e2e_boot() {
-    local tag=$1 initrd=$2 args=$3 limit=${4:-120} t0 t1 pid
+    local tag=$1 initrd=$2 args=$3 limit=${4:-180} t0 t1 pid
     local cmdline="console=ttyS0 panic=-1 rd.shell=0 rd.emergency=poweroff net.ifnames=0 rd.retry=30 $args"
     : > "$E2E_WORK/$tag.serial"
     t0=$(date +%s%N)

@@ -164,9 +164,9 @@ scenario_hostile() {
     # shellcheck disable=SC2016
     e2e_net_up && e2e_dnsmasq hostile --dhcp-host="$E2E_MAC,$E2E_GUEST_IP" \
         --dhcp-option=option:router,$E2E_SERVER \
-        --dhcp-option-force=12,'"$(touch /tmp/e2e-pwned)"' \
-        --dhcp-option-force=15,"\"x'\$(touch /run/e2e-pwned)'\"" \
-        --dhcp-option-force=17,'"nbd:10.77.0.1:`touch /e2e-pwned`"' || { failures+=("test network not set up"); return; }
+        --dhcp-option-force=12,'$(touch /tmp/e2e-pwned)' \
+        --dhcp-option-force=15,"x'\$(touch /run/e2e-pwned)'" \
+        --dhcp-option-force=17,'nbd:10.77.0.1:`touch /e2e-pwned`' || { failures+=("test network not set up"); return; }
     e2e_boot hostile "$initrd" "ip=dhcp rd.neednet=1 rd.e2e=1"
     e2e_stop_all
     check "qemu powered off (exit 0)" test "$E2E_RC" = 0
