@@ -72,4 +72,14 @@ printf 'sourced by sh: new_root_path=%s\n' "$(sh -c '. "$1"; printf %s "$new_roo
 
 step "NetworkManager's view: $work/nm/devices/"
 cat "$work/nm/devices/"*
+
+step "after switch_root: earlynet run --import adopts eth0 and continues its lease (stopped after 1 s)"
+ip netns exec "$cli" "$earlynet" run --import -c "$work/profiles" -r "$work/conf" -i "$work/initrd" \
+	--state-dir "$work/state" --tmp-dir "$work/tmp" --hook-dir "$work/hooks" --netroot '' \
+	--nm-run-dir "$work/nm" --resolv-conf "$work/resolv.conf" --hostname-file "$work/hostname" &
+import_pid=$!
+sleep 1
+kill "$import_pid"
+wait "$import_pid" || true
+ip -n "$cli" -4 addr show dev eth0 | sed -n 's/^ *\(inet .*\)/\1 (still there)/p'
 exit "$status"
