@@ -69,7 +69,9 @@ if [ ${#TOOLS[@]} -eq 0 ]; then
 		TOOLS=(earlynet earlynet-noacd dhcpcd dhcpcd-noarp dhcpcd-fast udhcpc udhcpc-arp
 			dhclient ipconfig ipconfig-linkup nm nm-acd)
 	else
-		TOOLS=(earlynet nm dhcpcd udhcpc dhclient ipconfig)
+		# earlynet-noacd too: earlynet is the only one here that probes by
+		# default (NetworkManager's ipv4.dad-timeout=-1 means 0, none)
+		TOOLS=(earlynet earlynet-noacd nm dhcpcd udhcpc dhclient ipconfig)
 	fi
 fi
 
