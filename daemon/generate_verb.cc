@@ -5,11 +5,11 @@
 #include <fstream>
 #include <sstream>
 
-#include "CLI/CLI.hpp"
 #include "daemon/cmdline_fields.h"
 #include "daemon/cmdline_reader.h"
 #include "daemon/generated_output.h"
 #include "daemon/logging.h"
+#include "daemon/verb_arguments.h"
 #include "spdlog/spdlog.h"
 
 namespace earlynet::daemon {
@@ -41,15 +41,7 @@ int generate_main(const std::vector<std::string>& args) {
     app.add_option("-p,--persistent-connections-dir", reader_options.persistent_dir,
                    "If this directory exists, rd.neednet makes no catch-all profile");
     app.add_flag("--debug", debug, "Log debug detail");
-    try {
-        std::vector<std::string> reversed(options.rbegin(), options.rend());
-        app.parse(reversed);
-    } catch (const CLI::CallForHelp& e) {
-        return app.exit(e);
-    } catch (const CLI::ParseError& e) {
-        std::fprintf(stderr, "earlynet generate: %s (see --help)\n", e.what());
-        return 1;
-    }
+    if (auto done = parse_verb_arguments(app, options, 1)) return *done;
     setup_logging(debug ? LogDetail::Debug : LogDetail::Normal);
 
     if (!kernel_args) {

@@ -9,7 +9,6 @@
 #include <set>
 #include <sstream>
 
-#include "CLI/CLI.hpp"
 #include "base/atomic_file.h"
 #include "daemon/device_manager.h"
 #include "daemon/hook_runner.h"
@@ -17,6 +16,7 @@
 #include "daemon/profile_set.h"
 #include "daemon/resolver_config.h"
 #include "daemon/run_settings.h"
+#include "daemon/verb_arguments.h"
 #include "netlink/socket.h"
 #include "spdlog/spdlog.h"
 #include "state/dracut_export.h"
@@ -219,15 +219,7 @@ int run_main(const std::vector<std::string>& args) {
     app.add_option("--hostname-file", s.hostname_file, "Where the host name is set ('' = never)")
         ->capture_default_str();
     app.add_flag("--debug", s.debug, "Log packet-level detail (also rd.debug on the kernel command line)");
-    try {
-        std::vector<std::string> reversed(args.rbegin(), args.rend());
-        app.parse(reversed);
-    } catch (const CLI::CallForHelp& e) {
-        return app.exit(e);
-    } catch (const CLI::ParseError& e) {
-        std::fprintf(stderr, "earlynet run: %s (see --help)\n", e.what());
-        return 2;
-    }
+    if (auto done = parse_verb_arguments(app, args, 2)) return *done;
     if (!profile_dirs.empty()) s.profile_dirs = profile_dirs;
     setup_logging(s.debug || kernel_cmdline_has("rd.debug") ? LogDetail::Debug : LogDetail::Normal);
 

@@ -2,8 +2,8 @@
 
 #include <cstdio>
 
-#include "CLI/CLI.hpp"
 #include "base/clock.h"
+#include "daemon/verb_arguments.h"
 #include "state/state_store.h"
 #include "state/status_render.h"
 
@@ -15,15 +15,7 @@ int status_main(const std::vector<std::string>& args) {
     bool json = false;
     app.add_flag("--json", json, "Machine-readable output");
     app.add_option("--state-dir", state_dir, "Where `earlynet run` wrote its state")->capture_default_str();
-    try {
-        std::vector<std::string> reversed(args.rbegin(), args.rend());
-        app.parse(reversed);
-    } catch (const CLI::CallForHelp& e) {
-        return app.exit(e);
-    } catch (const CLI::ParseError& e) {
-        std::fprintf(stderr, "earlynet status: %s (see --help)\n", e.what());
-        return 2;
-    }
+    if (auto done = parse_verb_arguments(app, args, 2)) return *done;
     auto loaded = state::StateStore(state_dir).load();
     std::string out = json ? state::render_status_json(loaded)
                            : state::render_status_text(loaded, boot_time_now().since_boot);

@@ -79,6 +79,19 @@ protected:
         return DnsmasqServer::start(peer_namespace(), c);
     }
 
+    // Two cables (c0, c1) into one switch (a bridge on the server's side)
+    // with dnsmasq on it: a bond's or a bridge's two ports.
+    std::unique_ptr<DnsmasqServer> serve_two_cables() {
+        cable("c0", "s0", "");
+        cable("c1", "s1", "");
+        ip_in(peer_namespace(), "link add sbr type bridge");
+        ip_in(peer_namespace(), "link set s0 master sbr");
+        ip_in(peer_namespace(), "link set s1 master sbr");
+        ip_in(peer_namespace(), "addr add 10.77.0.1/24 dev sbr");
+        ip_in(peer_namespace(), "link set sbr up");
+        return serve("sbr");
+    }
+
     void generate(const std::string& cmdline) {
         std::vector<std::string> argv{binary(),
                                       "generate",
@@ -334,14 +347,7 @@ TEST_F(RunTest, SlaacFromRadvdGivesAUsableGlobalAddress) {
 }
 
 TEST_F(RunTest, BridgeOfTwoPortsGetsItsAddressByDhcp) {
-    cable("c0", "s0", "");
-    cable("c1", "s1", "");
-    ip_in(peer_namespace(), "link add sbr type bridge");
-    ip_in(peer_namespace(), "link set s0 master sbr");
-    ip_in(peer_namespace(), "link set s1 master sbr");
-    ip_in(peer_namespace(), "addr add 10.77.0.1/24 dev sbr");
-    ip_in(peer_namespace(), "link set sbr up");
-    auto server = serve("sbr");
+    auto server = serve_two_cables();
     ASSERT_TRUE(server);
     generate("bridge=br0:c0,c1 ip=br0:dhcp");
     auto r = run();
@@ -392,14 +398,7 @@ bool kernel_supports(const std::string& kind) {
 }
 
 TEST_F(RunTest, BondOfTwoVethsGetsItsAddressByDhcpOrIsReportedUnsupported) {
-    cable("c0", "s0", "");
-    cable("c1", "s1", "");
-    ip_in(peer_namespace(), "link add sbr type bridge");
-    ip_in(peer_namespace(), "link set s0 master sbr");
-    ip_in(peer_namespace(), "link set s1 master sbr");
-    ip_in(peer_namespace(), "addr add 10.77.0.1/24 dev sbr");
-    ip_in(peer_namespace(), "link set sbr up");
-    auto server = serve("sbr");
+    auto server = serve_two_cables();
     ASSERT_TRUE(server);
     generate("bond=bond0:c0,c1:mode=active-backup,miimon=100 ip=bond0:dhcp");
     auto r = run();
