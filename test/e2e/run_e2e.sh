@@ -4,7 +4,7 @@
 # namespace where this script runs dnsmasq and nbd-server.
 #
 #   run_e2e.sh [--cache DIR] EARLYNET_BINARY SCENARIO...
-#   scenarios: dhcp static nbdroot nodhcp hostile   (all: every one)
+#   scenarios: dhcp static nbdroot nodhcp hostile systemd   (all: every one)
 #
 # Each scenario prints PASS or FAIL with its reasons; the exit status is 1 if
 # any failed. The initramfs and root image are built once into the cache dir
@@ -22,7 +22,7 @@ fi
 bin=$(readlink -f "$1")
 shift
 scenarios=("$@")
-[ "${scenarios[*]}" = all ] && scenarios=(dhcp static nbdroot nodhcp hostile)
+[ "${scenarios[*]}" = all ] && scenarios=(dhcp static nbdroot nodhcp hostile systemd)
 
 e2e_init e2e-run
 e2e_require || { echo "FAIL: e2e: requirements missing"; exit 1; }
@@ -41,7 +41,10 @@ stale() { # stale TARGET SOURCES...: TARGET missing or older than a source
     return 1
 }
 initrd=$cache/earlynet-initrd.img
+initrd_systemd=$cache/earlynet-initrd-systemd.img
 rootfs=$cache/rootfs.ext4
+need_systemd=0
+for s in "${scenarios[@]}"; do [ "$s" = systemd ] && need_systemd=1; done
 (
     flock 9
     if stale "$initrd" "$bin" "$E2E_SRC/hooks/dracut" "$E2E_DIR/dracut" "$E2E_DIR/lib.sh"; then
@@ -50,6 +53,13 @@ rootfs=$cache/rootfs.ext4
         e2e_build_initrd "$initrd" "$bin" "bash base earlynet nbd e2ereport" --filesystems ext4 \
             || { echo "FAIL: e2e: dracut failed"; exit 1; }
         e2e_log "initramfs built in $(($(date +%s) - t0)) s: $(du -h "$initrd" | cut -f1)"
+    fi
+    if [ "$need_systemd" = 1 ] && stale "$initrd_systemd" "$bin" "$E2E_SRC/hooks/dracut" "$E2E_DIR/dracut" "$E2E_DIR/lib.sh"; then
+        t0=$(date +%s)
+        # dracut's systemd init: earlynet-initrd.service does the work
+        e2e_build_initrd "$initrd_systemd" "$bin" "bash systemd systemd-initrd dracut-systemd base earlynet e2ereport" \
+            || { echo "FAIL: e2e: dracut failed (systemd image)"; exit 1; }
+        e2e_log "systemd initramfs built in $(($(date +%s) - t0)) s: $(du -h "$initrd_systemd" | cut -f1)"
     fi
     if stale "$rootfs" "$bin" "$E2E_DIR/rootfs-init.sh" "$E2E_DIR/lib.sh"; then
         e2e_build_rootfs "$rootfs" "$bin" || { echo "FAIL: e2e: root image not built"; exit 1; }
@@ -180,6 +190,23 @@ scenario_hostile() {
     check 'root-path with backquotes reached the guest as data' has "$log" ' root_path=nbd:10.77.0.1:`touch /e2e-pwned` '
     check "no payload ran (no e2e-pwned file)" not_has "$log" "E2E-PWNED"
     check "the hostile host name was not set" not_has "$log" "E2E-HOSTNAME \$(touch"
+}
+
+# (f) dracut's systemd init: earlynet-initrd.service brings eth0 up before
+# dracut-initqueue.service, online hooks fire, the initqueue waits for the done flag.
+scenario_systemd() {
+    local log=$E2E_WORK/systemd.serial
+    e2e_net_up && e2e_dnsmasq systemd "${dhcp_options[@]}" \
+        --dhcp-option=option:root-path,nfs:$E2E_SERVER:/srv/root || { failures+=("test network not set up"); return; }
+    e2e_boot systemd "$initrd_systemd" "ip=dhcp rd.neednet=1 rd.e2e=1"
+    e2e_stop_all
+    check "qemu powered off (exit 0)" test "$E2E_RC" = 0
+    check "earlynet-initrd.service ran" has_re "$log" "earlynet: info: eth0: lease 10\.77\.0\.42/24"
+    check "online hook fired for eth0" has "$log" "E2E-ONLINE iface=eth0 netif=eth0"
+    check "report printed (pre-mount ran)" has "$log" "E2E-REPORT-END"
+    check "address 10.77.0.42/24 on eth0" has_re "$log" "^E2E-ADDR .*eth0 +inet 10\.77\.0\.42/24"
+    check "dhcpopts: root-path" has "$log" " root_path=nfs:10.77.0.1:/srv/root "
+    check "earlynet status shows the lease" has_re "$log" "^E2E-STATUS .*10\.77\.0\.42"
 }
 
 status=0
