@@ -1,5 +1,7 @@
 #include "state/nm_export.h"
 
+#include <cctype>
+
 #include "base/atomic_file.h"
 
 namespace earlynet::state {
@@ -72,6 +74,16 @@ std::string dhcp4_section(const LeaseRecord& l) {
     return out;
 }
 
+// The profile UUID becomes part of a file name (internal-UUID-IFACE.lease):
+// NetworkManager's UUIDs are hex digits and dashes, so anything else — a '/'
+// above all — is refused rather than written somewhere else.
+bool is_uuid_like(const std::string& s) {
+    if (s.empty()) return false;
+    for (char c : s)
+        if (!std::isxdigit(static_cast<unsigned char>(c)) && c != '-') return false;
+    return true;
+}
+
 }  // namespace
 
 std::string nm_device_state_text(const DeviceRecord& d) {
@@ -102,6 +114,9 @@ Result<void> export_for_network_manager(const NmPaths& paths, const DeviceRecord
     if (d.ifindex <= 0) return unexpected(ErrorCode::Invalid, "NetworkManager: " + d.interface + " has no ifindex");
     if (!is_valid_interface_name(d.interface))
         return unexpected(ErrorCode::Invalid, "NetworkManager: '" + d.interface + "' is not an interface name");
+    if (d.lease && !d.profile_uuid.empty() && !is_uuid_like(d.profile_uuid))
+        return unexpected(ErrorCode::Invalid,
+                          "NetworkManager: " + d.interface + ": profile uuid '" + d.profile_uuid + "' is not a UUID");
     const std::string devices = paths.run_dir + "/devices";
     if (auto made = make_directories(devices); !made) return made;
     if (auto r = write_file_atomically(devices + "/" + std::to_string(d.ifindex), nm_device_state_text(d), 0644); !r)

@@ -81,6 +81,10 @@ LoadedState StateStore::load() const {
         }
         state.devices.push_back(std::move(*record));
     }
+    // The file names' order is not the names' order: "br-lan.json" sorts
+    // before "br.json" ('-' < '.'), while "br" comes before "br-lan".
+    std::sort(state.devices.begin(), state.devices.end(),
+              [](const DeviceRecord& a, const DeviceRecord& b) { return a.interface < b.interface; });
     return state;
 }
 

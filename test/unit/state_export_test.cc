@@ -527,6 +527,16 @@ TEST(NmExportTest, ExportWritesDeviceStateByIfindexAndTheInternalLeaseFile) {
     EXPECT_EQ(list_dir(dir / "devices"), (std::vector<std::string>{"2", "3"}));
 }
 
+TEST(NmExportTest, ProfileUuidThatWouldLeaveTheDirectoryIsRefused) {
+    TempDir dir;
+    DeviceRecord d = full_dhcp_device();
+    d.profile_uuid = "../../etc/x";
+    auto r = export_for_network_manager({dir / "nm"}, d);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, ErrorCode::Invalid);
+    EXPECT_TRUE(list_dir(dir.path()).empty());
+}
+
 TEST(NmExportTest, DeviceWithoutIfindexIsRefused) {
     TempDir dir;
     DeviceRecord d = full_dhcp_device();

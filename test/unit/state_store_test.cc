@@ -43,6 +43,20 @@ TEST(StateStoreTest, WrittenRecordsLoadBackSortedByInterface) {
     EXPECT_EQ(s.devices[2], failed_device());
 }
 
+TEST(StateStoreTest, DevicesAreSortedByInterfaceNotByFileName) {
+    // "br-lan.json" < "br.json" as file names, but "br" < "br-lan".
+    TempDir dir;
+    StateStore store(dir.path());
+    ASSERT_TRUE(store.write(named(static_device(), "br-lan")));
+    ASSERT_TRUE(store.write(named(static_device(), "br")));
+    ASSERT_TRUE(store.write(named(static_device(), "br0")));
+    LoadedState s = store.load();
+    ASSERT_EQ(s.devices.size(), 3u);
+    EXPECT_EQ(s.devices[0].interface, "br");
+    EXPECT_EQ(s.devices[1].interface, "br-lan");
+    EXPECT_EQ(s.devices[2].interface, "br0");
+}
+
 TEST(StateStoreTest, WriteCreatesTheDirectoryAndReadableFiles) {
     TempDir dir;
     StateStore store(dir / "run/earlynet/state");
