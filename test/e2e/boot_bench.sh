@@ -7,9 +7,12 @@
 #
 #   test/e2e/boot_bench.sh EARLYNET_BINARY [N]      (as root; N defaults to 5)
 #
-# Images: "bash base HANDLER e2ereport" (shell init, ip=dhcp rd.neednet=1) for
-# the boots; "bash base HANDLER nbd" (a network-root image: dracut's network
-# module, kernel-network-modules) for sizes only. KEEP=1 keeps the serial logs.
+# Images, all with dracut's systemd init (network-manager's module needs D-Bus,
+# and so systemd; dracut's shell init cannot run it): "SYSTEMD HANDLER
+# e2ereport" for the boots (ip=dhcp rd.neednet=1), and "SYSTEMD HANDLER nbd" (a
+# network-root image: dracut's network module, kernel-network-modules) for sizes
+# only, with SYSTEMD = "bash systemd systemd-initrd dracut-systemd base".
+# KEEP=1 keeps the serial logs.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -23,23 +26,24 @@ command -v NetworkManager > /dev/null || { echo "network-manager is not installe
 img=$E2E_WORK/img
 mkdir -p "$img"
 size_row() { # size_row LABEL IMAGE
-    printf '%-44s %8.1f MiB %8.1f MiB %6d files\n' "$1" \
+    printf '%-48s %8.1f MiB %8.1f MiB %6d files\n' "$1" \
         "$(awk -v b="$(stat -c %s "$2")" 'BEGIN { print b / 1048576 }')" \
         "$(zstd -dc "$2" | wc -c | awk '{ print $1 / 1048576 }')" \
         "$(zstd -dc "$2" | cpio -it 2> /dev/null | wc -l)"
 }
+sd="bash systemd systemd-initrd dracut-systemd base"
 for h in earlynet network-manager; do
     e2e_log "building images with $h"
-    e2e_build_initrd "$img/$h.img" "$bin" "bash base $h e2ereport" || exit 1
-    e2e_build_initrd "$img/$h-nbd.img" "$bin" "bash base $h nbd" --filesystems ext4 || exit 1
+    e2e_build_initrd "$img/$h.img" "$bin" "$sd $h e2ereport" || exit 1
+    e2e_build_initrd "$img/$h-nbd.img" "$bin" "$sd $h nbd" --filesystems ext4 || exit 1
 done
 
 echo "== initramfs size (zstd; unpacked; entries)"
 for h in earlynet network-manager; do
-    size_row "bash base $h e2ereport" "$img/$h.img"
+    size_row "systemd + $h + e2ereport" "$img/$h.img"
 done
 for h in earlynet network-manager; do
-    size_row "bash base $h nbd (+ network, kernel-network-modules)" "$img/$h-nbd.img"
+    size_row "systemd + $h + nbd (+ network, NIC drivers)" "$img/$h-nbd.img"
 done
 
 declare -A online done_
