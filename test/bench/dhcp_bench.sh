@@ -4,6 +4,7 @@
 # test: it prints figures and fails only when it cannot measure.
 #
 #   test/bench/dhcp_bench.sh [--suite dhcp|run] [-n N] [-o DIR] [--no-install] EARLYNET [TOOL...]
+#   test/bench/dhcp_bench.sh [--suite dhcp|run] --report DIR   (the tables again from DIR)
 #
 # --suite dhcp (default; issue 4 item 7): time from start to a bound lease
 #   against dnsmasq in a namespace, for earlynet with ACD at its default
@@ -38,120 +39,130 @@ SUITE=dhcp
 N=${BENCH_N:-10}
 OUT=""
 INSTALL=1
-usage() { sed -n '2,32p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+REPORT=""
+usage() { sed -n '2,33p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 while [ $# -gt 0 ]; do
 	case $1 in
 	--suite) SUITE=$2; shift 2 ;;
 	-n) N=$2; shift 2 ;;
 	-o) OUT=$2; shift 2 ;;
 	--no-install) INSTALL=0; shift ;;
+	--report) REPORT=$2; shift 2 ;;
 	-h | --help) usage ;;
 	-*) usage 2 ;;
 	*) break ;;
 	esac
 done
-[ $# -ge 1 ] || usage 2
 case $SUITE in dhcp | run) ;; *) echo "dhcp_bench.sh: --suite dhcp or run" >&2; exit 2 ;; esac
-[ "$(id -u)" = 0 ] || { echo "dhcp_bench.sh: must run as root (network namespaces)" >&2; exit 1; }
-
-EARLYNET=$1
-shift
-[ -d "$EARLYNET" ] && EARLYNET=$EARLYNET/earlynet
-EARLYNET=$(readlink -f "$EARLYNET")
-[ -x "$EARLYNET" ] || { echo "dhcp_bench.sh: no earlynet binary at $EARLYNET" >&2; exit 1; }
-PEERS=${PEERS:-$HERE/../../../shared/bench/peers.sh}
-[ -f "$PEERS" ] || { echo "dhcp_bench.sh: no peers.sh at $PEERS (set PEERS)" >&2; exit 1; }
-PEERS=$(readlink -f "$PEERS")
-
-TOOLS=("$@")
-if [ ${#TOOLS[@]} -eq 0 ]; then
-	if [ "$SUITE" = dhcp ]; then
-		TOOLS=(earlynet earlynet-noacd dhcpcd dhcpcd-noarp dhcpcd-fast udhcpc udhcpc-arp
-			dhclient ipconfig ipconfig-linkup nm nm-acd)
-	else
-		# earlynet-noacd too: earlynet is the only one here that probes by
-		# default (NetworkManager's ipv4.dad-timeout=-1 means 0, none)
-		TOOLS=(earlynet earlynet-noacd nm dhcpcd udhcpc dhclient ipconfig)
-	fi
-fi
-
-# ------------------------------------------------------------- packages ---
-if [ "$INSTALL" = 1 ]; then
-	missing=()
-	for p in dhcpcd-base busybox udhcpc isc-dhcp-client klibc-utils tcpdump dnsmasq-base \
-		iproute2 gcc binutils; do
-		dpkg-query -W -f '${Status}\n' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
-	done
-	if [ ${#missing[@]} -gt 0 ]; then
-		echo "dhcp_bench.sh: apt-get install ${missing[*]}" >&2
-		DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >&2
-	fi
-fi
-dpkg-query -W -f '${Status}\n' network-manager 2>/dev/null | grep -q "ok installed" ||
-	echo "dhcp_bench.sh: network-manager is not installed: its rows will fail (not installed" \
-		"here on purpose: its postinst would start NetworkManager on the host)" >&2
-
-# -------------------------------------------------------------- earlynet ---
-# earlynet goes in through peers.sh's `custom` hook, so it is started, timed
-# and sandboxed exactly like the peers.  PRE (untimed, in the sandbox, cwd
-# and $T = the trial directory) writes the profiles with `earlynet generate`
-# and mounts a tmpfs for the state: in an initramfs /run is a tmpfs, and the
-# peers' state directories are tmpfs in the sandbox too, so earlynet's
-# fsync()s cost what they cost at boot, not what they cost on this disk.
-# Every path earlynet is given is under $T.
-q() { printf '%q' "$1"; }
-EN=$(q "$EARLYNET")
-if [ "${BENCH_STATE_ON_DISK:-0}" = 1 ]; then
-	RT_MOUNT=':'
+if [ -n "$REPORT" ]; then
+	# the tables again from a finished run's DIR
+	OUT=$(cd "$REPORT" && pwd)
+	[ -f "$OUT/trials.tsv" ] || { echo "dhcp_bench.sh: $OUT has no trials.tsv" >&2; exit 1; }
+	mapfile -t PTOOLS < <(awk -F'\t' 'NR > 1 && !seen[$1]++ { print $1 }' "$OUT/trials.tsv")
+	N=$(awk -F'\t' 'NR > 1 && $2 > m { m = $2 } END { print m + 0 }' "$OUT/trials.tsv")
 else
-	RT_MOUNT='mount -t tmpfs -o mode=0755 earlynet-bench "$T/rt"'
+	[ $# -ge 1 ] || usage 2
+	[ "$(id -u)" = 0 ] || { echo "dhcp_bench.sh: must run as root (network namespaces)" >&2; exit 1; }
+
+	EARLYNET=$1
+	shift
+	[ -d "$EARLYNET" ] && EARLYNET=$EARLYNET/earlynet
+	EARLYNET=$(readlink -f "$EARLYNET")
+	[ -x "$EARLYNET" ] || { echo "dhcp_bench.sh: no earlynet binary at $EARLYNET" >&2; exit 1; }
+	PEERS=${PEERS:-$HERE/../../../shared/bench/peers.sh}
+	[ -f "$PEERS" ] || { echo "dhcp_bench.sh: no peers.sh at $PEERS (set PEERS)" >&2; exit 1; }
+	PEERS=$(readlink -f "$PEERS")
+
+	TOOLS=("$@")
+	if [ ${#TOOLS[@]} -eq 0 ]; then
+		if [ "$SUITE" = dhcp ]; then
+			TOOLS=(earlynet earlynet-noacd dhcpcd dhcpcd-noarp dhcpcd-fast udhcpc udhcpc-arp
+				dhclient ipconfig ipconfig-linkup nm nm-acd)
+		else
+			# earlynet-noacd too: earlynet is the only one here that probes by
+			# default (NetworkManager's ipv4.dad-timeout=-1 means 0, none)
+			TOOLS=(earlynet earlynet-noacd nm dhcpcd udhcpc dhclient ipconfig)
+		fi
+	fi
+
+	# ------------------------------------------------------------- packages ---
+	if [ "$INSTALL" = 1 ]; then
+		missing=()
+		for p in dhcpcd-base busybox udhcpc isc-dhcp-client klibc-utils tcpdump dnsmasq-base \
+			iproute2 gcc binutils; do
+			dpkg-query -W -f '${Status}\n' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+		done
+		if [ ${#missing[@]} -gt 0 ]; then
+			echo "dhcp_bench.sh: apt-get install ${missing[*]}" >&2
+			DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >&2
+		fi
+	fi
+	dpkg-query -W -f '${Status}\n' network-manager 2>/dev/null | grep -q "ok installed" ||
+		echo "dhcp_bench.sh: network-manager is not installed: its rows will fail (not installed" \
+			"here on purpose: its postinst would start NetworkManager on the host)" >&2
+
+	# -------------------------------------------------------------- earlynet ---
+	# earlynet goes in through peers.sh's `custom` hook, so it is started, timed
+	# and sandboxed exactly like the peers.  PRE (untimed, in the sandbox, cwd
+	# and $T = the trial directory) writes the profiles with `earlynet generate`
+	# and mounts a tmpfs for the state: in an initramfs /run is a tmpfs, and the
+	# peers' state directories are tmpfs in the sandbox too, so earlynet's
+	# fsync()s cost what they cost at boot, not what they cost on this disk.
+	# Every path earlynet is given is under $T.
+	q() { printf '%q' "$1"; }
+	EN=$(q "$EARLYNET")
+	if [ "${BENCH_STATE_ON_DISK:-0}" = 1 ]; then
+		RT_MOUNT=':'
+	else
+		RT_MOUNT='mount -t tmpfs -o mode=0755 earlynet-bench "$T/rt"'
+	fi
+	CUSTOM_PRE_BASE='mkdir -p "$T/rt"
+	'"$RT_MOUNT"'
+	mkdir -p "$T/rt/state" "$T/rt/tmp" "$T/rt/hooks" "$T/rt/nm"
+	s=$(date +%s%N)
+	'"$EN"' generate -c "$T/profiles" -r "$T/conf" -i "$T/initrd" -- ip={IF}:dhcp >"$T/generate.log" 2>&1
+	e=$(date +%s%N); echo $(( (e - s) / 1000 )) >"$T/pre_us"'
+	# ACD off: NetworkManager's switch, in the profile generate wrote.
+	CUSTOM_PRE_NOACD="$CUSTOM_PRE_BASE"'
+	sed -i "/^\[ipv4\]\$/a dad-timeout=0" "$T"/profiles/*.nmconnection
+	grep -q "^dad-timeout=0\$" "$T"/profiles/*.nmconnection'
+	export CMD="$EN"' run --configure-and-quit -c $T/profiles -r $T/conf -i $T/initrd --state-dir $T/rt/state --tmp-dir $T/rt/tmp --hook-dir $T/rt/hooks --netroot '"''"' --nm-run-dir $T/rt/nm --resolv-conf $T/rt/resolv.conf --hostname-file '"''"
+	export CUSTOM_NAME=earlynet CUSTOM_FILES="$EARLYNET" CUSTOM_ACD=yes
+	export CUSTOM_PRE=$CUSTOM_PRE_BASE CUSTOM_PRE_NOACD
+
+	# peers.sh runs one `custom` tool per run.  The ACD-off variant has to be in
+	# the same run, so it is a second tool: a bash function exported to peers.sh
+	# (bash imports exported functions; peers.sh looks tools up with declare -F).
+	# It is tool_custom itself with the other PRE, so the command is identical.
+	tool_earlynet_noacd() {
+		CUSTOM_PRE=$CUSTOM_PRE_NOACD tool_custom
+		ACD=off ACD_VS=""
+		DESC="as earlynet, plus ipv4.dad-timeout=0 in the profile (no ACD)"
+	}
+	export -f tool_earlynet_noacd
+
+	PTOOLS=()
+	for t in "${TOOLS[@]}"; do
+		case $t in earlynet) PTOOLS+=(custom) ;; *) PTOOLS+=("$t") ;; esac
+	done
+
+	if [ -z "$OUT" ]; then
+		OUT=$(mktemp -d /tmp/earlynet-bench.XXXXXX)
+	fi
+	mkdir -p "$OUT"
+	OUT=$(cd "$OUT" && pwd)
+
+	{
+		echo "earlynet: $EARLYNET"
+		echo "  $(stat -c %s "$EARLYNET") bytes; $(file -b "$EARLYNET" | cut -d, -f1-2,5-)"
+		echo "  ldd:"
+		ldd "$EARLYNET" | sed 's/^/    /'
+		echo "peers.sh: $PEERS"
+	} | tee "$OUT/earlynet-binary.txt"
+
+	# peers.sh prints its progress on stderr and its tables on stdout.
+	bash "$PEERS" -n "$N" -o "$OUT" "${PTOOLS[@]}"
 fi
-CUSTOM_PRE_BASE='mkdir -p "$T/rt"
-'"$RT_MOUNT"'
-mkdir -p "$T/rt/state" "$T/rt/tmp" "$T/rt/hooks" "$T/rt/nm"
-s=$(date +%s%N)
-'"$EN"' generate -c "$T/profiles" -r "$T/conf" -i "$T/initrd" -- ip={IF}:dhcp >"$T/generate.log" 2>&1
-e=$(date +%s%N); echo $(( (e - s) / 1000 )) >"$T/pre_us"'
-# ACD off: NetworkManager's switch, in the profile generate wrote.
-CUSTOM_PRE_NOACD="$CUSTOM_PRE_BASE"'
-sed -i "/^\[ipv4\]\$/a dad-timeout=0" "$T"/profiles/*.nmconnection
-grep -q "^dad-timeout=0\$" "$T"/profiles/*.nmconnection'
-export CMD="$EN"' run --configure-and-quit -c $T/profiles -r $T/conf -i $T/initrd --state-dir $T/rt/state --tmp-dir $T/rt/tmp --hook-dir $T/rt/hooks --netroot '"''"' --nm-run-dir $T/rt/nm --resolv-conf $T/rt/resolv.conf --hostname-file '"''"
-export CUSTOM_NAME=earlynet CUSTOM_FILES="$EARLYNET" CUSTOM_ACD=yes
-export CUSTOM_PRE=$CUSTOM_PRE_BASE CUSTOM_PRE_NOACD
-
-# peers.sh runs one `custom` tool per run.  The ACD-off variant has to be in
-# the same run, so it is a second tool: a bash function exported to peers.sh
-# (bash imports exported functions; peers.sh looks tools up with declare -F).
-# It is tool_custom itself with the other PRE, so the command is identical.
-tool_earlynet_noacd() {
-	CUSTOM_PRE=$CUSTOM_PRE_NOACD tool_custom
-	ACD=off ACD_VS=""
-	DESC="as earlynet, plus ipv4.dad-timeout=0 in the profile (no ACD)"
-}
-export -f tool_earlynet_noacd
-
-PTOOLS=()
-for t in "${TOOLS[@]}"; do
-	case $t in earlynet) PTOOLS+=(custom) ;; *) PTOOLS+=("$t") ;; esac
-done
-
-if [ -z "$OUT" ]; then
-	OUT=$(mktemp -d /tmp/earlynet-bench.XXXXXX)
-fi
-mkdir -p "$OUT"
-OUT=$(cd "$OUT" && pwd)
-
-{
-	echo "earlynet: $EARLYNET"
-	echo "  $(stat -c %s "$EARLYNET") bytes; $(file -b "$EARLYNET" | cut -d, -f1-2,5-)"
-	echo "  ldd:"
-	ldd "$EARLYNET" | sed 's/^/    /'
-	echo "peers.sh: $PEERS"
-} | tee "$OUT/earlynet-binary.txt"
-
-# peers.sh prints its progress on stderr and its tables on stdout.
-bash "$PEERS" -n "$N" -o "$OUT" "${PTOOLS[@]}"
 
 # ---------------------------------------------------------------- tables ---
 # One compact table from peers.sh's raw data (trials.tsv, footprint/*.sum):
@@ -206,8 +217,14 @@ echo "adds to an initramfs that has glibc anyway); 'vs NM' is incl. glibc over N
 echo "incl. glibc (NM's as-loaded figure, with its dlopen()ed plugins, is larger still)."
 echo "Raw data: $OUT"
 
-if [ -n "$(okcount custom)" ] && grep -q "^custom	" "$TSV"; then
+if grep -q "^custom	" "$TSV"; then
 	echo
+	if grep -q "^earlynet-noacd	" "$TSV"; then
+		awk -v a="$(median custom ack_to_addr_ms)" -v b="$(median earlynet-noacd ack_to_addr_ms)" \
+			-v c="$(median custom exit_ms)" -v d="$(median earlynet-noacd exit_ms)" 'BEGIN {
+			if (a == "—" || b == "—") exit
+			printf "earlynet ACD at its default costs %+.0f ms ACK→address and %+.0f ms time-to-exit (medians, vs earlynet-noacd).\n", a - b, c - d }'
+	fi
 	en_exit=$(median custom exit_ms)
 	faster=$(for t in "${PTOOLS[@]}"; do
 		case $t in custom | earlynet-*) continue ;; esac
@@ -226,4 +243,7 @@ if [ -n "$(okcount custom)" ] && grep -q "^custom	" "$TSV"; then
 			printf "earlynet footprint %d KiB = %.1f%% of NetworkManager'"'"'s %d KiB (target: under 10%%): %s\n",
 				a, 100 * a / b, b, (a * 10 < b ? "met" : "NOT met") }'
 	fi
+	echo
+	echo "earlynet's footprint, file by file (bytes):"
+	sed 's/^/    /' "$OUT/footprint/custom.txt"
 fi
