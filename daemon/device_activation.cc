@@ -6,6 +6,7 @@
 #include "daemon/ipv4_static.h"
 #include "daemon/ipv6_setup.h"
 #include "daemon/lease_record.h"
+#include "dhcp/acd_engine.h"
 #include "dhcp/client_engine.h"
 #include "netlink/virtual_link.h"
 #include "spdlog/spdlog.h"
@@ -17,10 +18,8 @@ namespace {
 // NetworkManager's ipv4.dhcp-timeout default, and how long SLAAC is waited
 // for when the profile says nothing (ipv6.ra-timeout's effective default).
 constexpr Seconds kDefaultDhcpTimeout{45};
-// NetworkManager's ipv4.dad-timeout default: a 200 ms probe. RFC 5227's
-// timing (up to 9 s) is for links where that matters more than boot time;
-// set ipv4.dad-timeout in the profile to get longer probes.
-constexpr std::chrono::milliseconds kDefaultDadTimeout{200};
+// ipv4.dad-timeout unset: probe for dhcp::kDefaultProbeTime (see there why).
+constexpr auto kDefaultDadTimeout = dhcp::kDefaultProbeTime;
 
 std::string keyfile_method(IpMethod m) { return to_string(m); }
 

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <filesystem>
 
 #include "spdlog/spdlog.h"
 
@@ -30,6 +31,20 @@ const char* HookRunner::script() {
            "fi\n";
 }
 
+namespace {
+
+// Whether the shell would do anything: an online hook, or an executable
+// netroot. Starting /bin/sh for nothing costs a few ms of every boot.
+bool anything_to_run(const std::string& hook_dir, const std::string& netroot) {
+    if (!netroot.empty() && ::access(netroot.c_str(), X_OK) == 0) return true;
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator(hook_dir + "/initqueue/online", ec))
+        if (e.path().extension() == ".sh" && e.is_regular_file(ec)) return true;
+    return false;
+}
+
+}  // namespace
+
 HookRunner::HookRunner(sd_event* loop, std::string hook_dir, std::string netroot)
     : loop_(loop), hook_dir_(std::move(hook_dir)), netroot_(std::move(netroot)) {}
 
@@ -44,6 +59,10 @@ void HookRunner::run_next() {
     while (!queue_.empty()) {
         current_ = queue_.front();
         queue_.pop_front();
+        if (!anything_to_run(hook_dir_, netroot_)) {
+            spdlog::debug("{}: no online hooks and no netroot to run", current_);
+            continue;
+        }
         spdlog::info("{}: running online hooks", current_);
         pid_t pid = ::fork();
         if (pid < 0) {

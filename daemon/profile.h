@@ -47,7 +47,7 @@ struct IpSettings {
     bool ignore_auto_dns = false;
     int dhcp_timeout = 0;       // seconds; 0 = NetworkManager's default
     int required_timeout = -1;  // ms; -1 = unset
-    int dad_timeout = -1;       // ipv4.dad-timeout, ms; -1 = default (200 ms, see acd_engine.h), 0 = no ACD
+    int dad_timeout = -1;       // ipv4.dad-timeout, ms; -1 = default (dhcp::kDefaultProbeTime), 0 = no ACD
     std::string dhcp_hostname;
     std::string dhcp_vendor_class;  // IPv4 only (option 60)
     bool operator==(const IpSettings&) const = default;

@@ -34,11 +34,20 @@ struct AcdTiming {
     // which n-acd treats the same way): every wait of rfc5227() scaled by
     // total / 7 s, three probes still sent. Zero is not valid (no ACD).
     static AcdTiming scaled(Duration total);
-    // NetworkManager's default ipv4.dad-timeout, 200 ms: an initramfs cannot
-    // spend seconds per address, and three probes in 200 ms still catch any
-    // host that answers ARP, which is what a conflict on a boot LAN looks like.
-    static AcdTiming network_manager_default() { return scaled(std::chrono::milliseconds(200)); }
+    // earlynet's default (kDefaultProbeTime) fitted this way.
+    static AcdTiming boot_default();
 };
+
+// The probe time when a profile leaves ipv4.dad-timeout unset. Every address
+// is probed by default (a duplicate on a boot LAN takes a diskless node's
+// root file system down with it), but an initramfs cannot spend RFC 5227's
+// 3-7 s per address: three probes in 200 ms still catch any host that answers
+// ARP. This is n-acd's figure for NetworkManager when ipv4.dad-timeout is
+// configured; NetworkManager 1.42 itself probes only when it is (its -1 means
+// "zero unless configured", nm-settings(5)), which is why it exits faster
+// than earlynet by default; ipv4.dad-timeout=0 turns the probe off here too.
+inline constexpr std::chrono::milliseconds kDefaultProbeTime{200};
+inline AcdTiming AcdTiming::boot_default() { return scaled(kDefaultProbeTime); }
 
 struct AcdSend {
     ArpPacket packet;
@@ -83,7 +92,7 @@ public:
     struct Config {
         Ipv4Address address;
         HardwareAddress mac;
-        AcdTiming timing = AcdTiming::network_manager_default();
+        AcdTiming timing = AcdTiming::boot_default();
     };
 
     AcdEngine(Config config, std::uint64_t seed);

@@ -30,7 +30,7 @@ const Ipv4Address kAddress = *Ipv4Address::parse("10.77.0.23");
 class Probe {
 public:
     Probe(sd_event* loop, IfIndex ifindex, const HardwareAddress& mac, std::uint64_t seed,
-          dhcp::AcdTiming timing = dhcp::AcdTiming::network_manager_default()) {
+          dhcp::AcdTiming timing = dhcp::AcdTiming::boot_default()) {
         auto a = AcdAdapter::create(loop, ifindex, dhcp::AcdEngine::Config{kAddress, mac, timing}, seed,
                                     [this](const AcdAction& action) { on_action(action); });
         EXPECT_TRUE(a) << a.error().message;
@@ -134,7 +134,7 @@ protected:
         return m ? std::move(*m) : nullptr;
     }
 
-    Probe& probe_here(std::uint64_t seed, dhcp::AcdTiming timing = dhcp::AcdTiming::network_manager_default()) {
+    Probe& probe_here(std::uint64_t seed, dhcp::AcdTiming timing = dhcp::AcdTiming::boot_default()) {
         probes_.push_back(std::make_unique<Probe>(loop_.get(), eth0_, our_mac_, seed, timing));
         return *probes_.back();
     }

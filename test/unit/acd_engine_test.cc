@@ -162,7 +162,7 @@ TEST(AcdTimingTest, ScaledFitsTheLongestProbePhaseIntoTheTimeout) {
 }
 
 TEST(AcdTimingTest, DefaultIsNetworkManagers200Milliseconds) {
-    AcdTiming d = AcdTiming::network_manager_default();
+    AcdTiming d = AcdTiming::boot_default();
     AcdTiming s = AcdTiming::scaled(200ms);
     EXPECT_EQ(d.probe_wait, s.probe_wait);
     EXPECT_EQ(d.probe_max, s.probe_max);
