@@ -246,10 +246,6 @@ std::vector<const DeviceActivation*> DeviceManager::devices() const {
 RunOutcome DeviceManager::outcome() const {
     RunOutcome out;
     out.profile_failures = profile_errors_;
-    for (const auto* a : devices())
-        if (a->outcome() != state::DeviceOutcome::Activated)
-            out.device_failures.push_back(a->name() + ": " +
-                                          (a->failure_reason().empty() ? "not activated" : a->failure_reason()));
     for (const auto& lp : profiles_.profiles) {
         const Profile& p = lp.profile;
         if (p.is_port()) continue;

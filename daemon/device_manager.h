@@ -20,10 +20,9 @@
 
 namespace earlynet::daemon {
 
-// What `run --configure-and-quit` reports before exiting, one line each.
+// What `run --configure-and-quit` reports before exiting, one line each
+// (each failed device said why when it failed).
 struct RunOutcome {
-    // Devices that tried and failed (no carrier, no DHCP answer, conflict ...).
-    std::vector<std::string> device_failures;
     // Profiles that came up on no device: these make the exit status
     // non-zero. A catch-all profile is up when any of its devices is.
     std::vector<std::string> profile_failures;

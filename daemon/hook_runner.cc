@@ -27,7 +27,9 @@ const char* HookRunner::script() {
            "    . \"$earlynet_hook\"\n"
            "done\n"
            "if [ -n \"$earlynet_netroot\" ] && [ -x \"$earlynet_netroot\" ]; then\n"
-           "    \"$earlynet_netroot\" \"$earlynet_netif\"\n"
+           // dracut's netroot exits 1 when there is no network root: not a
+           // failure of the hooks. A root it cannot mount makes it die itself.
+           "    \"$earlynet_netroot\" \"$earlynet_netif\" || :\n"
            "fi\n";
 }
 

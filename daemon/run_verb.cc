@@ -140,7 +140,8 @@ private:
 
     void on_startup_complete() {
         auto outcome = manager_->outcome();
-        for (const auto& line : outcome.device_failures) spdlog::warn("{}", line);
+        // Each failed device said why when it failed; here only what decides
+        // the exit status.
         for (const auto& line : outcome.profile_failures) spdlog::error("{}", line);
         exit_code_ = outcome.profile_failures.empty() ? 0 : 1;
         startup_complete_ = true;

@@ -5,7 +5,12 @@
 #include <array>
 #include <cstdint>
 #include <cstdio>
-#include <random>
+#include <chrono>
+#include <cstring>
+
+#ifndef GRND_INSECURE
+#define GRND_INSECURE 0x0004  // <linux/random.h>, Linux 5.6; older glibc lacks the name
+#endif
 
 namespace earlynet::daemon {
 
@@ -22,12 +27,22 @@ std::string format_uuid(std::array<std::uint8_t, 16> b, unsigned version) {
 
 std::string random_uuid() {
     std::array<std::uint8_t, 16> b{};
-    if (::getrandom(b.data(), b.size(), GRND_NONBLOCK) != static_cast<ssize_t>(b.size())) {
-        // Early boot before the pool is initialised: uniqueness is all a profile
-        // UUID needs, not secrecy.
-        std::random_device rd;
-        for (auto& x : b) x = static_cast<std::uint8_t>(rd());
+    // The cmdline hook runs before the kernel's pool is initialised, and on a
+    // machine without RDRAND (qemu TCG) std::random_device would block there
+    // until "crng init done", seconds into the boot. Uniqueness is all a
+    // profile UUID needs, not secrecy: GRND_INSECURE (Linux 5.6) never blocks;
+    // older kernels refuse the flag, and /dev/urandom never blocks either.
+    if (::getrandom(b.data(), b.size(), GRND_INSECURE) == static_cast<ssize_t>(b.size())) return format_uuid(b, 4);
+    if (std::FILE* f = std::fopen("/dev/urandom", "rbe")) {
+        std::size_t got = std::fread(b.data(), 1, b.size(), f);
+        std::fclose(f);
+        if (got == b.size()) return format_uuid(b, 4);
     }
+    // No random source at all: time and address still differ per profile.
+    auto t = static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+    static std::uint64_t counter = 0;
+    std::uint64_t mix[2] = {t, reinterpret_cast<std::uintptr_t>(&b) ^ ++counter};
+    std::memcpy(b.data(), mix, sizeof mix);
     return format_uuid(b, 4);
 }
 
