@@ -86,44 +86,8 @@ void DeviceActivation::start(const netlink::Link& link) {
     }
 
     if (!p.is_port()) {
-        auto v4 = p.ipv4;
         LinkContext ctx = link_;
         auto notify = [this] { evaluate(); };
-        switch (v4.method) {
-        case IpMethod::Auto:
-        case IpMethod::Dhcp: {
-            DhcpOptions o;
-            o.client.mac = link_.mac;
-            o.client.client_id = dhcp::default_client_id(link_.mac);
-            o.client.hostname = v4.dhcp_hostname;
-            o.client.vendor_class = v4.dhcp_vendor_class;
-            o.client.timeout = seconds_or(v4.dhcp_timeout, kDefaultDhcpTimeout);
-            o.client.attempts = p.autoconnect_retries > 0 ? p.autoconnect_retries : 1;
-            o.dad_timeout = v4.dad_timeout < 0 ? Duration(kDefaultDadTimeout)
-                                                : Duration(std::chrono::milliseconds(v4.dad_timeout));
-            o.set_mtu_from_lease = !p.ethernet || p.ethernet->mtu == 0;
-            o.ignore_auto_dns = v4.ignore_auto_dns;
-            o.profile_routes = v4.routes;
-            if (adopted_ && adopted_->lease) {
-                auto saved = from_lease_record(*adopted_->lease);
-                if (saved) o.saved_lease = *saved;
-                else spdlog::warn("{}: {}, acquiring a new one", link_.name, saved.error().message);
-            }
-            v4_ = std::make_unique<Ipv4Dhcp>(ctx, o, notify);
-            break;
-        }
-        case IpMethod::Manual:
-            v4_ = std::make_unique<Ipv4Static>(ctx, v4,
-                                               v4.dad_timeout < 0 ? Duration(kDefaultDadTimeout)
-                                                                  : Duration(std::chrono::milliseconds(v4.dad_timeout)),
-                                               notify);
-            break;
-        case IpMethod::LinkLocal:
-        case IpMethod::Shared:
-        case IpMethod::Disabled:
-        case IpMethod::Ignore:
-            break;  // see start_ip(): nothing to do, or not supported
-        }
         auto v6 = std::make_unique<Ipv6Setup>(ctx, p.ipv6, seconds_or(p.ipv6.dhcp_timeout, kDefaultDhcpTimeout),
                                               notify);
         v6->prepare();
@@ -148,6 +112,55 @@ void DeviceActivation::start(const netlink::Link& link) {
                "no carrier after " + (s % 1000 == 0 ? std::to_string(s / 1000) + " s" : std::to_string(s) + " ms"));
     });
     if (!armed) finish(state::DeviceOutcome::Failed, armed.error().message);
+}
+
+// IPv4 is made when carrier came, not when the activation began: a bond
+// takes its first port's MAC only as that port is attached, and DHCP's chaddr,
+// client identifier and ACD must use the MAC the link has now.
+void DeviceActivation::make_ipv4() {
+    const Profile& p = profile_.profile;
+    if (auto now = netlink::link::get(*link_.sock, link_.ifindex); now && now->mac && *now->mac != link_.mac) {
+        spdlog::debug("{}: MAC is now {}", link_.name, now->mac->to_string());
+        link_.mac = *now->mac;
+    }
+    auto v4 = p.ipv4;
+    LinkContext ctx = link_;
+    auto notify = [this] { evaluate(); };
+    switch (v4.method) {
+    case IpMethod::Auto:
+    case IpMethod::Dhcp: {
+        DhcpOptions o;
+        o.client.mac = link_.mac;
+        o.client.client_id = dhcp::default_client_id(link_.mac);
+        o.client.hostname = v4.dhcp_hostname;
+        o.client.vendor_class = v4.dhcp_vendor_class;
+        o.client.timeout = seconds_or(v4.dhcp_timeout, kDefaultDhcpTimeout);
+        o.client.attempts = p.autoconnect_retries > 0 ? p.autoconnect_retries : 1;
+        o.dad_timeout = v4.dad_timeout < 0 ? Duration(kDefaultDadTimeout)
+                                            : Duration(std::chrono::milliseconds(v4.dad_timeout));
+        o.set_mtu_from_lease = !p.ethernet || p.ethernet->mtu == 0;
+        o.ignore_auto_dns = v4.ignore_auto_dns;
+        o.profile_routes = v4.routes;
+        if (adopted_ && adopted_->lease) {
+            auto saved = from_lease_record(*adopted_->lease);
+            if (saved) o.saved_lease = *saved;
+            else spdlog::warn("{}: {}, acquiring a new one", link_.name, saved.error().message);
+        }
+        v4_ = std::make_unique<Ipv4Dhcp>(ctx, o, notify);
+        break;
+    }
+    case IpMethod::Manual:
+        v4_ = std::make_unique<Ipv4Static>(ctx, v4,
+                                           v4.dad_timeout < 0 ? Duration(kDefaultDadTimeout)
+                                                              : Duration(std::chrono::milliseconds(v4.dad_timeout)),
+                                           notify);
+        break;
+    case IpMethod::LinkLocal:
+    case IpMethod::Shared:
+    case IpMethod::Disabled:
+    case IpMethod::Ignore:
+        break;  // see start_ip(): nothing to do, or not supported
+    }
 }
 
 void DeviceActivation::prepare_link() {
@@ -220,6 +233,7 @@ void DeviceActivation::start_ip() {
     if (p.ipv4.method == IpMethod::LinkLocal || p.ipv4.method == IpMethod::Shared)
         spdlog::warn("{}: ipv4.method={} is not supported, IPv4 left unconfigured", link_.name,
                      keyfile_method(p.ipv4.method));
+    if (!is_port()) make_ipv4();
     if (v4_) v4_->start();
     if (v6_ && outcome_ == state::DeviceOutcome::Activating) v6_->start();
     evaluate();

@@ -61,6 +61,7 @@ public:
 
 private:
     void prepare_link();
+    void make_ipv4();
     void on_carrier();
     void start_ip();
     void evaluate();

@@ -2,6 +2,8 @@
 
 #include <sys/random.h>
 
+#include <cerrno>
+
 #include "daemon/profile_match.h"
 #include "daemon/virtual_link_config.h"
 #include "netlink/virtual_link.h"
@@ -46,9 +48,14 @@ Result<void> DeviceManager::start() {
     // Links existing now, in ifindex order (NICs before what we just created).
     std::vector<netlink::Link> links;
     for (const auto& [index, link] : monitor_->state().links()) links.push_back(link);
-    // Links made a moment ago may not be in the monitor's dump yet; they must
-    // be tried before startup can be complete.
-    for (const auto& name : created_) {
+    // Links made a moment ago (by us, or by a module our request loaded) may
+    // not be in the monitor's dump yet; they must be tried before startup
+    // can be complete.
+    for (const auto& lp : profiles_.profiles) {
+        const std::string& name = lp.profile.interface_name;
+        if (lp.profile.type == ConnectionType::Ethernet || lp.profile.type == ConnectionType::Infiniband ||
+            name.empty())
+            continue;
         bool listed = false;
         for (const auto& l : links) listed = listed || l.name == name;
         if (listed) continue;
@@ -66,6 +73,12 @@ const LoadedProfile* DeviceManager::profile_by_uuid_or_name(const std::string& r
     for (const auto& lp : profiles_.profiles)
         if (!lp.profile.interface_name.empty() && lp.profile.interface_name == ref && !lp.profile.is_port()) return &lp;
     return nullptr;
+}
+
+bool DeviceManager::has_ports(IfIndex controller) const {
+    for (const auto& [i, l] : monitor_->state().links())
+        if (l.controller == controller) return true;
+    return false;
 }
 
 void DeviceManager::create_virtual_links() {
@@ -93,6 +106,17 @@ void DeviceManager::create_virtual_links() {
                 for (const auto& u : plan->unsupported)
                     spdlog::warn("{}: bond option {} is not supported, ignoring it", p.interface_name, u);
                 made = netlink::virtual_link::create_bond(sock_, plan->config);
+                // Loading the bonding module (which our request does) makes an
+                // empty, down "bond0" of the wrong mode (max_bonds=1): replace
+                // it, once, with ours. A bond that is up or has ports is
+                // someone's, and stays.
+                if (!made && made.error().sys_errno == EEXIST)
+                    if (auto existing = find_link(p.interface_name);
+                        existing && existing->kind == "bond" && !existing->flags.up() && !has_ports(existing->index)) {
+                        spdlog::info("{}: replacing the empty bond the bonding module made", p.interface_name);
+                        if (netlink::link::remove(sock_, existing->index))
+                            made = netlink::virtual_link::create_bond(sock_, plan->config);
+                    }
                 break;
             }
             case ConnectionType::Bridge:
@@ -124,7 +148,6 @@ void DeviceManager::create_virtual_links() {
                 profile_errors_.push_back(line);
                 continue;
             }
-            created_.insert(p.interface_name);
             spdlog::info("{}: created {}", p.interface_name, to_string(p.type));
         }
     }

@@ -58,6 +58,7 @@ private:
     void on_events(std::vector<netlink::MonitorEvent> events);
     void consider(const netlink::Link& link);
     void create_virtual_links();
+    bool has_ports(IfIndex controller) const;
     void check_complete();
     std::optional<IfIndex> controller_of(const Profile& port) const;
     const LoadedProfile* profile_by_uuid_or_name(const std::string& ref) const;
@@ -72,7 +73,6 @@ private:
     std::map<std::string, state::DeviceRecord> adoptable_;
     std::map<int, std::unique_ptr<DeviceActivation>> activations_;  // by ifindex
     std::vector<int> order_;
-    std::set<std::string> created_;            // interface names of links we created
     std::set<std::string> waiting_profiles_;   // uuids waiting for a device (wait-device-timeout)
     std::vector<std::unique_ptr<EventTimer>> wait_timers_;
     std::vector<std::string> profile_errors_;  // virtual links that could not be created

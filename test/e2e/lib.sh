@@ -10,6 +10,7 @@
 E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 E2E_SRC=$(cd "$E2E_DIR/../.." && pwd)
 E2E_MAC=52:54:00:e2:e0:01
+E2E_MAC2=52:54:00:e2:e0:02
 E2E_SERVER=10.77.0.1
 E2E_GUEST_IP=10.77.0.42
 
@@ -137,14 +138,19 @@ e2e_net_up() {
     ip -n "$E2E_NS" link add br0 type bridge
     ip -n "$E2E_NS" addr add "$E2E_SERVER/24" dev br0
     ip -n "$E2E_NS" link set br0 up
-    ip -n "$E2E_NS" tuntap add dev tap0 mode tap
-    ip -n "$E2E_NS" link set tap0 master br0
-    ip -n "$E2E_NS" link set tap0 up
+    local tap
+    # tap1 is the second NIC's cable, for the bond scenario (E2E_NICS=2).
+    for tap in tap0 tap1; do
+        ip -n "$E2E_NS" tuntap add dev "$tap" mode tap
+        ip -n "$E2E_NS" link set "$tap" master br0
+        ip -n "$E2E_NS" link set "$tap" up
+    done
 }
 
 e2e_net_down() {
     [ -n "$E2E_NS" ] || return 0
     ip -n "$E2E_NS" link del tap0 2> /dev/null
+    ip -n "$E2E_NS" link del tap1 2> /dev/null
     ip -n "$E2E_NS" link del br0 2> /dev/null
     ip netns del "$E2E_NS" 2> /dev/null
     E2E_NS=""
@@ -208,6 +214,9 @@ CONF
 e2e_boot() {
     local tag=$1 initrd=$2 args=$3 limit=${4:-180} t0 t1 pid
     local cmdline="console=ttyS0 panic=-1 rd.shell=0 rd.emergency=poweroff net.ifnames=0 rd.retry=30 $args"
+    local second_nic=()
+    [ "${E2E_NICS:-1}" = 2 ] && second_nic=(-netdev tap,id=n1,ifname=tap1,script=no,downscript=no
+        -device "virtio-net-pci,netdev=n1,mac=$E2E_MAC2")
     : > "$E2E_WORK/$tag.serial"
     t0=$(date +%s%N)
     timeout -k 5 "$limit" ip netns exec "$E2E_NS" \
@@ -216,7 +225,7 @@ e2e_boot() {
         -serial "file:$E2E_WORK/$tag.serial" \
         -kernel "$E2E_KERNEL" -initrd "$initrd" -append "$cmdline" \
         -netdev tap,id=n0,ifname=tap0,script=no,downscript=no \
-        -device "virtio-net-pci,netdev=n0,mac=$E2E_MAC" &
+        -device "virtio-net-pci,netdev=n0,mac=$E2E_MAC" "${second_nic[@]}" &
     pid=$!
     E2E_PIDS+=("$pid")
     E2E_RC=0

@@ -4,7 +4,7 @@
 # namespace where this script runs dnsmasq and nbd-server.
 #
 #   run_e2e.sh [--cache DIR] EARLYNET_BINARY SCENARIO...
-#   scenarios: image dhcp static nbdroot dhcproot nodhcp hostile systemd   (all: every one)
+#   scenarios: image dhcp static nbdroot dhcproot nodhcp hostile systemd bond   (all: every one)
 #
 # Each scenario prints PASS or FAIL with its reasons; the exit status is 1 if
 # any failed. The initramfs and root image are built once into the cache dir
@@ -22,7 +22,7 @@ fi
 bin=$(readlink -f "$1")
 shift
 scenarios=("$@")
-[ "${scenarios[*]}" = all ] && scenarios=(image dhcp static nbdroot dhcproot nodhcp hostile systemd)
+[ "${scenarios[*]}" = all ] && scenarios=(image dhcp static nbdroot dhcproot nodhcp hostile systemd bond)
 
 e2e_init e2e-run
 e2e_require || { echo "FAIL: e2e: requirements missing"; exit 1; }
@@ -140,6 +140,23 @@ scenario_static() {
     check "host name from ip=" has "$log" "E2E-HOSTNAME static1"
     check "/tmp/net.eth0.override has the ip= fields" has_re "$log" "E2E-FILE /tmp/net.eth0.override: ip='?10\.77\.0\.50"
     check "no DHCP lease was taken" not_has "$E2E_WORK/static.leases" "$E2E_MAC"
+}
+
+# (g) a bond of the guest's two NICs (active-backup) gets the lease; the
+# qemu kernel has the bonding module this machine's kernel lacks.
+scenario_bond() {
+    local log=$E2E_WORK/bond.serial
+    e2e_net_up && e2e_dnsmasq bond "${dhcp_options[@]}" || { failures+=("test network not set up"); return; }
+    E2E_NICS=2 e2e_boot bond "$initrd" \
+        "bond=bond0:eth0,eth1:mode=active-backup,miimon=100 ip=bond0:dhcp rd.neednet=1 rd.e2e=1"
+    e2e_stop_all
+    check "qemu powered off (exit 0)" test "$E2E_RC" = 0
+    check "earlynet created the bond" has "$log" "bond0: created bond"
+    check "eth0 and eth1 attached to bond0" has_re "$log" "eth1: attached to bond0"
+    check "online hook fired for bond0" has "$log" "E2E-ONLINE iface=bond0 netif=bond0"
+    check "address 10.77.0.42/24 on bond0 (the first port's MAC)" has_re "$log" "^E2E-ADDR .*bond0 +inet 10\.77\.0\.42/24"
+    check "default route via the DHCP router on bond0" has "$log" "E2E-ROUTE default via 10.77.0.1 dev bond0"
+    check "dhcpopts for bond0" has "$log" "E2E-SOURCED /tmp/dhclient.bond0.dhcpopts ip=10.77.0.42"
 }
 
 # (c) root on NBD: dracut's nbd module mounts it through earlynet's network; the
