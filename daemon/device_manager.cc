@@ -48,17 +48,16 @@ Result<void> DeviceManager::start() {
     // Links existing now, in ifindex order (NICs before what we just created).
     std::vector<netlink::Link> links;
     for (const auto& [index, link] : monitor_->state().links()) links.push_back(link);
-    // Links made a moment ago (by us, or by a module our request loaded) may
-    // not be in the monitor's dump yet; they must be tried before startup
-    // can be complete.
+    // Virtual links as the kernel has them now: made a moment ago (by us, or
+    // by a module our request loaded) they may be missing from the monitor's
+    // dump, or listed under the ifindex of the one we replaced. They must be
+    // tried before startup can be complete.
     for (const auto& lp : profiles_.profiles) {
         const std::string& name = lp.profile.interface_name;
         if (lp.profile.type == ConnectionType::Ethernet || lp.profile.type == ConnectionType::Infiniband ||
             name.empty())
             continue;
-        bool listed = false;
-        for (const auto& l : links) listed = listed || l.name == name;
-        if (listed) continue;
+        std::erase_if(links, [&](const netlink::Link& l) { return l.name == name; });
         if (auto l = netlink::link::get(sock_, name)) links.push_back(*l);
     }
     for (const auto& link : links) consider(link);
