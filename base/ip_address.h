@@ -55,6 +55,9 @@ public:
         return from_host(prefix >= 32 ? 0xffffffffu : ~((1u << (32 - prefix)) - 1));
     }
 
+    // The directed broadcast of this address's subnet: 10.0.0.5/24 -> 10.0.0.255.
+    Ipv4Address broadcast(int prefix) const { return from_host(host_order() | ~netmask(prefix).host_order()); }
+
     // Prefix length of a contiguous netmask, nullopt for 255.0.255.0 and the like.
     std::optional<int> netmask_prefix() const {
         std::uint32_t h = host_order();

@@ -166,10 +166,7 @@ Result<void> Ipv4Dhcp::configure(const dhcp::Lease& lease) {
     a.ifindex = link_.ifindex;
     a.local = IpPrefix{IpAddress(lease.address), lease.prefix_length};
     a.broadcast = lease.broadcast;
-    if (!lease.broadcast && lease.prefix_length < 31) {
-        std::uint32_t host = lease.prefix_length == 0 ? 0xffffffffu : (1u << (32 - lease.prefix_length)) - 1;
-        a.broadcast = Ipv4Address::from_host(lease.address.host_order() | host);
-    }
+    if (!lease.broadcast && lease.prefix_length < 31) a.broadcast = lease.address.broadcast(lease.prefix_length);
     if (!lease.is_infinite()) {
         // Lifetime = what is left of the lease: the kernel removes the address
         // when nobody renewed it, and a renewal moves it forward in place.

@@ -75,10 +75,7 @@ void Ipv4Static::configure() {
         netlink::Address a;
         a.ifindex = link_.ifindex;
         a.local = prefix;
-        if (prefix.prefix < 31) {
-            std::uint32_t host = prefix.prefix == 0 ? 0xffffffffu : (1u << (32 - prefix.prefix)) - 1;
-            a.broadcast = Ipv4Address::from_host(prefix.address.v4().host_order() | host);
-        }
+        if (prefix.prefix < 31) a.broadcast = prefix.address.v4().broadcast(prefix.prefix);
         auto added = netlink::address::replace(sock, a);
         if (!added) {
             set_state(State::Failed, "cannot add " + prefix.to_string() + ": " + added.error().message);

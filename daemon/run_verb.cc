@@ -76,7 +76,7 @@ public:
     void stop() {
         if (manager_) {
             manager_->stop_all();
-            for (const auto* a : manager_->devices()) write_state(*a);
+            for (const auto* a : manager_->devices()) write_state(a->record());
         }
     }
 
@@ -92,15 +92,15 @@ private:
         return by_name;
     }
 
-    void write_state(const DeviceActivation& a) {
-        auto written = store_.write(a.record());
-        if (!written) spdlog::error("{}: state not written: {}", a.name(), written.error().message);
+    void write_state(const state::DeviceRecord& record) {
+        auto written = store_.write(record);
+        if (!written) spdlog::error("{}: state not written: {}", record.interface, written.error().message);
     }
 
     void on_device_changed(DeviceActivation& a) {
-        write_state(a);
-        if (a.outcome() != state::DeviceOutcome::Activated) return;
         auto record = a.record();
+        write_state(record);
+        if (a.outcome() != state::DeviceOutcome::Activated) return;
         if (!settings_.nm_run_dir.empty() && !a.is_port()) {
             auto nm = state::export_for_network_manager({settings_.nm_run_dir}, record);
             if (!nm) spdlog::error("{}: NetworkManager state not written: {}", a.name(), nm.error().message);
