@@ -28,6 +28,11 @@ constexpr int kRebootRequests = 2;
 // server and client do not loop at wire speed.
 constexpr Duration kFirstNakBackoff = seconds(1);
 constexpr Duration kLastNakBackoff = seconds(64);
+// RFC 5227 2.1.1: a host that has seen MAX_CONFLICTS conflicts must try a
+// new address at most once per RATE_LIMIT_INTERVAL. A DECLINE is our
+// conflict count: each one follows a conflict ACD found.
+constexpr int kMaxConflicts = 10;
+constexpr Duration kRateLimitInterval = seconds(60);
 
 void put_u8(Message& m, std::uint8_t code, std::uint8_t v) { m.options[code] = {v}; }
 void put_u16(Message& m, std::uint8_t code, std::uint16_t v) {
@@ -136,13 +141,11 @@ void ClientEngine::begin_acquisition(BootTime now) {
     if (config_.timeout > Duration::zero()) give_up_at_ = now + config_.timeout;
     acquisition_started_ = now;
     selected_.reset();
-    xid_ = Xid{random_.next_u32()};
-    transaction_started_ = now;
-    requests_sent_ = 0;
-    retransmit_delay_ = Duration::zero();
+    new_transaction(now);
     if (reboot_address_) {
         set_state(ClientState::InitReboot);
         send_request(now);
+        arm_retransmission(now);
         set_state(ClientState::Rebooting);
     } else {
         set_state(ClientState::Init);
@@ -151,25 +154,46 @@ void ClientEngine::begin_acquisition(BootTime now) {
     }
 }
 
+// Every exchange (DISCOVER, a RENEW, a restart) is a transaction of its own:
+// a fresh xid, so that late answers to the old one are dropped, and the
+// retransmission schedule from its start (RFC 2131 4.1).
+void ClientEngine::new_transaction(BootTime now) {
+    xid_ = Xid{random_.next_u32()};
+    transaction_started_ = now;
+    requests_sent_ = 0;
+    retransmit_delay_ = Duration::zero();
+}
+
+// INIT again within the same acquisition (its deadline stays): DISCOVER
+// after `delay`, or at once.
 void ClientEngine::restart(BootTime now, Duration delay) {
     selected_.reset();
     reboot_address_.reset();
-    if (delay <= Duration::zero()) {
-        Duration left = give_up_at_ ? *give_up_at_ - now : Duration::zero();
-        auto deadline = give_up_at_;
-        begin_acquisition(now);
-        if (deadline) give_up_at_ = now + left;  // a restart does not extend the attempt
+    set_state(ClientState::Init);
+    timer_.reset();
+    if (delay > Duration::zero()) {
+        timer_ = now + delay;
         return;
     }
-    set_state(ClientState::Init);
-    timer_ = now + delay;
+    new_transaction(now);
+    send_discover(now);
+    set_state(ClientState::Selecting);
+}
+
+// The address we held is gone (NAK, expiry, conflict). The device has been
+// online, perhaps with its root on the network: acquisition goes on until
+// it succeeds, with no deadline, instead of failing the device.
+void ClientEngine::lose_lease(BootTime now) {
+    lease_.reset();
+    give_up_at_.reset();
+    acquisition_started_ = now;
 }
 
 void ClientEngine::start_bound(const Lease& lease, BootTime now) {
     attempts_left_ = std::max(config_.attempts, 1);
     lease_ = lease;
     give_up_at_.reset();
-    xid_ = Xid{random_.next_u32()};
+    new_transaction(now);
     set_state(ClientState::Bound);
     arm_lease_timer(now);
     if (timer_ && *timer_ <= now) on_lease_timer(now);
@@ -274,6 +298,7 @@ void ClientEngine::on_timer(BootTime now) {
     timer_.reset();
     switch (state_) {
         case ClientState::Init:
+            new_transaction(now);
             send_discover(now);
             set_state(ClientState::Selecting);
             break;
@@ -288,7 +313,10 @@ void ClientEngine::on_timer(BootTime now) {
             break;
         case ClientState::InitReboot:
         case ClientState::Rebooting:
-            if (requests_sent_ >= kRebootRequests) return restart(now, Duration::zero());
+            if (requests_sent_ >= kRebootRequests) {
+                emit(Ignored{"no answer to INIT-REBOOT for " + reboot_address_->to_string() + ", starting over with DISCOVER"});
+                return restart(now, Duration::zero());
+            }
             send_request(now);
             arm_retransmission(now);
             break;
@@ -304,19 +332,15 @@ void ClientEngine::on_lease_timer(BootTime now) {
     BootTime t2 = lease_->acquired_at + lease_->t2;
     BootTime end = lease_->acquired_at + lease_->lease_time;
     if (now >= end) {
-        Lease old = *lease_;
-        lease_.reset();
-        emit(Lost{std::move(old), LossReason::Expired});
-        attempts_left_ = std::max(config_.attempts, 1);
-        return begin_acquisition(now);
+        emit(Lost{*lease_, LossReason::Expired});
+        lose_lease(now);
+        return restart(now, Duration::zero());
     }
     ClientState next = now >= t2 ? ClientState::Rebinding : ClientState::Renewing;
     if (next != state_) {
-        // A new transaction: new xid, and the lease will start when it is sent.
-        xid_ = Xid{random_.next_u32()};
-        transaction_started_ = now;
+        // A new transaction; the lease will start when it is sent.
+        new_transaction(now);
         acquisition_started_ = now;
-        requests_sent_ = 0;
         set_state(next);
     }
     send_request(now);
@@ -439,12 +463,8 @@ void ClientEngine::on_nak(const Message& message, BootTime now) {
         case ClientState::Stopped: return emit(Ignored{std::string("NAK in ") + to_string(state_)});
     }
     if (lease_ && (state_ == ClientState::Renewing || state_ == ClientState::Rebinding)) {
-        Lease old = *lease_;
-        lease_.reset();
-        emit(Lost{std::move(old), LossReason::Nak});
-        attempts_left_ = std::max(config_.attempts, 1);
-        give_up_at_.reset();
-        if (config_.timeout > Duration::zero()) give_up_at_ = now + config_.timeout;
+        emit(Lost{*lease_, LossReason::Nak});
+        lose_lease(now);
     }
     Duration delay = nak_delay_;
     nak_delay_ = nak_delay_ == Duration::zero() ? kFirstNakBackoff : std::min(nak_delay_ * 2, kLastNakBackoff);
@@ -463,13 +483,32 @@ void ClientEngine::accept(BootTime now) {
 }
 
 void ClientEngine::decline(BootTime now) {
-    if (state_ != ClientState::Granted) return;
+    bool bound = false;
+    switch (state_) {
+        case ClientState::Granted: break;
+        case ClientState::Bound:
+        case ClientState::Renewing:
+        case ClientState::Rebinding: bound = true; break;
+        case ClientState::Init:
+        case ClientState::Selecting:
+        case ClientState::Requesting:
+        case ClientState::InitReboot:
+        case ClientState::Rebooting:
+        case ClientState::Stopped: return;
+    }
+    // RFC 2131 4.4.4: DECLINE is broadcast from 0.0.0.0 with the address in
+    // option 50; it is a message of its own transaction.
+    new_transaction(now);
     Message m = base_message(MessageType::Decline, now);
     put_ipv4(m, option::kRequestedAddress, lease_->address);
     put_ipv4(m, option::kServerIdentifier, lease_->server_id);
     emit(SendAction{std::move(m), Destination::Broadcast, {}});
-    lease_.reset();
-    restart(now, config_.decline_restart_delay);
+    if (bound) lose_lease(now);
+    else lease_.reset();
+    ++conflicts_;
+    Duration delay = config_.decline_restart_delay;
+    if (conflicts_ >= kMaxConflicts) delay = std::max(delay, kRateLimitInterval);
+    restart(now, delay);
 }
 
 void ClientEngine::release(BootTime now) {

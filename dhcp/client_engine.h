@@ -130,8 +130,11 @@ public:
     void select(const Lease& offer, BootTime now);
     // GRANTED: the address is ours (ACD found it free and it is configured).
     void accept(BootTime now);
-    // GRANTED: the address is in use by someone else. Sends DECLINE, starts
-    // over after decline_restart_delay.
+    // GRANTED, or BOUND/RENEWING/REBINDING when ACD gave the address up (RFC
+    // 5227 2.4): the address is in use by someone else. Sends DECLINE, drops
+    // the lease, and starts over after decline_restart_delay (RFC 2131
+    // 3.1.5), or after a minute once there were ten conflicts (RFC 5227
+    // 2.1.1). A lease dropped after bind is acquired again without deadline.
     void decline(BootTime now);
     // Gives the lease back to the server (only when asked: an initrd never
     // does, the handover keeps the lease) and stops.
@@ -154,6 +157,8 @@ private:
 
     void begin_acquisition(BootTime now);  // a fresh attempt: deadline, then INIT
     void restart(BootTime now, Duration delay);
+    void new_transaction(BootTime now);
+    void lose_lease(BootTime now);
     void send_discover(BootTime now);
     void send_request(BootTime now);
     void arm_retransmission(BootTime now);
@@ -182,6 +187,7 @@ private:
     int attempts_left_ = 0;
     int requests_sent_ = 0;                 // in REQUESTING/REBOOTING, before giving up on the offer
     Duration nak_delay_{0};                 // restart delay after a NAK, doubles
+    int conflicts_ = 0;                     // DECLINEs sent (RFC 5227 MAX_CONFLICTS)
     std::optional<Lease> selected_;         // the offer being requested
     std::optional<Lease> lease_;            // granted or in use
     std::optional<Ipv4Address> reboot_address_;

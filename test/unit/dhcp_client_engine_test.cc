@@ -339,6 +339,198 @@ TEST_F(ClientEngineTest, DeclineSendsDeclineAndStartsOverAfterTenSeconds) {
     EXPECT_EQ(sent_.back().message.type(), MessageType::Discover);
 }
 
+// Issue 12 item 1: ACD gave the bound address up; the engine must not stay
+// BOUND and renew (and so re-add) the conflicting address at T1.
+TEST_F(ClientEngineTest, DeclineAfterBindDropsTheLeaseAndStartsOverAfterTenSeconds) {
+    ClientEngine e(config(), 1);
+    bind(e, at(0s), 1000);
+    Xid bound_xid = sent_.back().message.xid;
+    e.decline(at(100s));
+    drain(e);
+    const Message& decline = sent_.back().message;
+    EXPECT_EQ(decline.type(), MessageType::Decline);
+    EXPECT_EQ(decline.ipv4_option(option::kRequestedAddress), v4("10.77.0.23"));
+    EXPECT_EQ(decline.ipv4_option(option::kServerIdentifier), v4("10.77.0.1"));
+    EXPECT_FALSE(e.lease());
+    EXPECT_EQ(e.state(), ClientState::Init);
+    ASSERT_EQ(e.next_deadline(), at(110s)) << "RFC 2131 3.1.5: ten seconds before starting over, not T1";
+    e.on_timer(at(110s));
+    drain(e);
+    EXPECT_EQ(sent_.back().message.type(), MessageType::Discover);
+    EXPECT_NE(sent_.back().message.xid, bound_xid);
+    EXPECT_EQ(e.state(), ClientState::Selecting);
+}
+
+TEST_F(ClientEngineTest, DeclineWhileRenewingDropsTheLeaseToo) {
+    ClientEngine e(config(), 1);
+    bind(e, at(0s), 1000);
+    e.on_timer(at(500s));
+    drain(e);
+    ASSERT_EQ(e.state(), ClientState::Renewing);
+    e.decline(at(501s));
+    drain(e);
+    EXPECT_EQ(sent_.back().message.type(), MessageType::Decline);
+    EXPECT_FALSE(e.lease());
+    EXPECT_EQ(e.state(), ClientState::Init);
+}
+
+// Issue 12 item 4: a restart is a new transaction: a new xid and the first
+// retransmission 4 s (+-1 s) after the new DISCOVER, not the grown backoff.
+TEST_F(ClientEngineTest, RestartAfterDeclineHasANewXidAndTheFirstRetransmissionDelay) {
+    ClientEngine e(config(), 1);
+    e.start(at(0s));
+    drain(e);
+    // Let the DISCOVER backoff grow first (4, 8, 16 s).
+    for (int i = 0; i < 3; ++i) {
+        e.on_timer(*e.next_deadline());
+        drain(e);
+    }
+    BootTime now = at(e.next_deadline()->since_boot - 1s);
+    e.receive(reply(sent_.back().message, MessageType::Offer), now);
+    e.select(of<Offered>(drain(e))[0].offer, now);
+    drain(e);
+    Xid old_xid = sent_.back().message.xid;
+    e.receive(reply(sent_.back().message, MessageType::Ack), now);
+    drain(e);
+    e.decline(now);
+    drain(e);
+    BootTime restart = *e.next_deadline();
+    e.on_timer(restart);
+    drain(e);
+    ASSERT_EQ(sent_.back().message.type(), MessageType::Discover);
+    EXPECT_NE(sent_.back().message.xid, old_xid);
+    Duration first = *e.next_deadline() - restart;
+    EXPECT_GE(first, 3s);
+    EXPECT_LE(first, 5s);
+}
+
+TEST_F(ClientEngineTest, RestartAfterASecondNakHasANewXidAndTheFirstRetransmissionDelay) {
+    ClientEngine e(config(), 1);
+    e.start(at(0s));
+    drain(e);
+    BootTime now = at(0s);
+    for (int round = 0; round < 2; ++round) {
+        e.receive(reply(sent_.back().message, MessageType::Offer), now);
+        e.select(of<Offered>(drain(e))[0].offer, now);
+        drain(e);
+        // Grow the REQUEST backoff: 4, 8 s.
+        for (int i = 0; i < 2; ++i) {
+            now = *e.next_deadline();
+            e.on_timer(now);
+            drain(e);
+        }
+        Xid old_xid = sent_.back().message.xid;
+        e.receive(reply(sent_.back().message, MessageType::Nak), now);
+        drain(e);
+        if (e.state() == ClientState::Init) {
+            now = *e.next_deadline();
+            e.on_timer(now);
+            drain(e);
+        }
+        ASSERT_EQ(sent_.back().message.type(), MessageType::Discover);
+        EXPECT_NE(sent_.back().message.xid, old_xid) << "round " << round;
+        Duration first = *e.next_deadline() - now;
+        EXPECT_GE(first, 3s) << "round " << round;
+        EXPECT_LE(first, 5s) << "round " << round;
+    }
+}
+
+// Issue 12 item 3: RFC 2131 4.3.2 lets a server stay silent to an
+// INIT-REBOOT REQUEST for an address it does not know: retransmit, then
+// fall back to DISCOVER.
+TEST_F(ClientEngineTest, InitRebootRetransmitsThenFallsBackToDiscoverWhenNobodyAnswers) {
+    ClientEngine e(config(), 1);
+    e.start_init_reboot(v4("10.77.0.23"), at(0s));
+    drain(e);
+    ASSERT_EQ(sent_.size(), 1u);
+    EXPECT_EQ(sent_[0].message.type(), MessageType::Request);
+    EXPECT_EQ(sent_[0].message.ipv4_option(option::kRequestedAddress), v4("10.77.0.23"));
+    ASSERT_TRUE(e.next_deadline()) << "INIT-REBOOT must retransmit";
+    Duration first = *e.next_deadline() - at(0s);
+    EXPECT_GE(first, 3s);
+    EXPECT_LE(first, 5s);
+    BootTime now = *e.next_deadline();
+    e.on_timer(now);
+    drain(e);
+    ASSERT_EQ(sent_.size(), 2u);
+    EXPECT_EQ(sent_[1].message.type(), MessageType::Request);
+    EXPECT_EQ(sent_[1].message.xid, sent_[0].message.xid);
+    now = *e.next_deadline();
+    e.on_timer(now);
+    drain(e);
+    ASSERT_EQ(sent_.size(), 3u);
+    EXPECT_EQ(sent_[2].message.type(), MessageType::Discover);
+    EXPECT_EQ(e.state(), ClientState::Selecting);
+}
+
+TEST_F(ClientEngineTest, InitRebootAckedIsGranted) {
+    ClientEngine e(config(), 1);
+    e.start_init_reboot(v4("10.77.0.23"), at(0s));
+    drain(e);
+    e.receive(reply(sent_.back().message, MessageType::Ack), at(1s));
+    auto granted = of<Granted>(drain(e));
+    ASSERT_EQ(granted.size(), 1u);
+    EXPECT_EQ(granted[0].lease.address, v4("10.77.0.23"));
+}
+
+TEST_F(ClientEngineTest, InitRebootNakedStartsOverWithDiscoverAtOnce) {
+    ClientEngine e(config(), 1);
+    e.start_init_reboot(v4("10.77.0.23"), at(0s));
+    drain(e);
+    e.receive(reply(sent_.back().message, MessageType::Nak), at(1s));
+    drain(e);
+    EXPECT_EQ(sent_.back().message.type(), MessageType::Discover);
+    EXPECT_EQ(e.state(), ClientState::Selecting);
+}
+
+// Issue 12 item 7: RFC 5227 2.1.1: after MAX_CONFLICTS (10) conflicts, at
+// most one new address per RATE_LIMIT_INTERVAL (60 s).
+TEST_F(ClientEngineTest, AfterTenConflictsRestartsAreRateLimitedToOncePerMinute) {
+    ClientEngine e(config(), 1);
+    e.start(at(0s));
+    drain(e);
+    BootTime now = at(0s);
+    std::vector<Duration> delays;
+    for (int conflict = 0; conflict < 12; ++conflict) {
+        e.receive(reply(sent_.back().message, MessageType::Offer), now);
+        e.select(of<Offered>(drain(e))[0].offer, now);
+        drain(e);
+        e.receive(reply(sent_.back().message, MessageType::Ack), now);
+        drain(e);
+        e.decline(now);
+        drain(e);
+        delays.push_back(*e.next_deadline() - now);
+        now = *e.next_deadline();
+        e.on_timer(now);
+        drain(e);
+    }
+    for (int i = 0; i < 9; ++i) EXPECT_EQ(delays[i], 10s) << i;
+    for (int i = 9; i < 12; ++i) EXPECT_EQ(delays[i], 60s) << i;
+}
+
+// After a lease was lost the device is online (and perhaps its root is on
+// the network): the engine keeps trying, it does not give up at the
+// acquisition timeout as the first acquisition does.
+TEST_F(ClientEngineTest, AfterAnExpiredLeaseItKeepsTryingPastTheAcquisitionTimeout) {
+    ClientConfig c = config();
+    c.timeout = 30s;
+    ClientEngine e(c, 1);
+    bind(e, at(0s), 1000);
+    BootTime now = at(0s);
+    while (e.state() != ClientState::Selecting) {
+        now = *e.next_deadline();
+        e.on_timer(now);
+        drain(e);
+    }
+    for (int i = 0; i < 20; ++i) {
+        now = *e.next_deadline();
+        e.on_timer(now);
+        auto actions = drain(e);
+        ASSERT_TRUE(of<Failed>(actions).empty()) << "gave up at " << (now.since_boot / 1s) << " s";
+    }
+    EXPECT_EQ(e.state(), ClientState::Selecting);
+}
+
 TEST_F(ClientEngineTest, SavedLeaseIsRenewedAtItsT1WithoutAcquiringAgain) {
     ClientEngine first(config(), 1);
     bind(first, at(100s), 1000);
