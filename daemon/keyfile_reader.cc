@@ -302,10 +302,12 @@ Result<Profile> read_keyfile(std::string_view text, const std::string& basename,
         }
         e.cloned_mac_address = r.string("cloned-mac-address");
         r.integer_as("mtu", 0, UINT32_MAX, e.mtu);
+        // false is NetworkManager's default, which the writer omits: only
+        // true is kept, so a profile read, written and read is the same.
         if (r.has("auto-negotiate")) {
             bool an = false;
             r.boolean("auto-negotiate", an);
-            e.auto_negotiate = an;
+            if (an) e.auto_negotiate = true;
         }
         r.integer_as("speed", 0, UINT32_MAX, e.speed);
         e.duplex = r.string("duplex");

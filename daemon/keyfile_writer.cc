@@ -103,7 +103,10 @@ std::string escape_keyfile_value(const std::string& value) {
             case '\n': out += "\\n"; break;
             case '\t': out += "\\t"; break;
             case '\r': out += "\\r"; break;
-            case ' ': out += i == 0 ? "\\s" : " "; break;
+            // GKeyFile writes \s for a leading space. A trailing one gets it
+            // too: our reader strips trailing blanks from a line (hand-edited
+            // files have them), and GKeyFile reads \s as a space anywhere.
+            case ' ': out += i == 0 || i + 1 == value.size() ? "\\s" : " "; break;
             default: out += c;
         }
     }
@@ -115,14 +118,14 @@ std::string write_keyfile(const Profile& p) {
 
     kf.group("connection");
     kf.string_key("id", p.id);
-    kf.key("uuid", p.uuid);
+    kf.string_key("uuid", p.uuid);
     kf.key("type", to_string(p.type));
     if (p.autoconnect_priority != 0) kf.int_key("autoconnect-priority", p.autoconnect_priority);
     if (p.autoconnect_retries != -1) kf.int_key("autoconnect-retries", p.autoconnect_retries);
     if (!p.interface_name.empty()) kf.string_key("interface-name", p.interface_name);
     // NetworkManager 1.42 still writes the old names master/slave-type; newer
     // versions read both.
-    if (!p.controller.empty()) kf.key("master", p.controller);
+    if (!p.controller.empty()) kf.string_key("master", p.controller);
     if (p.multi_connect != MultiConnect::Default) kf.int_key("multi-connect", static_cast<int>(p.multi_connect));
     if (p.port_type) kf.key("slave-type", to_string(*p.port_type));
     if (p.wait_device_timeout != -1) kf.int_key("wait-device-timeout", p.wait_device_timeout);

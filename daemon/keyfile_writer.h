@@ -12,7 +12,7 @@ namespace earlynet::daemon {
 // The keyfile text, starting with the first group (no leading comment).
 std::string write_keyfile(const Profile& profile);
 
-// GKeyFile escaping of one value: backslash, leading space, control characters.
+// GKeyFile escaping of one value: backslash, leading and trailing space, control characters.
 std::string escape_keyfile_value(const std::string& value);
 
 }  // namespace earlynet::daemon

@@ -6,6 +6,7 @@
 // keyfile back gives a profile that writes the same keyfile.
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <set>
 #include <string>
@@ -20,7 +21,7 @@ namespace {
 
 void require(bool ok, const char* what) {
     if (!ok) {
-        __builtin_printf("invariant violated: %s\n", what);
+        std::fprintf(stderr, "invariant violated: %s\n", what);
         std::abort();
     }
 }

@@ -6,6 +6,7 @@
 // lease -> message -> lease unchanged (systemd's lease fuzzer does the same).
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <span>
 #include <string>
@@ -21,7 +22,7 @@ using namespace earlynet::dhcp;
 
 void require(bool ok, const char* what) {
     if (!ok) {
-        __builtin_printf("invariant violated: %s\n", what);
+        std::fprintf(stderr, "invariant violated: %s\n", what);
         std::abort();
     }
 }

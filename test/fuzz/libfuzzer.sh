@@ -1,19 +1,28 @@
 #!/bin/sh
-# Builds the command line fuzz target with clang's libFuzzer (+ASan/UBSan) and
-# runs it for a bounded time on a copy of the seed corpus.
-#   test/fuzz/libfuzzer.sh [SECONDS]     (default 20)
-# Exit status: libFuzzer's (non-zero on a crash or invariant violation).
+# Runs a libFuzzer binary (built by meson: test/fuzz/meson.build) for a bounded
+# time on a scratch copy of its seed corpus, so the run never writes into the
+# source tree.
+#   test/fuzz/libfuzzer.sh BINARY CORPUS_DIR [SECONDS [LIBFUZZER_OPTION...]]
+# Exit status: libFuzzer's (non-zero on a crash or invariant violation; the
+# crashing input is printed as a base64 line by libFuzzer).
 set -eu
-seconds=${1:-20}
-src=$(cd "$(dirname "$0")/../.." && pwd)
+binary=$1
+corpus=$2
+seconds=${3:-20}
+[ $# -ge 3 ] && shift 3 || shift $#
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT INT TERM
-sources=$(sed -n "s/^  '\(.*\.cc\)',$/\1/p" "$src/daemon/meson.build" | sed "s|^|$src/daemon/|")
-# shellcheck disable=SC2086
-clang++ -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-	-I"$src" -DSPDLOG_FMT_EXTERNAL -DSPDLOG_COMPILED_LIB -DSPDLOG_SHARED_LIB \
-	"$src/test/fuzz/cmdline_fuzz.cc" $sources -lspdlog -lfmt -o "$work/cmdline_fuzz"
 mkdir "$work/corpus"
-cp "$src"/test/fuzz/corpus/cmdline/* "$work/corpus/"
-"$work/cmdline_fuzz" -max_total_time="$seconds" -max_len=4096 -print_final_stats=1 \
-	-dict="$src/test/fuzz/cmdline.dict" "$work/corpus" 2>&1 | tail -n 12
+cp "$corpus"/* "$work/corpus/"
+status=0
+"$binary" -max_total_time="$seconds" -print_final_stats=1 -artifact_prefix="$work/" "$@" "$work/corpus" \
+	>"$work/log" 2>&1 || status=$?
+if [ "$status" -ne 0 ]; then
+	cat "$work/log"
+	for crash in "$work"/crash-* "$work"/leak-* "$work"/timeout-* "$work"/oom-*; do
+		[ -f "$crash" ] && echo "input $(basename "$crash"): $(base64 -w0 "$crash")"
+	done
+else
+	tail -n 12 "$work/log"
+fi
+exit "$status"

@@ -7,6 +7,7 @@
 // value inside its quotes or its keyfile line.
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <string_view>
@@ -23,7 +24,7 @@ using namespace earlynet::state;
 
 void require(bool ok, const char* what) {
     if (!ok) {
-        __builtin_printf("invariant violated: %s\n", what);
+        std::fprintf(stderr, "invariant violated: %s\n", what);
         std::abort();
     }
 }
