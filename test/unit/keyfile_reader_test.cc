@@ -152,3 +152,37 @@ TEST(KeyfileReaderTest, DadTimeoutIsReadAndWrittenBack) {
     auto too_long = read_keyfile("[connection]\nid=a\ntype=ethernet\n[ipv4]\ndad-timeout=30001\n", "a", "a");
     EXPECT_FALSE(too_long.has_value());
 }
+
+// Found by the keyfile fuzz target (test/fuzz/corpus/keyfile/crash-*): each
+// profile read, written and read again must be the same profile.
+namespace {
+Profile read_write_read(const char* text) {
+    auto p = read_keyfile(text, "a", "a.nmconnection");
+    EXPECT_TRUE(p.has_value()) << p.error().message;
+    if (!p) return {};
+    auto again = read_keyfile(write_keyfile(*p), "a", "again");
+    EXPECT_TRUE(again.has_value()) << again.error().message;
+    if (!again) return {};
+    EXPECT_EQ(*again, *p);
+    return *again;
+}
+}  // namespace
+
+TEST(KeyfileReaderTest, TrailingSpaceOfAValueSurvivesWriteAndRead) {
+    EXPECT_EQ(read_write_read("[connection]\nid=trailing\\s\nuuid=u\ntype=ethernet\n").id, "trailing ");
+    EXPECT_EQ(escape_keyfile_value(" a b "), "\\sa b\\s");
+}
+
+TEST(KeyfileReaderTest, UuidAndControllerAreEscapedWhenWritten) {
+    Profile p = read_write_read("[connection]\nid=x\nuuid=a\\nb\nmaster=c\\nd\nslave-type=bond\ntype=ethernet\n");
+    EXPECT_EQ(p.uuid, "a\nb");
+    EXPECT_EQ(p.controller, "c\nd");
+}
+
+TEST(KeyfileReaderTest, AutoNegotiateFalseIsTheDefaultTheWriterOmits) {
+    Profile p = read_write_read("[connection]\nid=x\nuuid=u\ntype=ethernet\n[ethernet]\nauto-negotiate=false\n");
+    ASSERT_TRUE(p.ethernet.has_value());
+    EXPECT_FALSE(p.ethernet->auto_negotiate.has_value());
+    Profile on = read_write_read("[connection]\nid=x\nuuid=u\ntype=ethernet\n[ethernet]\nauto-negotiate=true\n");
+    EXPECT_EQ(on.ethernet->auto_negotiate, std::optional<bool>(true));
+}
