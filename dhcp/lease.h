@@ -43,21 +43,53 @@ struct Lease {
     Ipv4Address next_server;     // BOOTP siaddr
     std::string server_host_name;  // BOOTP sname (when not overloaded)
     std::string boot_file;         // BOOTP file (when not overloaded)
-    OptionMap options;             // every option as received
+    OptionMap options;             // every option as received, malformed ones included
     BootTime acquired_at;
+    // What lease_from_message dropped from the message and why, one line
+    // each, in the order found, for the caller to log: "option 119
+    // (domain-search): pointer at offset 0 to offset 2 does not point
+    // backwards, ignoring", "option 3 (routers): 127.0.0.1 is a loopback
+    // address, ignoring". Empty for a message that gave everything it held.
+    std::vector<std::string> warnings;
 
     bool is_infinite() const { return lease_time == kInfinite; }
     bool operator==(const Lease&) const = default;
 };
 
-// The lease an OFFER or ACK describes. Requires a usable yiaddr (not 0, not
-// multicast/broadcast/loopback), a server identifier and a lease time; T1 and
+// The lease an OFFER or ACK describes (a parsed message, or one built by hand
+// whose `options` may still hold malformed values). Refuses it (Malformed for
+// a value that does not decode, Invalid for one that cannot be used, the
+// message naming the field and the value) when what the lease depends on is
+// missing or unusable: the message type (OFFER or ACK), yiaddr (not in 0/8,
+// loopback, multicast, 240/4, nor the network or broadcast address of its own
+// subnet), the server identifier (option 54, an address a server can have),
+// the lease time (option 51, not 0) and the subnet mask (option 1, contiguous
+// and not 0.0.0.0; absent = classful prefix). Anything else that is malformed
+// or unusable — a router, a classless route, a name or time server, the
+// broadcast address, the MTU, T1/T2, a text option — is left out of the typed
+// fields with a line in `warnings`, and the rest of the lease is kept. T1 and
 // T2 default to 0.5 and 0.875 of the lease (RFC 2131 4.4.5) and are repaired
 // to those when the server's are not T1 < T2 < lease.
 Result<Lease> lease_from_message(const Message& reply, BootTime acquired_at);
 
 // An ACK that would give back this lease (yiaddr, siaddr, sname, file, the
-// options); lease_from_message(lease_to_message(l), l.acquired_at) == l.
+// options; malformed ones in malformed_options, as parse_message leaves them);
+// lease_from_message(lease_to_message(l), l.acquired_at) == l.
 Message lease_to_message(const Lease& lease);
+
+// Why `router` cannot be the next hop of a host holding address/prefix_length
+// (RFC 1122 3.2.1.3 and 3.3.1): "is a loopback address", "is the offered
+// address itself", "is the broadcast address of 10.0.0.0/24" ...; nullopt when
+// it can. 0.0.0.0 is unusable here (it is no router).
+std::optional<std::string> unusable_router(Ipv4Address router, Ipv4Address address, int prefix_length);
+
+// Why an option 121 route cannot be installed for a host holding
+// address/prefix_length: its destination lies inside 0.0.0.0/8, 127.0.0.0/8 or
+// 240.0.0.0/4 ("the destination is a loopback address"), or its gateway is
+// no usable router ("the gateway is the offered address itself"); nullopt when
+// it can. Gateway 0.0.0.0 means on-link (RFC 3442) and is fine; so is the
+// default route 0.0.0.0/0 and a wide prefix such as 0.0.0.0/1.
+std::optional<std::string> unusable_classless_route(const ClasslessRoute& route, Ipv4Address address,
+                                                    int prefix_length);
 
 }  // namespace earlynet::dhcp

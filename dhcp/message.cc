@@ -1,5 +1,7 @@
-// The DHCPv4 message codec. parse_message validates in layers and names the
-// first problem; nothing of a rejected message is used.
+// The DHCPv4 message codec. parse_message validates the framing in layers and
+// names the first problem; nothing of a rejected message is used. A value
+// that does not decode is not a framing problem: it is set aside for the lease
+// to judge (issue 12 item 5: an empty option 12 used to cost the whole ACK).
 #include "dhcp/message.h"
 
 #include <algorithm>
@@ -190,14 +192,30 @@ Result<Message> parse_message(std::span<const std::uint8_t> payload) {
     m.options = join_options(*raw);
     m.options.erase(option::kOverload);
 
-    // Layer 4: every option we have a row for must decode; a message is never
-    // trusted in part.
-    for (const auto& [code, bytes] : m.options) {
-        if (const OptionDefinition* def = find_option(code)) EARLYNET_TRY(decode_option(*def, bytes));
-    }
+    // Layer 4: option values. What does not decode is set aside, so nothing
+    // in m.options is trusted that should not be, but the message lives on:
+    // whether an option matters is the lease's decision (lease_from_message).
+    // The message type is the exception: without it we cannot tell what the
+    // message is.
+    m.malformed_options = take_malformed_options(m.options);
+    if (auto it = m.malformed_options.find(option::kMessageType); it != m.malformed_options.end())
+        return unexpected(std::move(decode_option(*find_option(option::kMessageType), it->second).error()));
     if (!m.options.contains(option::kMessageType)) return malformed("no message type (option 53)");
     if (!m.type()) return malformed("message type " + std::to_string(m.options[option::kMessageType][0]) + " is unknown");
     return m;
+}
+
+OptionMap take_malformed_options(OptionMap& options) {
+    OptionMap malformed;
+    for (auto it = options.begin(); it != options.end();) {
+        const OptionDefinition* def = find_option(it->first);
+        if (def && !decode_option(*def, it->second)) {
+            malformed.insert(options.extract(it++));
+        } else {
+            ++it;
+        }
+    }
+    return malformed;
 }
 
 std::vector<std::uint8_t> serialize_message(const Message& m) {
@@ -219,8 +237,14 @@ std::vector<std::uint8_t> serialize_message(const Message& m) {
     text_field(m.sname, kSnameSize);
     text_field(m.file, kFileSize);
     w.u32(Message::kMagicCookie);
-    // std::map iterates by code: the same options always give the same bytes.
-    for (const auto& [code, value] : m.options) {
+    // The malformed ones go back where they were, so a message survives the
+    // wire as it came. std::map iterates by code: the same options always
+    // give the same bytes.
+    std::map<std::uint8_t, const std::vector<std::uint8_t>*> all;
+    for (const auto& [code, value] : m.malformed_options) all[code] = &value;
+    for (const auto& [code, value] : m.options) all[code] = &value;
+    for (const auto& [code, value_pointer] : all) {
+        const std::vector<std::uint8_t>& value = *value_pointer;
         // Pad, End and Overload are framing: they cannot be content, and we
         // never put options into sname/file.
         if (code == option::kPad || code == option::kEnd || code == option::kOverload) continue;

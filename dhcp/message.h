@@ -1,8 +1,10 @@
 // Message: one BOOTP/DHCPv4 message (RFC 951, RFC 2131 section 2), its fixed
-// header and its options. parse_message() validates in layers (header, magic
-// cookie, options, overload, RFC 3396 concatenation) and returns an error
-// naming the first problem; serialize_message() writes options sorted by code,
-// so the same message always gives the same bytes.
+// header and its options. parse_message() validates the framing in layers
+// (header, magic cookie, options, overload, RFC 3396 concatenation) and
+// returns an error naming the first problem; an option whose value does not
+// decode is set aside, not fatal (the lease decides whether it needs it).
+// serialize_message() writes options sorted by code, so the same message
+// always gives the same bytes.
 #pragma once
 
 #include <array>
@@ -63,24 +65,39 @@ struct Message {
     // Up to the first NUL; empty when the field carries options (overload).
     std::string sname;  // server host name, 64 bytes on the wire
     std::string file;   // boot file name, 128 bytes on the wire
+    // Every option whose value decodes (or that has no row in the table).
     OptionMap options;
+    // Options with a row whose value does not decode (an empty host name, a
+    // looping option 119, a 5-byte router list), as received: kept out of
+    // `options` so that everything there can be trusted, and kept at all so
+    // that lease_from_message can say what it dropped and the bytes survive
+    // serialize_message. Never the message type (parse_message refuses that).
+    OptionMap malformed_options;
 
     std::optional<MessageType> type() const;
-    // Typed reads through the option table; nullopt when absent or malformed
-    // (parse_message already rejected malformed known options).
+    // Typed reads of `options` through the option table; nullopt when absent
+    // or malformed.
     std::optional<Ipv4Address> ipv4_option(std::uint8_t code) const;
     std::optional<std::uint32_t> u32_option(std::uint8_t code) const;
     bool operator==(const Message&) const = default;
 };
 
-// Parses a UDP payload. Rejects: shorter than header + cookie, wrong cookie,
-// hlen > 16, an option running past its field, a known option (the table's
-// rows) whose value does not decode, a missing or unknown message type (53),
-// a bad overload value. sname/file are not read as text when overloaded.
+// Parses a UDP payload. Rejects (ErrorCode::Malformed): shorter than header +
+// cookie, wrong cookie, hlen > 16, an option running past its field (the
+// framing of every later option is then unknown), a missing, malformed or
+// unknown message type (53), a bad overload value. A known option (the
+// table's rows) whose value does not decode goes to malformed_options and the
+// message is kept. sname/file are not read as text when overloaded.
 Result<Message> parse_message(std::span<const std::uint8_t> payload);
 
-// Header, cookie, options sorted by code (values longer than 255 bytes split
-// into consecutive options, RFC 3396), End, zero padding to kMinimumSize.
+// Moves every option that has a row in the table and whose value does not
+// decode out of `options`, and returns them.
+OptionMap take_malformed_options(OptionMap& options);
+
+// Header, cookie, options and malformed_options together sorted by code (an
+// entry of `options` wins over a malformed one of the same code; values
+// longer than 255 bytes split into consecutive options, RFC 3396), End, zero
+// padding to kMinimumSize.
 std::vector<std::uint8_t> serialize_message(const Message& message);
 
 }  // namespace earlynet::dhcp

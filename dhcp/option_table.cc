@@ -1,6 +1,6 @@
 // The option table and its strict per-type codec. Every rule here is a reason
-// to drop a whole message: a server that sends a 5-byte router list sends
-// nothing we can trust in part (the style's "never trusted in part").
+// to drop a whole option: of a 5-byte router list no address can be trusted.
+// The message around it is another matter (lease_from_message decides).
 #include "dhcp/option_table.h"
 
 #include <algorithm>

@@ -2,7 +2,9 @@
 // {code, name, wire type, shell name}. The codec, the lease, `status --json`,
 // the dracut dhcpopts export and debug dumps all read these rows, so option 17
 // is `root_path` everywhere. Decoding is strict: a value that does not fit its
-// wire type is an error, and the message carrying it is dropped whole.
+// wire type is an error. That costs the option, not the message: parse_message
+// sets it aside and lease_from_message refuses the lease only when it is one
+// the lease depends on.
 #pragma once
 
 #include <cstdint>

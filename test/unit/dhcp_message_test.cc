@@ -157,13 +157,34 @@ TEST(MessageParse, RequiresAKnownMessageType) {
     for (std::uint8_t t = 1; t <= 8; ++t) EXPECT_EQ(parse_message(raw({53, 1, t, 255}))->type(), MessageType{t});
 }
 
-TEST(MessageParse, RejectsTheWholeMessageForOneMalformedKnownOption) {
-    EXPECT_EQ(parse_error(raw({53, 1, 5, 3, 5, 10, 0, 0, 1, 10, 255})),
-              "option 3 (routers): length 5 is not a multiple of 4");
+// A malformed option is the lease's to judge (it may not need it), not a
+// reason to lose the whole message: parse_message sets it aside, so every
+// entry of options decodes, and keeps its bytes.
+TEST(MessageParse, SetsAsideAMalformedKnownOptionAndKeepsTheMessage) {
+    auto m = parse_message(raw({53, 1, 5, 3, 5, 10, 0, 0, 1, 10, 6, 4, 10, 0, 0, 53, 255}));
+    ASSERT_TRUE(m) << m.error().message;
+    EXPECT_EQ(m->options, (OptionMap{{6, {10, 0, 0, 53}}, {53, {5}}}));
+    EXPECT_EQ(m->malformed_options, (OptionMap{{3, {10, 0, 0, 1, 10}}}));
+    EXPECT_EQ(m->ipv4_option(3), std::nullopt);
     // An option we have no row for is kept as bytes, whatever they are.
-    auto m = parse_message(raw({53, 1, 5, 224, 3, 1, 2, 3, 255}));
-    ASSERT_TRUE(m);
-    EXPECT_EQ(m->options.at(224), (Bytes{1, 2, 3}));
+    auto unknown = parse_message(raw({53, 1, 5, 224, 3, 1, 2, 3, 255}));
+    ASSERT_TRUE(unknown);
+    EXPECT_EQ(unknown->options.at(224), (Bytes{1, 2, 3}));
+    EXPECT_TRUE(unknown->malformed_options.empty());
+}
+
+TEST(MessageParse, MalformedOptionsGoBackOnTheWireInCodeOrder) {
+    auto m = parse_message(raw({53, 1, 5, 12, 0, 3, 5, 10, 0, 0, 1, 10, 6, 4, 10, 0, 0, 53, 255}));
+    ASSERT_TRUE(m) << m.error().message;
+    EXPECT_EQ(m->malformed_options, (OptionMap{{3, {10, 0, 0, 1, 10}}, {12, {}}}));
+    Bytes b = serialize_message(*m);
+    EXPECT_EQ((Bytes{b.begin() + kOptionsOffset, b.begin() + kOptionsOffset + 19}),
+              (Bytes{3, 5, 10, 0, 0, 1, 10, 6, 4, 10, 0, 0, 53, 12, 0, 53, 1, 5, 255}));
+    EXPECT_EQ(*parse_message(b), *m);
+}
+
+TEST(MessageParse, AMalformedMessageTypeStillRejectsTheMessage) {
+    EXPECT_EQ(parse_error(raw({53, 0, 3, 4, 10, 0, 0, 1, 255})), "option 53 (message-type): length 0, expected 1");
 }
 
 TEST(MessageParse, SnameAndFileStopAtTheFirstNul) {
@@ -220,8 +241,13 @@ TEST(MessageConcatenation, DomainSearchSplitMidNameWithAPointerIntoTheFirstPart)
               (std::vector<std::string>{"example.com", "www.example.com"}));
 }
 
-TEST(MessageParse, RejectsDomainSearchWithAForwardPointer) {
-    EXPECT_EQ(parse_error(raw({53, 1, 5, 119, 7, 0xc0, 2, 1, 'a', 1, 'b', 0, 255})),
+TEST(MessageParse, SetsAsideDomainSearchWithAForwardPointer) {
+    auto m = parse_message(raw({53, 1, 5, 119, 7, 0xc0, 2, 1, 'a', 1, 'b', 0, 255}));
+    ASSERT_TRUE(m) << m.error().message;
+    EXPECT_FALSE(m->options.contains(119));
+    auto decoded = decode_option(*find_option(119), m->malformed_options.at(119));
+    ASSERT_FALSE(decoded);
+    EXPECT_EQ(decoded.error().message,
               "option 119 (domain-search): pointer at offset 0 to offset 2 does not point backwards");
 }
 
