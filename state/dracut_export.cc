@@ -71,9 +71,69 @@ std::optional<IpPrefix> first_ipv4(const DeviceRecord& d) {
     return std::nullopt;
 }
 
+// RFC 1123 2.1 host name syntax, label by label: 1..63 letters, digits,
+// hyphens (not first or last) and, as resolvers accept and some internal
+// zones use, underscores; at most 253 bytes, one trailing dot allowed; the
+// last label not all digits (RFC 3696 2), so an address is not a domain.
+// Anything else (a newline, a space, a control byte, a '#') is not a name.
+bool is_dns_name(std::string_view name) {
+    if (!name.empty() && name.back() == '.') name.remove_suffix(1);
+    if (name.empty() || name.size() > 253) return false;
+    bool all_digits = false;
+    for (std::size_t start = 0; start <= name.size();) {
+        std::size_t dot = std::min(name.find('.', start), name.size());
+        std::string_view label = name.substr(start, dot - start);
+        if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') return false;
+        all_digits = true;
+        for (char c : label) {
+            bool digit = c >= '0' && c <= '9';
+            bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+            if (!digit && !letter && c != '-' && c != '_') return false;
+            all_digits = all_digits && digit;
+        }
+        start = dot + 1;
+    }
+    return !all_digits;
+}
+
+// The search domains as resolv.conf gets them. dracut copies
+// net.$netif.resolv.conf to /etc/resolv.conf, so a value from the network
+// (option 15 is any text) must not add a line — a "nameserver" of the
+// server's choosing — or anything else a resolver reads: every word that is
+// not a DNS name is left out. Option 15 with several names separated by
+// spaces gives each of them, as NetworkManager splits it.
+std::vector<std::string> search_domains(const std::vector<std::string>& entries) {
+    std::vector<std::string> out;
+    for (const auto& entry : entries) {
+        for (std::size_t start = 0; start < entry.size();) {
+            std::size_t space = std::min(entry.find(' ', start), entry.size());
+            std::string_view word = std::string_view(entry).substr(start, space - start);
+            if (is_dns_name(word)) out.emplace_back(word);
+            start = space + 1;
+        }
+    }
+    return out;
+}
+
+// The gateway of the default route dracut's setup_net adds. RFC 3442 section
+// 1: when the lease has classless routes (option 121), the router option is
+// ignored, so the gateway is that of 121's default route, or there is none
+// (an on-link default route has no "via"). Otherwise the device's gateway
+// (the first router of a lease, a static gateway).
+std::optional<IpAddress> default_gateway(const DeviceRecord& d) {
+    if (d.lease && !d.lease->classless_routes.empty()) {
+        for (const auto& r : d.lease->classless_routes)
+            if (r.destination.prefix == 0 && r.gateway && r.gateway->is_v4() && !r.gateway->v4().is_unspecified())
+                return r.gateway;
+        return std::nullopt;
+    }
+    if (d.gateway && d.gateway->is_v4()) return d.gateway;
+    return std::nullopt;
+}
+
 std::string resolv_conf_text(const DeviceRecord& d) {
     std::string out;
-    if (!d.dns_search.empty()) out += "search " + join(d.dns_search, " ") + "\n";
+    if (auto search = search_domains(d.dns_search); !search.empty()) out += "search " + join(search, " ") + "\n";
     for (const auto& a : d.dns) out += "nameserver " + a.to_string() + "\n";
     return out;
 }
@@ -152,8 +212,8 @@ Result<void> export_for_dracut(const DracutPaths& paths, const DeviceRecord& d) 
         if (auto r = write(net + ".resolv.conf", text); !r) return r;
     // dracut's setup_net sources these two: only our own formatting of
     // addresses and a quoted host name ever reach them.
-    if (d.gateway && d.gateway->is_v4())
-        if (auto r = write(net + ".gw", "ip route replace default via " + shell_quote(d.gateway->to_string()) +
+    if (auto gateway = default_gateway(d))
+        if (auto r = write(net + ".gw", "ip route replace default via " + shell_quote(gateway->to_string()) +
                                              " dev " + shell_quote(d.interface) + "\n");
             !r)
             return r;

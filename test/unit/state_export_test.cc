@@ -422,6 +422,69 @@ TEST(DracutExportTest, GatewayResolvConfAndHostnameFilesForSetupNet) {
     EXPECT_FALSE(exists(dir / "net.eth2.hostname"));
 }
 
+// Item 9 of issue 12. RFC 3442 section 1: with option 121 the client MUST
+// ignore option 3, so dracut's default route comes from 121 or not at all.
+TEST(DracutExportTest, GatewayFileTakesTheDefaultRouteOfOption121OverTheRouterOption) {
+    TempDir dir;
+    DeviceRecord d = full_dhcp_device();  // routers 10.77.0.1 ..., 121's default via 10.77.0.254
+    ASSERT_TRUE(export_for_dracut({dir.path()}, d));
+    EXPECT_EQ(read_file(dir / "net.eth0.gw"), "ip route replace default via '10.77.0.254' dev 'eth0'\n");
+}
+
+TEST(DracutExportTest, NoGatewayFileWhenOption121HasNoDefaultRoute) {
+    TempDir dir;
+    DeviceRecord d = full_dhcp_device();
+    d.lease->classless_routes = {{prefix("192.168.5.0", 24), ip("10.77.0.1")}};
+    ASSERT_TRUE(export_for_dracut({dir.path()}, d));
+    EXPECT_FALSE(exists(dir / "net.eth0.gw"));
+    d.lease->classless_routes = {{prefix("0.0.0.0", 0), std::nullopt}};  // default route on-link: no "via"
+    ASSERT_TRUE(export_for_dracut({dir.path()}, d));
+    EXPECT_FALSE(exists(dir / "net.eth0.gw"));
+}
+
+TEST(DracutExportTest, LeaseWithoutOption121KeepsTheRouterAsGateway) {
+    TempDir dir;
+    DeviceRecord d = full_dhcp_device();
+    d.lease->classless_routes.clear();
+    ASSERT_TRUE(export_for_dracut({dir.path()}, d));
+    EXPECT_EQ(read_file(dir / "net.eth0.gw"), "ip route replace default via '10.77.0.1' dev 'eth0'\n");
+}
+
+// dracut copies net.$netif.resolv.conf to /etc/resolv.conf: a value from the
+// network must not add a line (a nameserver of the server's choosing) or
+// anything else a resolver would read.
+TEST(DracutExportTest, ResolvConfSearchKeepsOnlyValidDnsNames) {
+    TempDir dir;
+    DeviceRecord d = static_device();
+    d.dns_search = {"lab.example\nnameserver 6.6.6.6",
+                    "ok.example",
+                    "two.example three.example",  // option 15 as some servers send it
+                    "tab\tsep.example",
+                    "a..b",
+                    "-lead.example",
+                    "trail-.example",
+                    std::string(64, 'x') + ".example",
+                    "6.6.6.6",  // RFC 3696 2: a top-level label is never all digits
+                    "under_score.example",
+                    "x\x01y.example",
+                    "caf\xc3\xa9.example",
+                    "Upper-Case.Example.",
+                    ""};
+    ASSERT_TRUE(export_for_dracut({dir.path()}, d));
+    EXPECT_EQ(read_file(dir / "net.eth1.resolv.conf"),
+              "search ok.example two.example three.example under_score.example Upper-Case.Example.\n"
+              "nameserver 10.0.0.53\nnameserver 10.0.0.54\n");
+}
+
+TEST(DracutExportTest, NoSearchLineWhenNoDomainIsValid) {
+    TempDir dir;
+    DeviceRecord d = full_dhcp_device();
+    d.dns_search = {"evil\nnameserver 6.6.6.6"};
+    d.dns.clear();
+    ASSERT_TRUE(export_for_dracut({dir.path()}, d));
+    EXPECT_FALSE(exists(dir / "net.eth0.resolv.conf"));
+}
+
 // ---- NetworkManager ----
 
 TEST(NmExportTest, DeviceStateNamesTheProfileAndTheBootData) {
