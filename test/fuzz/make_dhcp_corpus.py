@@ -4,8 +4,8 @@
     test/fuzz/make_dhcp_corpus.py [OUTDIR]   (default: test/fuzz/corpus/dhcp_message)
 
 Each seed is one raw UDP payload. Hand-built messages cover every message
-type, overload, RFC 3396 concatenation, compression and one malformed case
-per parser rule; the dnsmasq captures of test/replay/captures are added as
+type, overload, RFC 3396 concatenation, compression, one malformed case
+per parser rule and the values a hostile server hands out (issue 12); the dnsmasq captures of test/replay/captures are added as
 they are (real server bytes). Output is deterministic.
 """
 import os
@@ -130,6 +130,30 @@ def seeds():
     s["bad-overload-value"] = message(mtype(5) + opt(52, b"\x04"))
     s["bad-overload-nested"] = message(mtype(5) + opt(52, b"\x01"), file=opt(52, b"\x02") + b"\xff")
     s["bad-text-nul"] = message(mtype(5) + SERVER + LEASE + opt(12, b"no\0de"), **ACK_HEAD)
+    # Issue 12 item 5: malformed options the lease does without are dropped
+    # (with a warning), the lease kept.
+    s["lease-dropped-options"] = message(mtype(5) + SERVER + LEASE + opt(1, ip("255.255.255.0")) + opt(12, b"")
+                                         + opt(15, b"\0") + opt(17, b"a\0b") + opt(119, b"\xc0\x00")
+                                         + opt(252, b"") + opt(26, b"\x05") + opt(58, b"\x00\x01"), **ACK_HEAD)
+    # Issue 12 item 12, a hostile server: values no network uses. Dropped
+    # one by one with a warning...
+    s["hostile-routers"] = message(mtype(5) + SERVER + LEASE + opt(1, ip("255.255.255.0")) + opt(3, b"".join(
+        ip(a) for a in ("0.0.0.0", "255.255.255.255", "224.0.0.1", "127.0.0.1", "10.77.0.44", "10.77.0.0",
+                        "10.77.0.255", "10.77.0.1"))), **ACK_HEAD)
+    s["hostile-routes"] = message(mtype(5) + SERVER + LEASE + opt(1, ip("255.255.255.0")) + opt(
+        121, route("192.168.1.0", 24, "10.77.0.44") + route("192.168.2.0", 24, "239.1.1.1")
+        + route("127.0.0.0", 8, "10.77.0.1") + route("255.255.255.255", 32, "0.0.0.0")
+        + route("0.0.0.0", 0, "10.77.0.1")), **ACK_HEAD)
+    s["hostile-servers-broadcast"] = message(mtype(5) + SERVER + LEASE + opt(1, ip("255.255.255.0"))
+                                             + opt(6, ip("0.0.0.0") + ip("127.0.0.53")) + opt(42, ip("224.0.1.1"))
+                                             + opt(28, ip("10.77.0.1")), **ACK_HEAD)
+    # ... or refusing the lease.
+    s["hostile-mask-zero"] = message(mtype(5) + SERVER + LEASE + opt(1, ip("0.0.0.0")), **ACK_HEAD)
+    s["hostile-yiaddr-broadcast"] = message(mtype(5) + SERVER + LEASE + opt(1, ip("255.255.255.0")),
+                                            yiaddr="10.77.0.255")
+    s["hostile-yiaddr-network"] = message(mtype(2) + SERVER + LEASE + opt(1, ip("255.255.252.0")), yiaddr="10.77.4.0")
+    s["hostile-server-id"] = message(mtype(5) + opt(54, ip("255.255.255.255")) + LEASE, **ACK_HEAD)
+    s["hostile-server-id-malformed"] = message(mtype(5) + opt(54, b"\x0a\x4d\x00") + LEASE, **ACK_HEAD)
     # Parse, but make no lease.
     s["lease-mtu-67"] = message(mtype(5) + SERVER + LEASE + opt(26, u16(67)), **ACK_HEAD)
     s["lease-mask-holes"] = message(mtype(5) + SERVER + LEASE + opt(1, ip("255.0.255.0")), **ACK_HEAD)
