@@ -32,23 +32,32 @@ netlink::Route via(IpPrefix destination, std::optional<Ipv4Address> gateway, IfI
 std::vector<netlink::Route> lease_routes(const dhcp::Lease& lease, IfIndex oif) {
     std::vector<netlink::Route> routes;
     auto on_subnet = [&](Ipv4Address gw) { return in_subnet(gw, lease.address, lease.prefix_length); };
-    if (!lease.classless_routes.empty()) {
+    // lease_from_message already left out what no route may use (RFC 1122
+    // 3.2.1.3, 3.3.1); a lease that did not come through it (built by hand, or
+    // read back from a state file of an older version) is checked here by the
+    // same rules, so nothing unusable ever becomes a kernel route.
+    std::vector<dhcp::ClasslessRoute> classless;
+    for (const auto& cr : lease.classless_routes)
+        if (!dhcp::unusable_classless_route(cr, lease.address, lease.prefix_length)) classless.push_back(cr);
+    if (!classless.empty()) {
         // RFC 3442 section 1: with option 121 the client MUST ignore option 3.
-        for (const auto& cr : lease.classless_routes) {
-            auto r = via(IpPrefix{IpAddress(cr.destination), cr.prefix_length}, cr.gateway, oif,
-                         on_subnet(cr.gateway), kDefaultRouteMetric,
-                         netlink::route_protocol::kDhcp);
+        // A 121 of which nothing is usable counts as absent, as in lease_from_message.
+        for (const auto& cr : classless) {
+            auto r = via(IpPrefix{IpAddress(cr.destination), cr.prefix_length}, cr.gateway, oif, on_subnet(cr.gateway),
+                         kDefaultRouteMetric, netlink::route_protocol::kDhcp);
             r.preferred_source = IpAddress(lease.address);
             routes.push_back(r);
         }
         return routes;
     }
-    if (!lease.routers.empty()) {
-        // The first router is the default route, as dhclient-script and NetworkManager do.
-        auto r = via(IpPrefix{IpAddress(Ipv4Address()), 0}, lease.routers.front(), oif, on_subnet(lease.routers.front()),
-                     kDefaultRouteMetric, netlink::route_protocol::kDhcp);
+    // The first usable router is the default route, as dhclient-script and NetworkManager do.
+    for (Ipv4Address router : lease.routers) {
+        if (dhcp::unusable_router(router, lease.address, lease.prefix_length)) continue;
+        auto r = via(IpPrefix{IpAddress(Ipv4Address()), 0}, router, oif, on_subnet(router), kDefaultRouteMetric,
+                     netlink::route_protocol::kDhcp);
         r.preferred_source = IpAddress(lease.address);
         routes.push_back(r);
+        break;
     }
     return routes;
 }

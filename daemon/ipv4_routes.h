@@ -16,6 +16,9 @@ namespace earlynet::daemon {
 // users of NM-configured initrds see).
 inline constexpr std::uint32_t kDefaultRouteMetric = 100;
 
+// Option 121's routes when the lease has any usable one, else a default route
+// via the first usable router; a router or route that dhcp::unusable_router /
+// unusable_classless_route refuse never becomes a route, whoever built the lease.
 std::vector<netlink::Route> lease_routes(const dhcp::Lease& lease, IfIndex oif);
 
 // ipv4.routes plus a default route via `gateway` (manual method), on `oif`.

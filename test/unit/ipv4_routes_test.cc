@@ -40,6 +40,41 @@ TEST(Ipv4RoutesTest, ClasslessRoutesReplaceTheRouterOption) {
     EXPECT_FALSE(routes[2].gateway.has_value()) << "0.0.0.0 as router means directly connected";
 }
 
+// Item 12 of issue 12: a lease not built by lease_from_message (by hand, or
+// from an older state file) still cannot put an unusable next hop into the kernel.
+TEST(Ipv4RoutesTest, UnusableRoutersNeverBecomeTheDefaultRoute) {
+    auto l = lease();
+    l.routers = {v4("0.0.0.0"), v4("127.0.0.1"), v4("10.0.0.5"), v4("224.0.0.1"), v4("255.255.255.255"),
+                 v4("10.0.0.255"), v4("10.0.0.2")};
+    auto routes = lease_routes(l, IfIndex{4});
+    ASSERT_EQ(routes.size(), 1u);
+    EXPECT_EQ(routes[0].gateway->to_string(), "10.0.0.2");
+    l.routers = {v4("10.0.0.5"), v4("0.0.0.0")};
+    EXPECT_TRUE(lease_routes(l, IfIndex{4}).empty());
+}
+
+TEST(Ipv4RoutesTest, UnusableClasslessRoutesAreLeftOut) {
+    auto l = lease();
+    l.classless_routes = {{v4("192.168.1.0"), 24, v4("10.0.0.5")},  // via ourselves
+                          {v4("192.168.2.0"), 24, v4("239.1.1.1")},
+                          {v4("127.0.0.0"), 8, v4("10.0.0.254")},
+                          {v4("0.0.0.0"), 0, v4("10.0.0.254")}};
+    auto routes = lease_routes(l, IfIndex{4});
+    ASSERT_EQ(routes.size(), 1u);
+    EXPECT_EQ(routes[0].destination.to_string(), "0.0.0.0/0");
+    EXPECT_EQ(routes[0].gateway->to_string(), "10.0.0.254");
+}
+
+TEST(Ipv4RoutesTest, ClasslessRoutesOfWhichNoneIsUsableLeaveTheRouterOption) {
+    // As lease_from_message does: the routes it drops are as if never sent.
+    auto l = lease();
+    l.classless_routes = {{v4("192.168.1.0"), 24, v4("10.0.0.5")}};
+    auto routes = lease_routes(l, IfIndex{4});
+    ASSERT_EQ(routes.size(), 1u);
+    EXPECT_EQ(routes[0].destination.to_string(), "0.0.0.0/0");
+    EXPECT_EQ(routes[0].gateway->to_string(), "10.0.0.1");
+}
+
 TEST(Ipv4RoutesTest, ProfileRoutesAndGateway) {
     IpSettings s;
     s.routes = {{IpPrefix{*IpAddress::parse("10.90.0.0"), 16}, IpAddress::parse("10.0.0.254"), -1}};
