@@ -1,8 +1,10 @@
 // Lease <-> Message. lease_from_message is the last validation layer before
 // an address reaches the kernel: it decides whether an OFFER/ACK is usable at
 // all, and which of its options are. What the lease depends on refuses the
-// message; what it can do without is dropped with a warning (issue 12, items
-// 5 and 12), as systemd's and dhcpcd's lease parsers do ("..., ignoring").
+// message; what it can do without is dropped with a warning and the rest
+// kept, as systemd's and dhcpcd's lease parsers do ("..., ignoring"): one bad
+// option from a sloppy or hostile server must not leave a network root
+// without an address.
 #include "dhcp/lease.h"
 
 #include <map>
@@ -288,8 +290,9 @@ Message lease_to_message(const Lease& l) {
     m.siaddr = l.next_server;
     m.sname = l.server_host_name;
     m.file = l.boot_file;
-    m.options = l.options;
-    m.malformed_options = take_malformed_options(m.options);
+    auto split = split_malformed_options(l.options);
+    m.options = std::move(split.options);
+    m.malformed_options = std::move(split.malformed);
     auto fill = [&m](std::uint8_t code, const OptionValue& value) { m.options.try_emplace(code, encode(code, value)); };
     auto seconds = [](Seconds s) { return static_cast<std::uint32_t>(s.count()); };
 

@@ -1,7 +1,7 @@
 // The DHCPv4 message codec. parse_message validates the framing in layers and
 // names the first problem; nothing of a rejected message is used. A value
 // that does not decode is not a framing problem: it is set aside for the lease
-// to judge (issue 12 item 5: an empty option 12 used to cost the whole ACK).
+// to judge, so that a server's empty host name does not cost the whole ACK.
 #include "dhcp/message.h"
 
 #include <algorithm>
@@ -197,7 +197,9 @@ Result<Message> parse_message(std::span<const std::uint8_t> payload) {
     // whether an option matters is the lease's decision (lease_from_message).
     // The message type is the exception: without it we cannot tell what the
     // message is.
-    m.malformed_options = take_malformed_options(m.options);
+    auto split = split_malformed_options(std::move(m.options));
+    m.options = std::move(split.options);
+    m.malformed_options = std::move(split.malformed);
     if (auto it = m.malformed_options.find(option::kMessageType); it != m.malformed_options.end())
         return unexpected(std::move(decode_option(*find_option(option::kMessageType), it->second).error()));
     if (!m.options.contains(option::kMessageType)) return malformed("no message type (option 53)");
@@ -205,17 +207,15 @@ Result<Message> parse_message(std::span<const std::uint8_t> payload) {
     return m;
 }
 
-OptionMap take_malformed_options(OptionMap& options) {
-    OptionMap malformed;
-    for (auto it = options.begin(); it != options.end();) {
-        const OptionDefinition* def = find_option(it->first);
-        if (def && !decode_option(*def, it->second)) {
-            malformed.insert(options.extract(it++));
-        } else {
-            ++it;
-        }
+SplitOptions split_malformed_options(OptionMap options) {
+    SplitOptions split;
+    while (!options.empty()) {
+        auto node = options.extract(options.begin());
+        const OptionDefinition* def = find_option(node.key());
+        OptionMap& into = def && !decode_option(*def, node.mapped()) ? split.malformed : split.options;
+        into.insert(std::move(node));
     }
-    return malformed;
+    return split;
 }
 
 std::vector<std::uint8_t> serialize_message(const Message& m) {

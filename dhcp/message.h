@@ -90,9 +90,13 @@ struct Message {
 // message is kept. sname/file are not read as text when overloaded.
 Result<Message> parse_message(std::span<const std::uint8_t> payload);
 
-// Moves every option that has a row in the table and whose value does not
-// decode out of `options`, and returns them.
-OptionMap take_malformed_options(OptionMap& options);
+// `options` split in two: those that decode or have no row in the table, and
+// those with a row whose value does not decode (as parse_message splits them).
+struct SplitOptions {
+    OptionMap options;
+    OptionMap malformed;
+};
+SplitOptions split_malformed_options(OptionMap options);
 
 // Header, cookie, options and malformed_options together sorted by code (an
 // entry of `options` wins over a malformed one of the same code; values
