@@ -1,10 +1,13 @@
 // Internal to netlink/: rtnetlink messages to earlynet's types, shared by the
 // list verbs and the monitor. nullopt for a message that is not a well-formed
-// object of that kind (it is then ignored, never half-read).
+// object of that kind (it is then ignored, never half-read). A parser reads up
+// to nlh.nlmsg_len: hand it only messages that for_each_message() yields.
 #pragma once
 
 #include <linux/netlink.h>
 
+#include <cstddef>
+#include <cstdint>
 #include <optional>
 
 #include "netlink/address.h"
@@ -16,5 +19,28 @@ namespace earlynet::netlink::detail {
 std::optional<Link> parse_link(const nlmsghdr& nlh);
 std::optional<Address> parse_address(const nlmsghdr& nlh);
 std::optional<Route> parse_route(const nlmsghdr& nlh);
+
+// Calls f(const nlmsghdr&) for each message of a receive buffer (aligned as
+// recv() fills it) whose whole nlmsg_len lies inside the buffer, in order,
+// and stops at the first that does not. Not mnl_nlmsg_ok()/mnl_nlmsg_next():
+// libmnl compares (int)nlmsg_len <= len, so a length of 2 GiB or more passes,
+// and mnl_nlmsg_next() then rounds 0xffffffff up to 0 and walks in place
+// forever, or past the buffer for other lengths (found by the netlink fuzz
+// target: test/fuzz/corpus/netlink/crash-nlmsg-len-4g).
+template <typename F>
+void for_each_message(const void* buffer, std::size_t size, F&& f) {
+    const auto* p = static_cast<const std::uint8_t*>(buffer);
+    std::size_t remaining = size;
+    while (remaining >= sizeof(nlmsghdr)) {
+        const auto* nlh = reinterpret_cast<const nlmsghdr*>(p);
+        std::size_t len = nlh->nlmsg_len;
+        if (len < sizeof(nlmsghdr) || len > remaining) return;
+        f(*nlh);
+        std::size_t step = (len + NLMSG_ALIGNTO - 1) & ~std::size_t{NLMSG_ALIGNTO - 1};
+        if (step >= remaining) return;
+        p += step;
+        remaining -= step;
+    }
+}
 
 }  // namespace earlynet::netlink::detail

@@ -1,14 +1,14 @@
 // libFuzzer target: the rtnetlink message parsers (netlink/detail/parse.h) and
-// the monitor's cache they feed. Input = the bytes of one recv() on an
-// NETLINK_ROUTE socket: any number of messages of any type, walked as
-// Monitor::read_pending walks them. Whatever the bytes, parsing must not crash
-// or read outside the buffer; a parsed object's addresses share one family
-// and render; and the cache agrees with a fresh dump of what it was told:
-// resyncing it with its own contents changes nothing.
+// the monitor's cache they feed. Input = the bytes of one recv() on a
+// NETLINK_ROUTE socket: any number of messages of any type, walked with
+// detail::for_each_message() (see parse.h for why not libmnl's
+// mnl_nlmsg_ok). Whatever the bytes, parsing must not crash or read outside
+// the buffer; a parsed object's addresses share one family and render; and
+// the cache agrees with a fresh dump of what it was told: resyncing it with
+// its own contents changes nothing.
 // Not required (the kernel never sends them and nothing downstream breaks on
 // them, see the seed wrong-sizes): link names longer than IFNAMSIZ - 1 and
 // prefix lengths beyond the family's are taken as they come.
-#include <libmnl/libmnl.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 
@@ -69,9 +69,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::vector<Link> links;
     std::vector<Address> addresses;
     std::vector<Route> routes;
-    int len = static_cast<int>(size);
-    for (auto* nlh = reinterpret_cast<const nlmsghdr*>(storage.data()); mnl_nlmsg_ok(nlh, len);
-         nlh = mnl_nlmsg_next(nlh, &len)) {
+    std::size_t messages = 0;
+    detail::for_each_message(storage.data(), size, [&](const nlmsghdr& m) {
+        const nlmsghdr* nlh = &m;
+        require(reinterpret_cast<const std::uint8_t*>(nlh) + nlh->nlmsg_len <=
+                    reinterpret_cast<const std::uint8_t*>(storage.data()) + size,
+                "a message lies inside the buffer");
+        require(++messages <= size / sizeof(nlmsghdr), "the walk moves forward");
         // Every parser sees every message: each must refuse the others' kinds.
         auto l = detail::parse_link(*nlh);
         auto a = detail::parse_address(*nlh);
@@ -110,7 +114,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 require(!cache.routes().count(MonitorCache::key_of(*r)), "a removed route is gone");
             }
         }
-    }
+    });
 
     // A dump that lists exactly what the cache holds is no difference.
     std::vector<Link> held_links;
