@@ -3,6 +3,11 @@
 #include "netlink/monitor_cache.h"
 
 #include <gtest/gtest.h>
+#include <linux/rtnetlink.h>
+
+#include <cstring>
+
+#include "netlink/detail/parse.h"
 
 using namespace earlynet;
 using namespace earlynet::netlink;
@@ -139,4 +144,33 @@ TEST(MonitorCacheTest, RouteChangeCarriesThePreviousRoute) {
     const auto& changed = std::get<RouteChanged>(out[0]);
     EXPECT_FALSE(changed.previous.gateway.has_value());
     EXPECT_EQ(changed.route.gateway->to_string(), "10.0.0.1");
+}
+
+// Found by the netlink fuzz target (corpus/netlink/crash-nlmsg-len-4g): a
+// receive buffer walked with libmnl's mnl_nlmsg_ok/mnl_nlmsg_next never ends
+// when a message claims nlmsg_len 0xffffffff. for_each_message yields only
+// messages that lie inside the buffer, and always ends.
+TEST(MonitorCacheTest, MessageWalkStopsAtALengthBeyondTheBuffer) {
+    alignas(4) unsigned char buffer[64] = {};
+    auto put = [&](std::size_t offset, std::uint32_t len, std::uint16_t type) {
+        nlmsghdr h{};
+        h.nlmsg_len = len;
+        h.nlmsg_type = type;
+        std::memcpy(buffer + offset, &h, sizeof h);
+    };
+    put(0, 18, RTM_NEWLINK);   // 2 bytes of payload, padded to 20
+    put(20, 16, NLMSG_DONE);
+    put(36, 0xffffffffu, RTM_NEWROUTE);
+    std::vector<std::uint16_t> seen;
+    detail::for_each_message(buffer, sizeof buffer, [&](const nlmsghdr& m) { seen.push_back(m.nlmsg_type); });
+    EXPECT_EQ(seen, (std::vector<std::uint16_t>{RTM_NEWLINK, NLMSG_DONE}));
+
+    put(36, 29, RTM_NEWROUTE);  // one byte past the end
+    seen.clear();
+    detail::for_each_message(buffer, sizeof buffer, [&](const nlmsghdr& m) { seen.push_back(m.nlmsg_type); });
+    EXPECT_EQ(seen.size(), 2u);
+    put(36, 28, RTM_NEWROUTE);  // exactly the rest
+    seen.clear();
+    detail::for_each_message(buffer, sizeof buffer, [&](const nlmsghdr& m) { seen.push_back(m.nlmsg_type); });
+    EXPECT_EQ(seen.size(), 3u);
 }
