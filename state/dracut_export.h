@@ -39,6 +39,9 @@ struct DracutPaths {
 // net.$netif.hostname when there is something to put in them, then the
 // markers net.$netif.up, net.$netif.did-setup and net.$MAC.up/did-setup.
 // Never creates net.ifaces (its existence changes what dracut waits for).
+// net.$netif.gw: with option 121 the gateway of its default route or none
+// (RFC 3442), else the device's gateway. net.$netif.resolv.conf's search line
+// holds only the words of dns_search that are DNS names.
 [[nodiscard]] Result<void> export_for_dracut(const DracutPaths& paths, const DeviceRecord& device);
 
 }  // namespace earlynet::state
