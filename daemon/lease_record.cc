@@ -2,6 +2,8 @@
 
 #include <ctime>
 
+#include "state/adoption_check.h"
+
 namespace earlynet::daemon {
 
 state::LeaseRecord to_lease_record(const dhcp::Lease& lease, const std::vector<std::uint8_t>& client_id) {
@@ -42,6 +44,13 @@ state::LeaseRecord to_lease_record(const dhcp::Lease& lease, const std::vector<s
 }
 
 Result<dhcp::Lease> from_lease_record(const state::LeaseRecord& record) {
+    return from_lease_record(record, boot_time_now());
+}
+
+Result<dhcp::Lease> from_lease_record(const state::LeaseRecord& record, BootTime now) {
+    // Before anything else: an ended lease is refused however well it reads.
+    if (auto runs = state::check_lease_runs(record, now.since_boot); !runs)
+        return unexpected(ErrorCode::Invalid, "saved lease: " + runs.error().message);
     dhcp::Message ack;
     ack.op = dhcp::BootpOp::Reply;
     ack.yiaddr = record.address;

@@ -308,13 +308,42 @@ std::string device_record_to_json(const DeviceRecord& d) {
     return o.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
+namespace {
+
+// nlohmann's "[json.exception.parse_error.101] parse error at line 3, column
+// 1: ..." without its bracketed id, which tells a person nothing.
+std::string parse_error_text(const json::parse_error& e) {
+    std::string what = e.what();
+    if (auto close = what.find("] "); what.starts_with("[json.exception.") && close != std::string::npos)
+        what.erase(0, close + 2);
+    return what;
+}
+
+}  // namespace
+
 Result<DeviceRecord> device_record_from_json(std::string_view text, const std::string& source) {
-    json j = json::parse(text, nullptr, false);
-    if (j.is_discarded() || !j.is_object())
-        return unexpected(ErrorCode::Malformed, source + ": not a JSON object");
+    // An empty or cut-short file is what a writer that does not rename into
+    // place leaves when it dies; say so rather than only "not JSON", so the
+    // report points at the cause.
+    if (text.empty()) return unexpected(ErrorCode::Malformed, source + ": empty");
+    json j;
+    try {
+        j = json::parse(text);
+    } catch (const json::parse_error& e) {
+        if (e.byte >= text.size())
+            return unexpected(ErrorCode::Malformed, source + ": truncated: the JSON ends unfinished after " +
+                                                        std::to_string(text.size()) + " bytes");
+        return unexpected(ErrorCode::Malformed, source + ": not JSON: " + parse_error_text(e));
+    } catch (const json::exception& e) {
+        return unexpected(ErrorCode::Malformed, source + ": not JSON: " + e.what());
+    }
+    if (!j.is_object()) return unexpected(ErrorCode::Malformed, source + ": not a JSON object");
     try {
         Reader r(j, "");
         auto version = r.integer("version", INT32_MIN, INT32_MAX);
+        if (version > kFormatVersion)
+            r.fail("version", "version " + std::to_string(version) + " is newer than this earlynet reads (" +
+                                  std::to_string(kFormatVersion) + ")");
         if (version != kFormatVersion)
             r.fail("version", std::to_string(version) + " is not " + std::to_string(kFormatVersion));
         DeviceRecord d;

@@ -107,7 +107,8 @@ std::string device_record_to_json(const DeviceRecord& record);
 
 // Strict: wrong version, a missing or mistyped field, an unparsable address
 // is an error (ErrorCode::Malformed) naming `source` and the field; nothing
-// of a corrupt file is trusted.
+// of a corrupt file is trusted. The message tells an empty file, a truncated
+// one and one that is not JSON apart, and a version newer than this reader.
 Result<DeviceRecord> device_record_from_json(std::string_view text, const std::string& source);
 
 }  // namespace earlynet::state

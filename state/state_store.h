@@ -24,10 +24,17 @@ public:
     const std::string& directory() const { return directory_; }
     std::string path_of(const std::string& interface) const;
 
-    // Creates the directory when missing.
+    // Creates the directory when missing; clears the temporaries that writers
+    // killed mid-write left (remove_stale_temporaries).
     [[nodiscard]] Result<void> write(const DeviceRecord& record) const;
     // Every *.json in the directory; a missing directory is an empty state.
+    // Only regular files are read (never a FIFO, which would block, nor a
+    // symlink), up to 1 MiB; anything else is reported in `corrupt`.
     LoadedState load() const;
+    // Unlinks ".NAME.json.tmpPID" files whose writer PID no longer runs: what
+    // a SIGKILL between write_file_atomically's create and rename leaves.
+    // Best effort, silent: a temporary is never read as a record anyway.
+    void remove_stale_temporaries() const;
 
 private:
     std::string directory_;

@@ -5,6 +5,7 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 
+#include "state/adoption_check.h"
 #include "state/device_record.h"
 #include "test/unit/state_test_util.h"
 
@@ -126,7 +127,9 @@ TEST(DeviceRecordTest, TextThatIsNotUtf8IsWrittenAsValidJsonInsteadOfThrowing) {
 // ---- strict reading: version ----
 
 TEST(DeviceRecordTest, OtherVersionIsRejected) {
-    expect_rejected(edited([](json& j) { j["version"] = kFormatVersion + 1; }), "field 'version': 2 is not 1");
+    expect_rejected(edited([](json& j) { j["version"] = kFormatVersion + 1; }),
+                    "field 'version': version 2 is newer than this earlynet reads (1)");
+    expect_rejected(edited([](json& j) { j["version"] = -1; }), "field 'version': -1 is not 1");
     expect_rejected(edited([](json& j) { j["version"] = 0; }), "field 'version'");
     expect_rejected(edited([](json& j) { j["version"] = "1"; }), "field 'version': not an integer");
 }
@@ -249,9 +252,10 @@ TEST(DeviceRecordTest, BadInterfaceNameIsRejectedByName) {
 
 TEST(DeviceRecordTest, GarbageAndTruncatedJsonAreRejected) {
     std::string good = device_record_to_json(full_dhcp_device());
-    for (std::size_t cut : {std::size_t{0}, std::size_t{1}, good.size() / 3, good.size() / 2, good.size() - 3}) {
+    for (std::size_t cut : {std::size_t{1}, good.size() / 3, good.size() / 2, good.size() - 3}) {
         SCOPED_TRACE(cut);
-        expect_rejected(good.substr(0, cut), "not a JSON object");
+        expect_rejected(good.substr(0, cut), "truncated: the JSON ends unfinished after " + std::to_string(cut) +
+                                                 " bytes");
     }
     for (const char* text : {"garbage", "{", "[]", "null", "1", "\"eth0\"", "{\"version\": 1,}", "\xff\xfe{}"}) {
         SCOPED_TRACE(text);
@@ -263,4 +267,111 @@ TEST(DeviceRecordTest, GarbageAndTruncatedJsonAreRejected) {
     }
     // An empty object is JSON, but the first field it lacks is named.
     expect_rejected("{}", "field 'version': missing");
+}
+
+// The report must tell a person what happened to the file: a write cut short
+// leaves it empty or truncated, which is not the same as bytes that were
+// never JSON (a disk error, another program).
+TEST(DeviceRecordTest, EmptyTruncatedAndNonJsonFilesAreToldApart) {
+    expect_rejected("", "eth0.json: empty");
+    std::string good = device_record_to_json(full_dhcp_device());
+    expect_rejected(good.substr(0, good.size() - 2), "eth0.json: truncated");
+    std::string garbled = good;
+    garbled.replace(garbled.size() / 2, 4, "\xff#!x");
+    auto r = device_record_from_json(garbled, kSource);
+    ASSERT_FALSE(r);
+    EXPECT_NE(r.error().message.find("eth0.json: not JSON: parse error at line "), std::string::npos)
+        << r.error().message;
+    EXPECT_EQ(r.error().message.find("[json.exception"), std::string::npos) << r.error().message;
+    expect_rejected(good + "trailing", "not JSON");
+    expect_rejected("[1, 2]", "not a JSON object");
+}
+
+// ---- adoption by `run --import` ----
+
+namespace {
+
+constexpr std::chrono::nanoseconds kNow = std::chrono::seconds(1000);
+
+// The device exactly as full_dhcp_device() recorded it.
+DeviceNow same_device() { return {"eth0", 2, "52:54:00:ab:cd:ef", "2d1f6e4c-8f52-4b8e-9c43-0b3c1a7d9e10"}; }
+
+// full_dhcp_device() with its lease begun `age` before kNow.
+DeviceRecord leased_ago(std::chrono::seconds age) {
+    DeviceRecord d = full_dhcp_device();
+    d.lease->acquired_boottime = kNow - age;
+    return d;
+}
+
+void expect_refused(const DeviceRecord& d, const DeviceNow& now, const std::string& expected) {
+    auto r = check_adoptable(d, kSource, now, kNow);
+    ASSERT_FALSE(r) << "adopted, expected: " << expected;
+    EXPECT_EQ(r.error().code, ErrorCode::Invalid);
+    EXPECT_EQ(r.error().message.rfind(std::string(kSource) + ": ", 0), 0u) << r.error().message;
+    EXPECT_NE(r.error().message.find(expected), std::string::npos)
+        << "message '" << r.error().message << "' does not contain '" << expected << "'";
+}
+
+}  // namespace
+
+TEST(AdoptionCheckTest, TheSameDeviceWithARunningLeaseIsAdoptedWhateverTheMacsCase) {
+    EXPECT_TRUE(check_adoptable(leased_ago(std::chrono::seconds(10)), kSource, same_device(), kNow));
+    DeviceNow dashes = same_device();
+    dashes.mac = "52-54-00-AB-CD-EF";
+    EXPECT_TRUE(check_adoptable(leased_ago(std::chrono::seconds(10)), kSource, dashes, kNow));
+    EXPECT_TRUE(check_adoptable(static_device(), kSource, {"eth1", 3, "52:54:00:12:34:56",
+                                                           "5c0b7a3e-1111-4222-8333-944455556666"}, kNow))
+        << "a record without a lease";
+}
+
+TEST(AdoptionCheckTest, AnotherIfindexMacOrProfileIsRefusedNamingTheField) {
+    DeviceRecord d = leased_ago(std::chrono::seconds(10));
+    DeviceNow now = same_device();
+    now.ifindex = 9;
+    expect_refused(d, now, "field 'ifindex': 2 is not eth0's ifindex now (9)");
+    now = same_device();
+    now.mac = "52:54:00:ab:cd:00";
+    expect_refused(d, now, "field 'mac': 52:54:00:AB:CD:EF is not eth0's MAC now (52:54:00:ab:cd:00)");
+    now.mac = "";
+    expect_refused(d, now, "field 'mac': 52:54:00:AB:CD:EF is not eth0's MAC now (none)");
+    now = same_device();
+    now.profile_uuid = "00000000-0000-4000-8000-000000000000";
+    expect_refused(d, now, "field 'profile_uuid': 2d1f6e4c-8f52-4b8e-9c43-0b3c1a7d9e10 is not the profile");
+    now = same_device();
+    now.interface = "eth9";
+    expect_refused(d, now, "field 'interface'");
+}
+
+TEST(AdoptionCheckTest, ARecordWithoutMacIsNotHeldAgainstTheDevicesMac) {
+    DeviceRecord d = leased_ago(std::chrono::seconds(10));
+    d.mac.clear();
+    EXPECT_TRUE(check_adoptable(d, kSource, same_device(), kNow));
+}
+
+TEST(AdoptionCheckTest, ADeviceThatDidNotComeUpIsRefused) {
+    DeviceRecord d = leased_ago(std::chrono::seconds(10));
+    d.outcome = DeviceOutcome::Activating;
+    expect_refused(d, same_device(), "field 'outcome': 'activating'");
+    d.outcome = DeviceOutcome::Failed;
+    expect_refused(d, same_device(), "field 'outcome': 'failed'");
+}
+
+TEST(AdoptionCheckTest, ALeaseThatHasEndedOrBeganInAnotherBootIsRefused) {
+    // full_lease() runs 3600 s.
+    EXPECT_TRUE(check_adoptable(leased_ago(std::chrono::seconds(3599)), kSource, same_device(), kNow));
+    expect_refused(leased_ago(std::chrono::seconds(3600)), same_device(),
+                   "field 'lease.acquired_boottime_ns': the lease of 3600 s ended 0 s ago");
+    expect_refused(leased_ago(std::chrono::seconds(3700)), same_device(), "ended 100 s ago");
+    expect_refused(leased_ago(std::chrono::seconds(-5)), same_device(),
+                   "field 'lease.acquired_boottime_ns': the lease began 5 s after now by CLOCK_BOOTTIME, so in "
+                   "another boot");
+}
+
+TEST(AdoptionCheckTest, AnInfiniteLeaseNeverEnds) {
+    LeaseRecord l = full_lease();
+    l.lease_time_s = 0xffffffffu;
+    l.acquired_boottime = std::chrono::seconds(1);
+    EXPECT_TRUE(check_lease_runs(l, std::chrono::hours(24 * 365 * 200)));
+    l.acquired_boottime = std::chrono::hours(24 * 365 * 201);
+    EXPECT_FALSE(check_lease_runs(l, std::chrono::hours(24 * 365 * 200))) << "but it can be another boot's";
 }

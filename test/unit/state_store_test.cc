@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -212,4 +213,59 @@ TEST(StateStoreTest, WriteRefusesAnInterfaceNameThatIsNotOne) {
     }
     EXPECT_FALSE(exists(dir / "escape.json"));
     EXPECT_TRUE(list_dir(dir / "state").empty());
+}
+
+namespace {
+
+// The pid of a process that has ended and been reaped: a writer SIGKILLed
+// between its temporary and the rename.
+pid_t dead_pid() {
+    pid_t pid = ::fork();
+    if (pid == 0) ::_exit(0);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    return pid;
+}
+
+}  // namespace
+
+TEST(StateStoreTest, WriteClearsTheTemporariesOfWritersThatDied) {
+    TempDir dir;
+    StateStore store(dir.path());
+    ASSERT_TRUE(store.write(full_dhcp_device()));
+    std::string dead = std::to_string(dead_pid());
+    write_raw(dir / (".eth0.json.tmp" + dead), "{half");  // eth0's, and another record's
+    write_raw(dir / (".eth1.json.tmp" + dead), "{half");
+    // A writer that still runs (pid 1 always does) may be about to rename.
+    write_raw(dir / ".eth1.json.tmp1", "{half");
+    // Not temporaries of ours: left alone.
+    write_raw(dir / ".eth1.json.tmp", "x");
+    write_raw(dir / (".eth1.json.tmp" + dead + "x"), "x");
+    write_raw(dir / (".hidden" + dead), "x");
+
+    LoadedState before = store.load();
+    EXPECT_TRUE(before.corrupt.empty()) << "a temporary is never read as a record";
+    ASSERT_TRUE(store.write(static_device()));
+    std::vector<std::string> left{".eth1.json.tmp", ".eth1.json.tmp" + dead + "x", ".eth1.json.tmp1",
+                                  ".hidden" + dead, "eth0.json", "eth1.json"};
+    std::sort(left.begin(), left.end());
+    EXPECT_EQ(list_dir(dir.path()), left);
+}
+
+TEST(StateStoreTest, AFifoASymlinkAndAHugeFileAreReportedWithoutBlocking) {
+    TempDir dir;
+    StateStore store(dir.path());
+    ASSERT_TRUE(store.write(full_dhcp_device()));
+    // Opening a FIFO for reading would wait for a writer forever: `status` must answer.
+    ASSERT_EQ(::mkfifo((dir / "eth1.json").c_str(), 0644), 0);
+    ASSERT_EQ(::symlink((dir / "eth0.json").c_str(), (dir / "eth2.json").c_str()), 0);
+    write_raw(dir / "eth3.json", std::string(2 << 20, ' ') + device_record_to_json(full_dhcp_device()));
+    LoadedState s = store.load();
+    ASSERT_EQ(s.devices.size(), 1u);
+    EXPECT_EQ(s.devices[0].interface, "eth0");
+    ASSERT_EQ(s.corrupt.size(), 3u);
+    EXPECT_TRUE(mentions(s.corrupt[0], dir / "eth1.json: not a regular file")) << s.corrupt[0].message;
+    EXPECT_TRUE(mentions(s.corrupt[1], dir / "eth2.json")) << s.corrupt[1].message;
+    EXPECT_TRUE(mentions(s.corrupt[2], dir / "eth3.json")) << s.corrupt[2].message;
+    EXPECT_TRUE(mentions(s.corrupt[2], "too large for a record")) << s.corrupt[2].message;
 }
