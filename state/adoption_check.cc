@@ -1,6 +1,7 @@
 #include "state/adoption_check.h"
 
-#include <optional>
+#include <string>
+
 
 namespace earlynet::state {
 
@@ -27,10 +28,13 @@ Result<void> check_lease_runs(const LeaseRecord& lease, std::chrono::nanoseconds
         return unexpected(ErrorCode::Invalid, field + "the lease began " + seconds(lease.acquired_boottime - now) +
                                                   " after now by CLOCK_BOOTTIME, so in another boot");
     if (lease.lease_time_s == 0xffffffffu) return {};  // infinite (RFC 2131 3.3)
-    auto ends = lease.acquired_boottime + std::chrono::seconds(lease.lease_time_s);
-    if (ends <= now)
+    // Compared as time elapsed (never negative here), so a start near the
+    // top of the range cannot overflow when the lease time is added to it.
+    auto elapsed = now - lease.acquired_boottime;
+    auto length = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::seconds(lease.lease_time_s));
+    if (elapsed >= length)
         return unexpected(ErrorCode::Invalid, field + "the lease of " + std::to_string(lease.lease_time_s) +
-                                                  " s ended " + seconds(now - ends) + " ago");
+                                                  " s ended " + seconds(elapsed - length) + " ago");
     return {};
 }
 

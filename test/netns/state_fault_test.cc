@@ -505,6 +505,16 @@ TEST_F(StateFaultTest, ImportOfALeaseFromAnotherBootBringsTheDeviceUpFresh) {
     expect_brought_up_fresh(log);
 }
 
+// What a start killed mid-way leaves: a whole record of a device that had
+// not come up yet. Nothing of it may be continued.
+TEST_F(StateFaultTest, ImportOfARecordOfAStartThatNeverFinishedBringsTheDeviceUpFresh) {
+    boot_initrd();
+    if (HasFatalFailure()) return;
+    rewrite_record([](json& r) { r["outcome"] = "activating"; });
+    std::string log = import_until_a_fresh_lease();
+    expect_brought_up_fresh(log);
+}
+
 // Disabled until DeviceManager::consider() checks the record against the
 // device it is about to adopt (MAC as well as ifindex) and reports a refusal
 // naming the file and the field (state::check_adoptable does both).
