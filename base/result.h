@@ -17,6 +17,7 @@ enum class ErrorCode {
     Timeout,
     Conflict,
     NotSupported,
+    Internal,  // a bug of ours caught at the event loop (an exception), see base/guard.h
 };
 
 struct Error {

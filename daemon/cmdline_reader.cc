@@ -10,6 +10,7 @@
 
 #include "daemon/cmdline_fields.h"
 #include "daemon/cmdline_reader_state.h"
+#include "daemon/network_root.h"
 #include "daemon/uuid.h"
 
 namespace earlynet::daemon {
@@ -27,15 +28,6 @@ bool iequals_ascii(std::string_view a, std::string_view b) {
         if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
             return false;
     return true;
-}
-
-// dracut's network roots: root= or netroot= values that need the network.
-bool is_network_root(std::string_view value) {
-    for (auto exact : {"dhcp", "dhcp6", "nfs", "nfs4", "iscsi", "nbd", "/dev/nfs"})
-        if (value == exact) return true;
-    for (auto prefix : {"nfs:", "nfs4:", "iscsi:", "nbd:", "cifs:"})
-        if (value.substr(0, std::string_view(prefix).size()) == prefix) return true;
-    return false;
 }
 
 void set_needed(Profile& p) {

@@ -141,6 +141,13 @@ void DeviceActivation::make_ipv4() {
         o.set_mtu_from_lease = !p.ethernet || p.ethernet->mtu == 0;
         o.ignore_auto_dns = v4.ignore_auto_dns;
         o.profile_routes = v4.routes;
+        o.network_root = settings_.network_root;
+        if (link_.mac.size() == HardwareAddress::kInfinibandLength && o.dad_timeout > Duration::zero()) {
+            // Our ARP code speaks Ethernet ARP only; IPoIB's (hardware type
+            // 32, 20-byte addresses) is not written yet.
+            spdlog::info("{}: no address conflict detection on InfiniBand", link_.name);
+            o.dad_timeout = Duration::zero();
+        }
         if (adopted_ && adopted_->lease) {
             auto saved = from_lease_record(*adopted_->lease);
             if (saved) o.saved_lease = *saved;
@@ -198,6 +205,7 @@ void DeviceActivation::on_link_changed(const netlink::Link& link) {
     if (carrier_ && !had) {
         spdlog::info("{}: carrier", link_.name);
         if (outcome_ == state::DeviceOutcome::Activating && !ip_started_ && !is_port()) on_carrier();
+        else if (ip_started_ && v4_) v4_->on_carrier_regained();
     } else if (!carrier_ && had) {
         spdlog::warn("{}: carrier lost", link_.name);
     }
@@ -297,6 +305,12 @@ void DeviceActivation::finish(state::DeviceOutcome outcome, std::string reason) 
         stop();
     }
     listener_(*this);
+}
+
+void DeviceActivation::fail_internal(const std::string& reason) {
+    if (outcome_ == state::DeviceOutcome::Activating) return finish(state::DeviceOutcome::Failed, reason);
+    spdlog::error("{}: {}, stopping its DHCP client and probes", link_.name, reason);
+    stop();
 }
 
 void DeviceActivation::stop() {

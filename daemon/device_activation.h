@@ -23,6 +23,7 @@ namespace earlynet::daemon {
 struct ActivationSettings {
     std::chrono::milliseconds carrier_timeout{10000};
     BootTime run_started;  // timings are measured from here
+    bool network_root = false;  // see RunSettings::network_root
 };
 
 class DeviceActivation {
@@ -48,6 +49,9 @@ public:
     void on_monitor_event(const netlink::MonitorEvent& event);
     // Stops DHCP clients and probes; addresses stay (the handover needs them).
     void stop();
+    // A bug of ours surfaced while this device handled an event (an
+    // exception caught at the loop): this device fails, alone.
+    void fail_internal(const std::string& reason);
 
     state::DeviceOutcome outcome() const { return outcome_; }
     const std::string& failure_reason() const { return failure_; }

@@ -4,6 +4,7 @@
 
 #include <cerrno>
 
+#include "base/guard.h"
 #include "daemon/profile_match.h"
 #include "daemon/virtual_link_config.h"
 #include "netlink/virtual_link.h"
@@ -209,6 +210,11 @@ void DeviceManager::consider(const netlink::Link& link) {
 
 void DeviceManager::on_events(std::vector<netlink::MonitorEvent> events) {
     for (const auto& event : events) {
+        // What one device does with an event is its own: an exception there
+        // fails that device, the others and the loop go on.
+        auto guarded = [&](DeviceActivation& a, auto&& work) {
+            if (auto done = call_guarded(work); !done) a.fail_internal(done.error().message);
+        };
         std::visit(
             [&](const auto& e) {
                 using T = std::decay_t<decltype(e)>;
@@ -216,12 +222,12 @@ void DeviceManager::on_events(std::vector<netlink::MonitorEvent> events) {
                     if (started_) consider(e.link);
                 } else if constexpr (std::is_same_v<T, netlink::LinkRemoved>) {
                     if (auto it = activations_.find(e.link.index.value); it != activations_.end())
-                        it->second->on_link_removed();
+                        guarded(*it->second, [&] { it->second->on_link_removed(); });
                 } else if constexpr (std::is_same_v<T, netlink::CarrierChanged> ||
                                      std::is_same_v<T, netlink::OperStateChanged> ||
                                      std::is_same_v<T, netlink::LinkChanged>) {
                     if (auto it = activations_.find(e.link.index.value); it != activations_.end())
-                        it->second->on_link_changed(e.link);
+                        guarded(*it->second, [&] { it->second->on_link_changed(e.link); });
                     else if (started_)
                         consider(e.link);  // renamed into a profile's name, say
                 } else if constexpr (std::is_same_v<T, netlink::AddressAdded> ||
@@ -230,7 +236,7 @@ void DeviceManager::on_events(std::vector<netlink::MonitorEvent> events) {
                                      std::is_same_v<T, netlink::AddressDadFailed> ||
                                      std::is_same_v<T, netlink::AddressChanged>) {
                     if (auto it = activations_.find(e.address.ifindex.value); it != activations_.end())
-                        it->second->on_monitor_event(event);
+                        guarded(*it->second, [&] { it->second->on_monitor_event(event); });
                 } else if constexpr (std::is_same_v<T, netlink::MonitorFailed>) {
                     spdlog::warn("netlink monitor: {}", e.error.message);
                 } else if constexpr (std::is_same_v<T, netlink::Resynced>) {

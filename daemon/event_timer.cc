@@ -4,6 +4,9 @@
 
 #include <cstring>
 
+#include "base/guard.h"
+#include "spdlog/spdlog.h"
+
 namespace earlynet::daemon {
 
 Result<void> EventTimer::arm_in(Duration delay, std::function<void()> on_expiry) {
@@ -22,7 +25,9 @@ int EventTimer::on_time(sd_event_source*, std::uint64_t, void* userdata) {
     self->source_.reset();
     // Moved out first: the function may re-arm or destroy the timer.
     auto fn = std::move(self->on_expiry_);
-    fn();
+    // The owner guards what it can fail (a device); this is the last net,
+    // so that nothing unwinds into sd-event.
+    if (auto done = call_guarded(fn); !done) spdlog::error("timer: {}, ignoring", done.error().message);
     return 0;
 }
 

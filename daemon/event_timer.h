@@ -1,7 +1,8 @@
 // EventTimer: a one-shot CLOCK_BOOTTIME timer on an sd-event loop that calls
 // a function. Re-arming replaces the previous deadline; destroying or
 // cancelling it guarantees the function is not called afterwards. The
-// function may destroy the timer.
+// function may destroy the timer. An exception escaping the function is
+// logged and stops there (base/guard.h).
 #pragma once
 
 #include <functional>

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "base/guard.h"
 #include "spdlog/spdlog.h"
 
 namespace earlynet::daemon {
@@ -100,6 +101,13 @@ void HookRunner::run_next() {
 
 int HookRunner::on_child(sd_event_source*, const siginfo_t* si, void* userdata) {
     auto* self = static_cast<HookRunner*>(userdata);
+    auto done = call_guarded([&] { self->on_child_exited(si); });
+    if (!done) spdlog::error("online hooks: {}, ignoring", done.error().message);
+    return 0;
+}
+
+void HookRunner::on_child_exited(const siginfo_t* si) {
+    HookRunner* self = this;
     if (si->si_code == CLD_EXITED && si->si_status == 0)
         spdlog::info("{}: online hooks done", self->current_);
     else
@@ -109,7 +117,6 @@ int HookRunner::on_child(sd_event_source*, const siginfo_t* si, void* userdata) 
     self->running_ = -1;
     self->child_.reset();
     self->run_next();
-    return 0;
 }
 
 }  // namespace earlynet::daemon

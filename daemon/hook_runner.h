@@ -39,6 +39,7 @@ public:
 private:
     void run_next();
     static int on_child(sd_event_source* s, const siginfo_t* si, void* userdata);
+    void on_child_exited(const siginfo_t* si);
 
     sd_event* loop_;
     std::string hook_dir_;

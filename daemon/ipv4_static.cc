@@ -1,5 +1,6 @@
 #include "daemon/ipv4_static.h"
 
+#include "base/guard.h"
 #include "daemon/ipv4_routes.h"
 #include "netlink/address.h"
 #include "netlink/route.h"
@@ -28,8 +29,7 @@ void Ipv4Static::start() {
     }
     for (std::size_t i = 0; i < v4.size(); ++i) {
         dhcp::AcdEngine::Config config{v4[i].address.v4(), link_.mac, dhcp::AcdTiming::scaled(dad_timeout_)};
-        auto acd = dhcp::AcdAdapter::create(link_.loop, link_.ifindex, config, link_.seed + i,
-                                            [this, i](const dhcp::AcdAction& a) { on_acd_action(i, a); });
+        auto acd = dhcp::AcdAdapter::create(link_.loop, link_.ifindex, config, link_.seed + i, [this] { pump(); });
         if (!acd) {
             spdlog::warn("{}: cannot probe {}: {}, using it unprobed", link_.name, v4[i].to_string(),
                          acd.error().message);
@@ -41,7 +41,28 @@ void Ipv4Static::start() {
     }
     for (auto& p : probes_)
         if (p) p->start();
-    if (std::all_of(ready_.begin(), ready_.end(), [](bool b) { return b; })) configure();
+    pump();
+    if (state() == State::Pending && std::all_of(ready_.begin(), ready_.end(), [](bool b) { return b; })) configure();
+}
+
+void Ipv4Static::pump() {
+    auto done = call_guarded([this] {
+        for (bool more = true; more;) {
+            more = false;
+            for (std::size_t i = 0; i < probes_.size(); ++i)
+                while (probes_[i]) {
+                    auto a = probes_[i]->next_action();
+                    if (!a) break;
+                    more = true;
+                    on_acd_action(i, *a);
+                }
+        }
+    });
+    if (!done) {
+        probes_.clear();
+        spdlog::error("{}: {}", link_.name, done.error().message);
+        if (state() == State::Pending) set_state(State::Failed, done.error().message);
+    }
 }
 
 void Ipv4Static::on_acd_action(std::size_t i, const dhcp::AcdAction& action) {
@@ -59,6 +80,15 @@ void Ipv4Static::on_acd_action(std::size_t i, const dhcp::AcdAction& action) {
                     set_state(State::Failed, "address conflict: " + address + " is in use by " + a.mac.to_string());
             } else if constexpr (std::is_same_v<T, dhcp::AcdDefended>) {
                 spdlog::warn("{}: conflict: {} also claimed by {}, defended", link_.name, address, a.mac.to_string());
+            } else if constexpr (std::is_same_v<T, dhcp::AcdFailed>) {
+                spdlog::warn("{}: cannot probe {}: {}, using it unprobed", link_.name, address, a.reason);
+                if (!ready_[i]) {
+                    ready_[i] = true;
+                    if (state() == State::Pending && std::all_of(ready_.begin(), ready_.end(), [](bool b) { return b; }))
+                        configure();
+                }
+            } else if constexpr (std::is_same_v<T, dhcp::AcdStateChanged>) {
+                spdlog::debug("{}: ACD {} {} -> {}", link_.name, address, dhcp::to_string(a.from), dhcp::to_string(a.to));
             } else if constexpr (std::is_same_v<T, dhcp::AcdLost>) {
                 // A static address has nowhere else to go: keep it, as
                 // NetworkManager does, but say loudly that the link is shared.

@@ -22,6 +22,8 @@ public:
     void fill(state::DeviceRecord& record) const override;
 
 private:
+    // Drains every probe's actions; the only place they are handled.
+    void pump();
     void on_acd_action(std::size_t index, const dhcp::AcdAction& action);
     void configure();
 

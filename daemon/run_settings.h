@@ -34,6 +34,10 @@ struct RunSettings {
     // hooks or done flag (dracut is gone).
     bool import = false;
     bool debug = false;
+    // The root file system is on the network (root=/netroot= in
+    // /proc/cmdline, or --network-root=yes): DHCP addresses are defended
+    // indefinitely against conflicts instead of given up (RFC 5227 2.4(c)).
+    bool network_root = false;
 };
 
 // The done flag dracut's finished hook tests, as NetworkManager's /tmp/nm.done.

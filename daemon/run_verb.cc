@@ -10,9 +10,11 @@
 #include <sstream>
 
 #include "base/atomic_file.h"
+#include "base/guard.h"
 #include "daemon/device_manager.h"
 #include "daemon/hook_runner.h"
 #include "daemon/logging.h"
+#include "daemon/network_root.h"
 #include "daemon/profile_set.h"
 #include "daemon/resolver_config.h"
 #include "daemon/run_settings.h"
@@ -27,8 +29,15 @@ namespace earlynet::daemon {
 
 namespace {
 
-bool kernel_cmdline_has(const std::string& word) {
+std::string kernel_cmdline() {
     std::ifstream in("/proc/cmdline");
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+bool kernel_cmdline_has(const std::string& word) {
+    std::istringstream in(kernel_cmdline());
     std::string w;
     while (in >> w)
         if (w == word) return true;
@@ -63,6 +72,7 @@ public:
         ActivationSettings as;
         as.carrier_timeout = profiles.carrier_timeout;
         as.run_started = started_;
+        as.network_root = settings_.network_root;
         manager_ = std::make_unique<DeviceManager>(
             loop_, sock_, std::move(profiles), as,
             DeviceManager::Callbacks{[this](DeviceActivation& a) { on_device_changed(a); },
@@ -178,7 +188,8 @@ private:
 
 int on_terminate(sd_event_source* s, const signalfd_siginfo* si, void* userdata) {
     spdlog::info("{}: stopping, addresses stay configured", strsignal(static_cast<int>(si->ssi_signo)));
-    static_cast<RunSession*>(userdata)->stop();
+    auto stopped = call_guarded([&] { static_cast<RunSession*>(userdata)->stop(); });
+    if (!stopped) spdlog::error("stopping: {}", stopped.error().message);
     sd_event_exit(sd_event_source_get_event(s), 0);
     return 0;
 }
@@ -220,8 +231,15 @@ int run_main(const std::vector<std::string>& args) {
     app.add_option("--hostname-file", s.hostname_file, "Where the host name is set ('' = never)")
         ->capture_default_str();
     app.add_flag("--debug", s.debug, "Log packet-level detail (also rd.debug on the kernel command line)");
+    std::string network_root = "auto";
+    app.add_option("--network-root", network_root,
+                   "The root is on the network, so DHCP addresses are defended indefinitely: yes, no, or auto "
+                   "(root=/netroot= in /proc/cmdline)")
+        ->check(CLI::IsMember({"yes", "no", "auto"}))
+        ->capture_default_str();
     if (auto done = parse_verb_arguments(app, args, 2)) return *done;
     if (!profile_dirs.empty()) s.profile_dirs = profile_dirs;
+    s.network_root = network_root == "yes" || (network_root == "auto" && cmdline_names_network_root(kernel_cmdline()));
     setup_logging(s.debug || kernel_cmdline_has("rd.debug") ? LogDetail::Debug : LogDetail::Normal);
 
     ProfileSet profiles = load_profiles(s);

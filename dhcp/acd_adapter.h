@@ -1,9 +1,11 @@
 // AcdAdapter: binds an AcdEngine to sd-event and an ArpSocket. It performs
-// the engine's sends, keeps one timer at engine.next_deadline(), and hands
-// every other action (Ready, Conflict, Defended, Lost, StateChanged) to the
-// handler, after the sends of the same batch.
+// the engine's sends (telling the engine of a send that failed), keeps one
+// timer at engine.next_deadline(), and queues every other action (Ready,
+// Conflict, Defended, Lost, Failed, StateChanged) for its owner to pull with
+// next_action(), as ClientAdapter does.
 #pragma once
 
+#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -22,34 +24,38 @@ namespace earlynet::dhcp {
 
 class AcdAdapter {
 public:
-    // Called once per action; may destroy the adapter (no further action of
-    // that batch is delivered then).
-    using Handler = std::function<void(const AcdAction&)>;
+    // Called from the event loop when actions are waiting, as the last thing
+    // the adapter does there: the owner drains next_action() and may destroy
+    // the adapter.
+    using Wake = std::function<void()>;
 
     [[nodiscard]] static Result<std::unique_ptr<AcdAdapter>> create(sd_event* loop, IfIndex ifindex,
                                                                     AcdEngine::Config config, std::uint64_t seed,
-                                                                    Handler handler);
+                                                                    Wake wake);
     AcdAdapter(const AcdAdapter&) = delete;
     AcdAdapter& operator=(const AcdAdapter&) = delete;
     ~AcdAdapter();
 
     void start();
     void stop();
+    std::optional<AcdAction> next_action();
     const AcdEngine& engine() const { return engine_; }
 
 private:
-    AcdAdapter(sd_event* loop, ArpSocket socket, AcdEngine::Config config, std::uint64_t seed, Handler handler);
+    AcdAdapter(sd_event* loop, ArpSocket socket, AcdEngine::Config config, std::uint64_t seed, Wake wake);
     static int on_readable(sd_event_source*, int fd, std::uint32_t revents, void* userdata);
     static int on_timer(sd_event_source*, std::uint64_t usec, void* userdata);
     void process();
+    template <typename F>
+    void dispatch(F&& work);
 
     sd_event* loop_;
     ArpSocket socket_;
     AcdEngine engine_;
-    Handler handler_;
+    Wake wake_;
     CHandle<sd_event_source, sd_event_source_disable_unref> io_source_;
     CHandle<sd_event_source, sd_event_source_disable_unref> timer_source_;
-    std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+    std::deque<AcdAction> pending_;
 };
 
 }  // namespace earlynet::dhcp

@@ -9,6 +9,9 @@ namespace {
 // RFC 5227 section 1.1. The longest probe phase is PROBE_WAIT + 2 * PROBE_MAX
 // + ANNOUNCE_WAIT = 1 + 2 + 2 + 2 = 7 s (the shortest 0 + 1 + 1 + 2 = 4 s).
 constexpr Duration kRfcProbePhase = seconds(7);
+// Probes of one probe phase that could not be sent before the probe fails:
+// one is a transient refusal (a full queue), three mean the socket is unusable.
+constexpr int kMaxSendFailures = 3;
 
 }  // namespace
 
@@ -82,10 +85,33 @@ void AcdEngine::start(BootTime now) {
     set_state(AcdState::Probing);
     probes_sent_ = 0;
     announcements_sent_ = 0;
+    send_failures_ = 0;
     last_defence_.reset();
     // RFC 5227 2.1.1: wait a random time in [0, PROBE_WAIT] before the
     // first probe, so hosts powered on together do not probe in lockstep.
     timer_ = now + random_.between(Duration::zero(), config_.timing.probe_wait);
+}
+
+void AcdEngine::send_failed(BootTime now) {
+    switch (state_) {
+    case AcdState::Probing:
+        if (++send_failures_ >= kMaxSendFailures) {
+            set_state(AcdState::Stopped);
+            actions_.push_back(AcdFailed{std::to_string(kMaxSendFailures) + " probes could not be sent"});
+            return;
+        }
+        // Not counted: it goes again after the usual gap.
+        if (probes_sent_ > 0) --probes_sent_;
+        timer_ = now + random_.between(config_.timing.probe_min, config_.timing.probe_max);
+        return;
+    case AcdState::Announcing:
+    case AcdState::Watching:
+        // A lost announcement or defence only delays what others learn; the
+        // address is ours already.
+    case AcdState::Idle:
+    case AcdState::Stopped:
+        return;
+    }
 }
 
 void AcdEngine::stop() {
@@ -166,7 +192,14 @@ void AcdEngine::conflict(const HardwareAddress& mac, BootTime now) {
     // RFC 5227 2.4(b): defend once with an announcement; a second conflict
     // within DEFEND_INTERVAL of that defence means the other host insists:
     // give up. Past the interval a conflict is a first one again.
-    if (last_defence_ && now - *last_defence_ < config_.timing.defend_interval) {
+    bool recent = last_defence_ && now - *last_defence_ < config_.timing.defend_interval;
+    if (recent && config_.defence == AcdDefence::Indefinitely) {
+        // RFC 5227 2.4(c): keep the address, but no more than one defensive
+        // announcement per DEFEND_INTERVAL, or two hosts would flood the link.
+        actions_.push_back(AcdDefended{mac, false});
+        return;
+    }
+    if (recent) {
         set_state(AcdState::Stopped);
         actions_.push_back(AcdLost{mac});
         return;

@@ -6,6 +6,7 @@
 
 #include <deque>
 #include <optional>
+#include <string>
 #include <variant>
 
 #include "base/clock.h"
@@ -49,6 +50,16 @@ struct AcdTiming {
 inline constexpr std::chrono::milliseconds kDefaultProbeTime{200};
 inline AcdTiming AcdTiming::boot_default() { return scaled(kDefaultProbeTime); }
 
+// What a conflict while the address is in use leads to (RFC 5227 2.4).
+enum class AcdDefence {
+    // (b): defend once; a second conflict within DEFEND_INTERVAL gives the
+    // address up (AcdLost).
+    Once,
+    // (c): never give it up, at most one announcement per DEFEND_INTERVAL:
+    // for an address a network root depends on, whose loss would kill it.
+    Indefinitely,
+};
+
 struct AcdSend {
     ArpPacket packet;
 };
@@ -61,14 +72,21 @@ struct AcdReady {};
 struct AcdConflict {
     HardwareAddress mac;
 };
-// A conflicting ARP while the address is in use; we announced it once more.
+// A conflicting ARP while the address is in use; we announced it once more
+// (`announced`), or, defending indefinitely, had already within DEFEND_INTERVAL.
 struct AcdDefended {
     HardwareAddress mac;
+    bool announced = true;
 };
 // A second conflict within the defend interval: give the address up
 // (RFC 5227 2.4(b)).
 struct AcdLost {
     HardwareAddress mac;
+};
+// Probes could not be sent (the ARP socket refused them): nothing is known
+// about the address, which is not the same as nobody answering.
+struct AcdFailed {
+    std::string reason;
 };
 enum class AcdState {
     Idle,        // not started
@@ -85,7 +103,7 @@ struct AcdStateChanged {
     AcdState from;
     AcdState to;
 };
-using AcdAction = std::variant<AcdSend, AcdReady, AcdConflict, AcdDefended, AcdLost, AcdStateChanged>;
+using AcdAction = std::variant<AcdSend, AcdReady, AcdConflict, AcdDefended, AcdLost, AcdFailed, AcdStateChanged>;
 
 class AcdEngine {
 public:
@@ -93,6 +111,7 @@ public:
         Ipv4Address address;
         HardwareAddress mac;
         AcdTiming timing = AcdTiming::boot_default();
+        AcdDefence defence = AcdDefence::Once;
     };
 
     AcdEngine(Config config, std::uint64_t seed);
@@ -104,6 +123,10 @@ public:
     void receive(const ArpPacket& packet, BootTime now);
     // Does what is due at `now`; early calls do nothing.
     void on_timer(BootTime now);
+    // The last AcdSend could not be sent. While probing, that probe is sent
+    // again and not counted; after three such failures in one probe phase,
+    // AcdFailed.
+    void send_failed(BootTime now);
     // Stops at once; nothing is sent afterwards.
     void stop();
 
@@ -124,6 +147,7 @@ private:
     std::optional<BootTime> timer_;
     int probes_sent_ = 0;
     int announcements_sent_ = 0;
+    int send_failures_ = 0;  // probes not sent in this probe phase
     std::optional<BootTime> last_defence_;
 };
 

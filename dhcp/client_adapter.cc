@@ -5,6 +5,8 @@
 #include <cerrno>
 #include <utility>
 
+#include "base/guard.h"
+
 namespace earlynet::dhcp {
 
 namespace {
@@ -27,16 +29,14 @@ bool uses_udp(ClientState s) {
 
 }  // namespace
 
-ClientAdapter::ClientAdapter(sd_event* loop, IfIndex ifindex, ClientConfig config, std::uint64_t seed, Handler handler)
-    : loop_(loop), ifindex_(ifindex), engine_(std::move(config), seed), handler_(std::move(handler)) {}
+ClientAdapter::ClientAdapter(sd_event* loop, IfIndex ifindex, ClientConfig config, std::uint64_t seed, Wake wake)
+    : loop_(loop), ifindex_(ifindex), engine_(std::move(config), seed), wake_(std::move(wake)) {}
 
-ClientAdapter::~ClientAdapter() {
-    *alive_ = false;
-}
+ClientAdapter::~ClientAdapter() = default;
 
 Result<std::unique_ptr<ClientAdapter>> ClientAdapter::create(sd_event* loop, IfIndex ifindex, ClientConfig config,
-                                                             std::uint64_t seed, Handler handler) {
-    std::unique_ptr<ClientAdapter> a(new ClientAdapter(loop, ifindex, std::move(config), seed, std::move(handler)));
+                                                             std::uint64_t seed, Wake wake) {
+    std::unique_ptr<ClientAdapter> a(new ClientAdapter(loop, ifindex, std::move(config), seed, std::move(wake)));
     EARLYNET_TRY(a->open_packet_socket());
     sd_event_source* timer = nullptr;
     int r = sd_event_add_time(loop, &timer, CLOCK_BOOTTIME, UINT64_MAX, kTimerAccuracyUsec, &ClientAdapter::on_timer,
@@ -111,6 +111,10 @@ void ClientAdapter::select(const Lease& offer) {
     engine_.select(offer, boot_time_now());
     process();
 }
+void ClientAdapter::link_up() {
+    engine_.link_up(boot_time_now());
+    process();
+}
 void ClientAdapter::accept() {
     engine_.accept(boot_time_now());
     process();
@@ -160,14 +164,29 @@ void ClientAdapter::process() {
     }
     if (auto r = sync_sockets(); !r) pending_.push_back(Ignored{"socket: " + r.error().message});
     arm_timer();
+}
 
-    std::vector<ClientAction> batch = std::exchange(pending_, {});
-    std::weak_ptr<bool> alive = alive_;
-    Handler handler = handler_;
-    for (const auto& action : batch) {
-        if (alive.expired()) return;
-        handler(action);
+std::optional<ClientAction> ClientAdapter::next_action() {
+    if (pending_.empty()) return std::nullopt;
+    ClientAction a = std::move(pending_.front());
+    pending_.pop_front();
+    return a;
+}
+
+template <typename F>
+void ClientAdapter::dispatch(F&& work) {
+    if (auto done = call_guarded(std::forward<F>(work)); !done) {
+        // The engine may be half-way through a transition: stop it rather
+        // than trust it, and let the owner fail this device alone.
+        engine_.stop();
+        (void)call_guarded([this] { process(); });
+        pending_.push_back(Failed{done.error()});
     }
+    if (pending_.empty()) return;
+    // Last: the owner may destroy us from here. What it throws stays out of
+    // the loop; it has its own guard, this is the final net.
+    Wake wake = wake_;
+    (void)call_guarded(wake);
 }
 
 void ClientAdapter::arm_timer() {
@@ -196,35 +215,41 @@ void ClientAdapter::feed(Result<std::vector<std::uint8_t>> datagram) {
 
 int ClientAdapter::on_packet_readable(sd_event_source*, int, std::uint32_t, void* userdata) {
     auto* self = static_cast<ClientAdapter*>(userdata);
-    // Bounded, so a flood cannot starve the loop; the rest waits for the next wakeup.
-    for (int i = 0; i < 16 && self->packet_; ++i) {
-        auto datagram = self->packet_->receive();
-        if (!datagram && datagram.error().code == ErrorCode::System &&
-            (datagram.error().sys_errno == EAGAIN || datagram.error().sys_errno == EINTR))
-            break;
-        self->feed(std::move(datagram));
-    }
-    self->process();
+    self->dispatch([self] {
+        // Bounded, so a flood cannot starve the loop; the rest waits for the next wakeup.
+        for (int i = 0; i < 16 && self->packet_; ++i) {
+            auto datagram = self->packet_->receive();
+            if (!datagram && datagram.error().code == ErrorCode::System &&
+                (datagram.error().sys_errno == EAGAIN || datagram.error().sys_errno == EINTR))
+                break;
+            self->feed(std::move(datagram));
+        }
+        self->process();
+    });
     return 0;
 }
 
 int ClientAdapter::on_udp_readable(sd_event_source*, int, std::uint32_t, void* userdata) {
     auto* self = static_cast<ClientAdapter*>(userdata);
-    for (int i = 0; i < 16 && self->udp_; ++i) {
-        auto datagram = self->udp_->receive();
-        if (!datagram && datagram.error().code == ErrorCode::System &&
-            (datagram.error().sys_errno == EAGAIN || datagram.error().sys_errno == EINTR))
-            break;
-        self->feed(std::move(datagram));
-    }
-    self->process();
+    self->dispatch([self] {
+        for (int i = 0; i < 16 && self->udp_; ++i) {
+            auto datagram = self->udp_->receive();
+            if (!datagram && datagram.error().code == ErrorCode::System &&
+                (datagram.error().sys_errno == EAGAIN || datagram.error().sys_errno == EINTR))
+                break;
+            self->feed(std::move(datagram));
+        }
+        self->process();
+    });
     return 0;
 }
 
 int ClientAdapter::on_timer(sd_event_source*, std::uint64_t, void* userdata) {
     auto* self = static_cast<ClientAdapter*>(userdata);
-    self->engine_.on_timer(boot_time_now());
-    self->process();
+    self->dispatch([self] {
+        self->engine_.on_timer(boot_time_now());
+        self->process();
+    });
     return 0;
 }
 

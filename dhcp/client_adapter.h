@@ -1,10 +1,13 @@
 // ClientAdapter: binds a ClientEngine to sd-event, a PacketSocket (before the
 // address is ours) and a UdpSocket (after). It performs the engine's sends,
-// keeps exactly one timer armed at engine.next_deadline(), and hands every
+// keeps exactly one timer armed at engine.next_deadline(), and queues every
 // other action (Offered, Granted, Extended, Lost, Failed, StateChanged,
-// Ignored) to the handler, which answers through select()/accept()/decline().
+// Ignored) for its owner to pull with next_action(). The owner answers
+// through select()/accept()/decline(), which only queue more: nothing ever
+// calls back into an object while it is delivering.
 #pragma once
 
+#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -26,9 +29,11 @@ namespace earlynet::dhcp {
 
 class ClientAdapter {
 public:
-    // Called once per action. The handler may call back into the adapter, and
-    // may destroy it: no further action of that batch is delivered then.
-    using Handler = std::function<void(const ClientAction&)>;
+    // Called from the event loop (never from inside a call of the owner's)
+    // when actions are waiting: the owner drains next_action(). It is the
+    // last thing the adapter does in that callback, so the owner may destroy
+    // the adapter from it.
+    using Wake = std::function<void()>;
 
     // How long the packet socket stays open once the lease is bound, so that
     // a reply already on its way (a duplicate ACK, a slow second server's
@@ -39,7 +44,7 @@ public:
     // Opens the packet socket on ifindex (in the caller's network namespace).
     [[nodiscard]] static Result<std::unique_ptr<ClientAdapter>> create(sd_event* loop, IfIndex ifindex,
                                                                        ClientConfig config, std::uint64_t seed,
-                                                                       Handler handler);
+                                                                       Wake wake);
     ClientAdapter(const ClientAdapter&) = delete;
     ClientAdapter& operator=(const ClientAdapter&) = delete;
     ~ClientAdapter();
@@ -48,12 +53,16 @@ public:
     void start_init_reboot(Ipv4Address address);
     void start_bound(const Lease& lease);
     void select(const Lease& offer);
+    void link_up();
     // Call once the granted address is configured on the interface: renewal
     // sends from it.
     void accept();
     void decline();
     void release();
     void stop();
+
+    // The next action for the owner (never a SendAction: those are performed).
+    std::optional<ClientAction> next_action();
 
     // Sees every DHCP payload sent and every one received (before parsing),
     // for packet-level debug logs (--debug, rd.debug) and test captures.
@@ -65,16 +74,20 @@ public:
     IfIndex ifindex() const { return ifindex_; }
 
 private:
-    ClientAdapter(sd_event* loop, IfIndex ifindex, ClientConfig config, std::uint64_t seed, Handler handler);
+    ClientAdapter(sd_event* loop, IfIndex ifindex, ClientConfig config, std::uint64_t seed, Wake wake);
 
     static int on_packet_readable(sd_event_source*, int fd, std::uint32_t revents, void* userdata);
     static int on_udp_readable(sd_event_source*, int fd, std::uint32_t revents, void* userdata);
     static int on_timer(sd_event_source*, std::uint64_t usec, void* userdata);
     static int on_drain_done(sd_event_source*, std::uint64_t usec, void* userdata);
 
-    // Drains the engine: performs sends, adjusts sockets and the timer, then
-    // delivers the rest to the handler.
+    // Drains the engine: performs sends, adjusts sockets and the timer, and
+    // queues the rest for the owner.
     void process();
+    // The end of every sd-event callback: runs `work` with exceptions caught
+    // (one becomes a Failed action and stops the client), then wakes the owner.
+    template <typename F>
+    void dispatch(F&& work);
     void perform(const SendAction& send);
     void feed(Result<std::vector<std::uint8_t>> datagram);
     Result<void> sync_sockets();
@@ -85,7 +98,7 @@ private:
     sd_event* loop_;
     IfIndex ifindex_;
     ClientEngine engine_;
-    Handler handler_;
+    Wake wake_;
     PacketObserver observer_;
     std::optional<PacketSocket> packet_;
     std::optional<UdpSocket> udp_;
@@ -93,10 +106,7 @@ private:
     CHandle<sd_event_source, sd_event_source_disable_unref> udp_source_;
     CHandle<sd_event_source, sd_event_source_disable_unref> timer_source_;
     CHandle<sd_event_source, sd_event_source_disable_unref> drain_source_;
-    // Shared with the batch being delivered, so a handler that destroys the
-    // adapter stops the delivery.
-    std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
-    std::vector<ClientAction> pending_;  // actions for the handler, in order
+    std::deque<ClientAction> pending_;  // actions for the owner, in order
 };
 
 }  // namespace earlynet::dhcp

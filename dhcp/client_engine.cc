@@ -1,6 +1,7 @@
 #include "dhcp/client_engine.h"
 
 #include <algorithm>
+#include <span>
 #include <utility>
 
 namespace earlynet::dhcp {
@@ -81,7 +82,23 @@ const char* to_string(ClientState state) {
     return "?";
 }
 
+namespace {
+
+bool is_infiniband(const HardwareAddress& mac) { return mac.size() == HardwareAddress::kInfinibandLength; }
+// RFC 4390 2.1 / ARP hardware type 32 (InfiniBand).
+constexpr std::uint8_t kInfinibandHtype = 32;
+
+}  // namespace
+
 std::vector<std::uint8_t> default_client_id(const HardwareAddress& mac) {
+    if (is_infiniband(mac)) {
+        auto guid = std::span<const std::uint8_t>(mac.bytes()).subspan(mac.size() - 8);
+        std::vector<std::uint8_t> id{255};
+        id.insert(id.end(), guid.end() - 4, guid.end());  // IAID
+        id.insert(id.end(), {0, 3, 0, kInfinibandHtype});  // DUID-LL, hardware type 32
+        id.insert(id.end(), guid.begin(), guid.end());
+        return id;
+    }
     std::vector<std::uint8_t> id;
     id.reserve(1 + mac.size());
     id.push_back(1);  // hardware type 1, Ethernet
@@ -204,12 +221,21 @@ void ClientEngine::start_bound(const Lease& lease, BootTime now) {
 Message ClientEngine::base_message(MessageType type, BootTime now) const {
     Message m;
     m.op = BootpOp::Request;
-    m.htype = 1;
-    m.hlen = static_cast<std::uint8_t>(std::min<std::size_t>(config_.mac.size(), 16));
     m.xid = xid_;
     auto secs = std::chrono::duration_cast<seconds>(now - acquisition_started_).count();
     m.secs = static_cast<std::uint16_t>(std::clamp<decltype(secs)>(secs, 0, 0xffff));
-    std::copy_n(config_.mac.bytes().begin(), m.hlen, m.chaddr.begin());
+    if (is_infiniband(config_.mac)) {
+        // RFC 4390 2.1: the 20-byte address does not fit chaddr; the client
+        // identifier names us, and replies must be broadcast (IPoIB has no
+        // address a server could unicast to before ARP works).
+        m.htype = kInfinibandHtype;
+        m.hlen = 0;
+        m.flags = Message::kBroadcastFlag;
+    } else {
+        m.htype = 1;
+        m.hlen = static_cast<std::uint8_t>(std::min<std::size_t>(config_.mac.size(), 16));
+        std::copy_n(config_.mac.bytes().begin(), m.hlen, m.chaddr.begin());
+    }
     put_u8(m, option::kMessageType, static_cast<std::uint8_t>(type));
     if (!config_.client_id.empty()) m.options[option::kClientIdentifier] = config_.client_id;
     if (type == MessageType::Discover || type == MessageType::Request) {
@@ -363,6 +389,32 @@ void ClientEngine::on_acquisition_timeout(BootTime now) {
                       0}});
 }
 
+void ClientEngine::link_up(BootTime now) {
+    switch (state_) {
+        case ClientState::Bound:
+        case ClientState::Renewing:
+        case ClientState::Rebinding:
+            if (!lease_ || lease_->is_infinite()) return;
+            new_transaction(now);
+            acquisition_started_ = now;
+            // Past T2 the granting server is not to be relied on: broadcast.
+            if (now < lease_->acquired_at + lease_->t2) set_state(ClientState::Renewing);
+            else set_state(ClientState::Rebinding);
+            send_request(now);
+            return arm_lease_timer(now);
+        case ClientState::Selecting:
+        case ClientState::Requesting: return restart(now, Duration::zero());
+        case ClientState::Rebooting:
+            retransmit_delay_ = Duration::zero();
+            send_request(now);
+            return arm_retransmission(now);
+        case ClientState::Init:  // a restart delay (after DECLINE) is kept: RFC 2131 3.1.5
+        case ClientState::InitReboot:
+        case ClientState::Granted:
+        case ClientState::Stopped: return;
+    }
+}
+
 // --- receiving ----------------------------------------------------------------
 
 // The BOOTP layer of validation: a reply, to our xid and our chaddr, echoing
@@ -370,8 +422,12 @@ void ClientEngine::on_acquisition_timeout(BootTime now) {
 std::optional<std::string> ClientEngine::not_for_us(const Message& m) const {
     if (m.op != BootpOp::Reply) return "not a BOOTREPLY";
     if (m.xid != xid_) return "xid does not match";
-    if (m.hlen != config_.mac.size() || !std::equal(config_.mac.bytes().begin(), config_.mac.bytes().end(), m.chaddr.begin()))
+    if (is_infiniband(config_.mac)) {
+        if (m.hlen != 0) return "chaddr is not empty (RFC 4390)";
+    } else if (m.hlen != config_.mac.size() ||
+               !std::equal(config_.mac.bytes().begin(), config_.mac.bytes().end(), m.chaddr.begin())) {
         return "chaddr is not ours";
+    }
     auto id = m.options.find(option::kClientIdentifier);
     if (id != m.options.end() && !config_.client_id.empty() && id->second != config_.client_id)
         return "client identifier is not ours";

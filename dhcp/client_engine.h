@@ -37,7 +37,9 @@ enum class ClientState {
 const char* to_string(ClientState state);
 
 struct ClientConfig {
-    HardwareAddress mac;  // chaddr; Ethernet (6 bytes)
+    // Ethernet (6 bytes): chaddr. IPoIB (20 bytes): RFC 4390, htype 32, an
+    // empty chaddr, the broadcast flag always, and the client identifier.
+    HardwareAddress mac;
     // Option 61, sent in every message when not empty. See default_client_id().
     std::vector<std::uint8_t> client_id;
     std::string hostname;      // option 12, when not empty
@@ -61,6 +63,11 @@ struct ClientConfig {
 // ISC and Kea key leases on when present. It makes the lease the initrd got
 // the same one the real root's NetworkManager asks for, so the address does
 // not change at the handover.
+// On IPoIB (RFC 4390 2.1, which requires option 61) the identifier is RFC
+// 4361's: 255, an IAID, then a DUID-LL (type 3) of hardware type 32 with the
+// port GUID, the last 8 bytes of the 20-byte address; the IAID is the GUID's
+// last 4 bytes. The 20-byte address itself is not stable (its QPN part
+// changes), the GUID is.
 std::vector<std::uint8_t> default_client_id(const HardwareAddress& mac);
 
 // The options we ask for (option 55), 17 (root-path) and 121 among them.
@@ -124,6 +131,12 @@ public:
     void start_bound(const Lease& lease, BootTime now);
 
     void receive(const Message& message, BootTime now);
+    // Carrier came back: the link may now lead elsewhere. A lease in use is
+    // confirmed at once (a REQUEST as at T1: RFC 2131 3.7 lets a client
+    // verify its lease when it may have moved, RFC 4436 does it on link up);
+    // an acquisition in progress starts a fresh transaction now instead of
+    // waiting out a backoff grown while the cable was out.
+    void link_up(BootTime now);
     void on_timer(BootTime now);
 
     // SELECTING: request this offer (from an Offered action).

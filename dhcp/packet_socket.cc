@@ -41,7 +41,11 @@ const std::array<sock_filter, 14> kDhcpReplyFilter = {{
 }  // namespace
 
 Result<PacketSocket> PacketSocket::open(IfIndex ifindex) {
-    Fd fd(::socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, htons(ETH_P_IP)));
+    // Protocol 0 receives nothing until bind(): a socket opened for ETH_P_IP
+    // would queue every IPv4 packet of every interface, unfiltered, in the
+    // moment before the filter is attached and the socket bound to ours.
+    // Filter first, then bind (as the ARP socket and n-dhcp4 do).
+    Fd fd(::socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
     if (!fd) return unexpected(Error::system(errno, "packet socket: socket"));
     sock_fprog program{static_cast<unsigned short>(kDhcpReplyFilter.size()),
                        const_cast<sock_filter*>(kDhcpReplyFilter.data())};

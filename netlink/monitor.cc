@@ -6,6 +6,7 @@
 
 #include <cerrno>
 
+#include "base/guard.h"
 #include "netlink/detail/message.h"
 #include "netlink/detail/parse.h"
 
@@ -65,15 +66,22 @@ int Monitor::on_readable(sd_event_source*, int, std::uint32_t, void* userdata) {
     // negative return would disable the source for good).
     auto* self = static_cast<Monitor*>(userdata);
     std::vector<MonitorEvent> events;
-    if (!self->read_pending(events)) self->need_resync_ = true;
-    if (self->need_resync_) {
-        auto r = self->resync(events);
-        if (!r) events.emplace_back(MonitorFailed{std::move(r.error())});
+    auto read = call_guarded([&] {
+        if (!self->read_pending(events)) self->need_resync_ = true;
+        if (self->need_resync_) {
+            auto r = self->resync(events);
+            if (!r) events.emplace_back(MonitorFailed{std::move(r.error())});
+        }
+    });
+    if (!read) {
+        self->need_resync_ = true;  // what was read is not trusted: read it all again next time
+        events.emplace_back(MonitorFailed{read.error()});
     }
     if (!events.empty()) {
-        Handler& handler = self->handler_;
+        Handler handler = self->handler_;
         // Last statement touching self: the handler may delete the monitor.
-        handler(std::move(events));
+        // It guards its own consumers; this is the last net.
+        (void)call_guarded([&] { handler(std::move(events)); });
     }
     return 0;
 }

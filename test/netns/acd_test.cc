@@ -32,7 +32,7 @@ public:
     Probe(sd_event* loop, IfIndex ifindex, const HardwareAddress& mac, std::uint64_t seed,
           dhcp::AcdTiming timing = dhcp::AcdTiming::boot_default()) {
         auto a = AcdAdapter::create(loop, ifindex, dhcp::AcdEngine::Config{kAddress, mac, timing}, seed,
-                                    [this](const AcdAction& action) { on_action(action); });
+                                    [this] { drain(); });
         EXPECT_TRUE(a) << a.error().message;
         if (a) adapter_ = std::move(*a);
     }
@@ -42,6 +42,12 @@ public:
     void start() {
         started_ = boot_time_now();
         adapter_->start();
+        drain();
+    }
+    void drain() {
+        while (adapter_)
+            if (auto a = adapter_->next_action()) on_action(*a);
+            else break;
     }
 
     std::optional<BootTime> ready_at() const { return ready_at_; }

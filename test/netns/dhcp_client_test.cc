@@ -73,6 +73,7 @@ TEST_F(DhcpClientTest, LeaseCarriesEveryOptionTheServerSends) {
     client.note("server: " + server->command_line());
     client.note("special: every option the lease decodes, BOOTP siaddr/sname/file, classless routes");
     client.adapter().start();
+    client.drain();
     ASSERT_TRUE(loop_.run_until([&] { return !client.bound().empty(); })) << server->log();
 
     const dhcp::Lease& lease = client.bound().front();
@@ -122,6 +123,7 @@ TEST_F(DhcpClientTest, RenewsAtServerT1WithoutLosingTheAddress) {
     client.note("server: " + server->command_line());
     client.note("special: T1 3 s from option 58; the renewal REQUEST unicast from the leased address, and its ACK");
     client.adapter().start();
+    client.drain();
     ASSERT_TRUE(loop_.run_until([&] { return !client.bound().empty(); })) << server->log();
     EXPECT_EQ(client.bound()[0].t1, 3s);
     ASSERT_TRUE(loop_.run_until([&] { return !client.extended().empty(); }, 15s)) << server->log();
@@ -145,6 +147,7 @@ TEST_F(DhcpClientTest, NakForAnUnknownAddressLeadsToAFreshAcquisition) {
     client.note("server: " + server->command_line());
     client.note("special: INIT-REBOOT for 10.99.0.5, outside the server's network: NAK, then DISCOVER to ACK");
     client.adapter().start_init_reboot(v4("10.99.0.5"));  // not the server's network
+    client.drain();
     ASSERT_TRUE(loop_.run_until([&] { return !client.bound().empty(); })) << server->log();
 
     EXPECT_TRUE(client.saw_state(ClientState::Rebooting));
@@ -154,6 +157,21 @@ TEST_F(DhcpClientTest, NakForAnUnknownAddressLeadsToAFreshAcquisition) {
     EXPECT_EQ(client.bound()[0].address.to_string().rfind("10.77.0.", 0), 0u);
 }
 
+// RFC 2131 4.3.2: a server with no record of the client stays silent to
+// an INIT-REBOOT REQUEST (dnsmasq does, unless authoritative). The client
+// must retransmit, then fall back to DISCOVER (issue 12 item 3).
+TEST_F(DhcpClientTest, InitRebootToASilentServerFallsBackToDiscover) {
+    auto server = serve({});
+    ASSERT_TRUE(server);
+    DhcpTestClient client(loop_.get(), sock(), eth0_, config_for(eth0_));
+    client.adapter().start_init_reboot(v4("10.77.0.99"));  // in its network, but it never leased it
+    client.drain();
+    ASSERT_TRUE(loop_.run_until([&] { return !client.bound().empty(); }, std::chrono::seconds(25))) << server->log();
+    EXPECT_EQ(server->count_in_log("DHCPNAK"), 0) << "not the silent case: " << server->log();
+    EXPECT_EQ(client.count_sent(dhcp::MessageType::Discover), 1);
+    EXPECT_GE(client.count_sent(dhcp::MessageType::Request), 3) << "two INIT-REBOOT REQUESTs, then the selecting one";
+}
+
 TEST_F(DhcpClientTest, InitRebootKeepsAKnownAddress) {
     auto server = serve({});
     ASSERT_TRUE(server);
@@ -161,11 +179,13 @@ TEST_F(DhcpClientTest, InitRebootKeepsAKnownAddress) {
     {
         DhcpTestClient client(loop_.get(), sock(), eth0_, config_for(eth0_));
         client.adapter().start();
+        client.drain();
         ASSERT_TRUE(loop_.run_until([&] { return !client.bound().empty(); })) << server->log();
         first = client.bound()[0].address;
     }
     DhcpTestClient again(loop_.get(), sock(), eth0_, config_for(eth0_));
     again.adapter().start_init_reboot(first);
+    again.drain();
     ASSERT_TRUE(loop_.run_until([&] { return !again.bound().empty(); })) << server->log();
     EXPECT_EQ(again.bound()[0].address, first);
     EXPECT_EQ(again.count_sent(dhcp::MessageType::Discover), 0);
@@ -177,6 +197,7 @@ TEST_F(DhcpClientTest, NoServerFailsAfterTheConfiguredTimeout) {
     DhcpTestClient client(loop_.get(), sock(), eth0_, config);
     auto started = boot_time_now();
     client.adapter().start();
+    client.drain();
     ASSERT_TRUE(loop_.run_until([&] { return client.failure().has_value(); }, 10s));
     auto took = boot_time_now() - started;
     EXPECT_GE(took, 3s);
@@ -208,7 +229,9 @@ TEST_F(DhcpClientTest, TwoClientsOnOneSegmentGetTheirOwnLeases) {
     DhcpTestClient a(loop_.get(), sock(), eth0_, config_for(eth0_));
     DhcpTestClient b(loop_.get(), sock(), eth1, config_for(eth1));
     a.adapter().start();
+    a.drain();
     b.adapter().start();
+    b.drain();
     ASSERT_TRUE(loop_.run_until([&] { return !a.bound().empty() && !b.bound().empty(); })) << server->log();
     EXPECT_NE(a.bound()[0].address, b.bound()[0].address);
     EXPECT_EQ(v4_addresses(eth0_).at(0).local.address, IpAddress(a.bound()[0].address));

@@ -9,7 +9,7 @@ DhcpTestClient::DhcpTestClient(sd_event* loop, netlink::Socket& sock, IfIndex if
                                std::string capture_name)
     : sock_(sock), ifindex_(ifindex) {
     auto adapter = dhcp::ClientAdapter::create(loop, ifindex, std::move(config), /*seed=*/ifindex.value * 7919,
-                                               [this](const dhcp::ClientAction& a) { on_action(a); });
+                                               [this] { drain(); });
     if (!adapter) {
         ADD_FAILURE() << "dhcp client: " << adapter.error().message;
         return;
@@ -53,6 +53,12 @@ void DhcpTestClient::configure_and_accept(const dhcp::Lease& lease) {
     ASSERT_TRUE(r) << r.error().message;
     adapter_->accept();
     bound_.push_back(lease);
+}
+
+void DhcpTestClient::drain() {
+    while (adapter_)
+        if (auto a = adapter_->next_action()) on_action(*a);
+        else break;
 }
 
 void DhcpTestClient::on_action(const dhcp::ClientAction& action) {

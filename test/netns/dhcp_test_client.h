@@ -30,6 +30,7 @@ public:
     void note(const std::string& line) {
         if (capture_.is_open()) capture_ << "# " << line << "\n";
     }
+    // Calls into the adapter queue actions: drain() after them.
     dhcp::ClientAdapter& adapter() { return *adapter_; }
     const std::vector<dhcp::ClientAction>& actions() const { return actions_; }
     // Leases granted and accepted, in order; and renewals.
@@ -38,6 +39,8 @@ public:
     const std::optional<Error>& failure() const { return failure_; }
     bool saw_state(dhcp::ClientState s) const;
     int count_sent(dhcp::MessageType type) const { return sent_[static_cast<int>(type)]; }
+    // Pulls the adapter's actions; also to be called after calling into it.
+    void drain();
     // Configures the granted address on the link and accepts it.
     void configure_and_accept(const dhcp::Lease& lease);
 

@@ -557,6 +557,54 @@ TEST_F(AcdEngineTest, StartAfterAConflictProbesAfresh) {
 
 // ---- the ARP codec ----------------------------------------------------------
 
+// Issue 12 item 7: a probe that never left is not a probe nobody answered.
+TEST_F(AcdEngineTest, ProbeThatCouldNotBeSentIsSentAgainNotCounted) {
+    AcdEngine e(config(), kSeed);
+    e.start(now_);
+    drain(e);
+    fire(e);  // probe 1
+    e.send_failed(now_);
+    drain(e);
+    int ready_after = 0;
+    for (int i = 0; i < 10 && e.state() == AcdState::Probing; ++i) {
+        ++ready_after;
+        fire(e);
+    }
+    EXPECT_EQ(probes().size(), 4u) << "three probes that left, plus the one that did not";
+    EXPECT_EQ(e.state(), AcdState::Announcing);
+}
+
+TEST_F(AcdEngineTest, ProbesThatCannotBeSentFailInsteadOfFindingTheAddressFree) {
+    AcdEngine e(config(), kSeed);
+    e.start(now_);
+    drain(e);
+    std::vector<AcdAction> all;
+    for (int i = 0; i < 10 && e.next_deadline(); ++i) {
+        for (auto& a : fire(e)) all.push_back(a);
+        e.send_failed(now_);
+        for (auto& a : drain(e)) all.push_back(a);
+    }
+    EXPECT_TRUE(of<AcdReady>(all).empty());
+    ASSERT_EQ(of<AcdFailed>(all).size(), 1u);
+    EXPECT_EQ(e.state(), AcdState::Stopped);
+}
+
+// RFC 5227 2.4(c): the address a network root depends on is never given up;
+// at most one announcement per DEFEND_INTERVAL.
+TEST_F(AcdEngineTest, DefendingIndefinitelyNeverGivesUpAndAnnouncesOncePerInterval) {
+    auto c = config();
+    c.defence = AcdDefence::Indefinitely;
+    AcdEngine e(c, kSeed);
+    bring_to_watching(e);
+    std::vector<AcdAction> all;
+    for (int i = 0; i < 12; ++i)
+        for (auto& a : receive(e, reply_from(kTheirMac, kAddress), 1s)) all.push_back(a);
+    EXPECT_TRUE(of<AcdLost>(all).empty());
+    EXPECT_EQ(of<AcdDefended>(all).size(), 12u);
+    EXPECT_EQ(announcements().size(), 2u) << "one per 10 s over 12 s";
+    EXPECT_EQ(e.state(), AcdState::Watching);
+}
+
 TEST(ArpPacketTest, ProbeHasTheWireLayoutOfRfc5227) {
     auto bytes = serialize_arp(make_probe(kOurMac, kAddress));
     const std::vector<std::uint8_t> expected = {

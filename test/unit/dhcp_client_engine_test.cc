@@ -531,6 +531,65 @@ TEST_F(ClientEngineTest, AfterAnExpiredLeaseItKeepsTryingPastTheAcquisitionTimeo
     EXPECT_EQ(e.state(), ClientState::Selecting);
 }
 
+TEST_F(ClientEngineTest, LinkUpWhileBoundConfirmsTheLeaseAtOnce) {
+    ClientEngine e(config(), 1);
+    bind(e, at(0s), 1000);
+    std::size_t before = sent_.size();
+    e.link_up(at(100s));
+    drain(e);
+    ASSERT_EQ(sent_.size(), before + 1);
+    EXPECT_EQ(sent_.back().message.type(), MessageType::Request);
+    EXPECT_EQ(sent_.back().destination, Destination::Server);
+    EXPECT_EQ(sent_.back().message.ciaddr, v4("10.77.0.23"));
+    EXPECT_EQ(e.state(), ClientState::Renewing);
+    e.receive(reply(sent_.back().message, MessageType::Ack, "10.77.0.23", "10.77.0.1", 1000), at(100s));
+    ASSERT_EQ(of<Extended>(drain(e)).size(), 1u);
+    EXPECT_EQ(e.next_deadline(), at(600s)) << "T1 from the confirmation";
+}
+
+TEST_F(ClientEngineTest, LinkUpWhileSelectingSendsDiscoverAtOnceWithTheFirstBackoff) {
+    ClientEngine e(config(), 1);
+    e.start(at(0s));
+    drain(e);
+    for (int i = 0; i < 3; ++i) {
+        e.on_timer(*e.next_deadline());
+        drain(e);
+    }
+    std::size_t before = sent_.size();
+    e.link_up(at(40s));
+    drain(e);
+    ASSERT_EQ(sent_.size(), before + 1);
+    EXPECT_EQ(sent_.back().message.type(), MessageType::Discover);
+    Duration next = *e.next_deadline() - at(40s);
+    EXPECT_GE(next, 3s);
+    EXPECT_LE(next, 5s);
+}
+
+// Issue 12 item 11: RFC 4390 on IPoIB.
+TEST_F(ClientEngineTest, InfinibandUsesHtype32AnEmptyChaddrTheBroadcastFlagAndAGuidClientId) {
+    ClientConfig c = config();
+    c.mac = *HardwareAddress::parse("80:00:02:08:fe:80:00:00:00:00:00:00:00:02:c9:03:00:31:7b:11");
+    c.client_id = default_client_id(c.mac);
+    c.request_broadcast = false;  // forced on anyway
+    EXPECT_EQ(c.client_id, (std::vector<std::uint8_t>{255, 0x00, 0x31, 0x7b, 0x11, 0, 3, 0, 32, 0x00, 0x02, 0xc9,
+                                                      0x03, 0x00, 0x31, 0x7b, 0x11}));
+    ClientEngine e(c, 1);
+    e.start(at(0s));
+    drain(e);
+    ASSERT_EQ(sent_.size(), 1u);
+    const Message& m = sent_[0].message;
+    EXPECT_EQ(m.htype, 32);
+    EXPECT_EQ(m.hlen, 0);
+    EXPECT_TRUE(std::all_of(m.chaddr.begin(), m.chaddr.end(), [](std::uint8_t b) { return b == 0; }));
+    EXPECT_EQ(m.flags, Message::kBroadcastFlag);
+    EXPECT_EQ(m.options.at(option::kClientIdentifier), c.client_id);
+    // A reply with an empty chaddr and our identifier is ours.
+    Message offer = reply(m, MessageType::Offer);
+    offer.options[option::kClientIdentifier] = c.client_id;
+    e.receive(offer, at(0s));
+    EXPECT_EQ(of<Offered>(drain(e)).size(), 1u);
+}
+
 TEST_F(ClientEngineTest, SavedLeaseIsRenewedAtItsT1WithoutAcquiringAgain) {
     ClientEngine first(config(), 1);
     bind(first, at(100s), 1000);

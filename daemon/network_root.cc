@@ -1,0 +1,27 @@
+#include "daemon/network_root.h"
+
+namespace earlynet::daemon {
+
+bool is_network_root(std::string_view value) {
+    for (auto exact : {"dhcp", "dhcp6", "nfs", "nfs4", "iscsi", "nbd", "/dev/nfs"})
+        if (value == exact) return true;
+    for (auto prefix : {"nfs:", "nfs4:", "iscsi:", "nbd:", "cifs:"})
+        if (value.substr(0, std::string_view(prefix).size()) == prefix) return true;
+    return false;
+}
+
+bool cmdline_names_network_root(std::string_view cmdline) {
+    while (!cmdline.empty()) {
+        auto start = cmdline.find_first_not_of(" \t\n");
+        if (start == std::string_view::npos) break;
+        cmdline.remove_prefix(start);
+        auto end = cmdline.find_first_of(" \t\n");
+        std::string_view word = cmdline.substr(0, end);
+        cmdline.remove_prefix(end == std::string_view::npos ? cmdline.size() : end);
+        for (std::string_view key : {"root=", "netroot="})
+            if (word.substr(0, key.size()) == key && is_network_root(word.substr(key.size()))) return true;
+    }
+    return false;
+}
+
+}  // namespace earlynet::daemon
