@@ -213,7 +213,6 @@ TEST_F(FaultTest, NakInRebindingRemovesTheAddressAndAcquiresANewOne) {
     ASSERT_TRUE(other);
     ASSERT_TRUE(wait_for([&] { return other->count_in_log("DHCPNAK(s0) " + first) > 0; }, 10s))
         << daemon_log() << other->log();
-    EXPECT_EQ(address().rfind("10.77.0.", 0), 0u);
     ASSERT_TRUE(wait_for([&] { return !address().empty() && address() != first; }, 15s)) << daemon_log();
     EXPECT_TRUE(contains(daemon_log(), "c0: lease " + first + " lost (NAK), removing it")) << daemon_log();
 }
