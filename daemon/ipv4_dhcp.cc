@@ -65,6 +65,7 @@ void Ipv4Dhcp::start() {
                      saved.t1.count());
         // In use already: the address, its routes and lifetime are the
         // kernel's since the initrd; only renewals touch them (in place).
+        log_warnings(saved);
         lease_ = saved;
         client_->start_bound(saved);
         pump();
@@ -74,6 +75,11 @@ void Ipv4Dhcp::start() {
     spdlog::info("{}: DHCPv4 started", link_.name);
     client_->start();
     pump();
+}
+
+void Ipv4Dhcp::log_warnings(const dhcp::Lease& lease) const {
+    for (const auto& w : lease.warnings)
+        spdlog::warn("{}: lease {} from {}: {}", link_.name, lease.address.to_string(), lease.server_id.to_string(), w);
 }
 
 void Ipv4Dhcp::on_carrier_regained() {
@@ -126,14 +132,19 @@ void Ipv4Dhcp::on_client_action(const dhcp::ClientAction& action) {
         [&](const auto& a) {
             using T = std::decay_t<decltype(a)>;
             if constexpr (std::is_same_v<T, dhcp::Offered>) {
+                // Debug only: the ACK repeats them, at warning level.
+                for (const auto& w : a.offer.warnings)
+                    spdlog::debug("{}: offer from {}: {}", link_.name, a.offer.server_id.to_string(), w);
                 spdlog::info("{}: offer {}/{} from {}", link_.name, a.offer.address.to_string(), a.offer.prefix_length,
                              a.offer.server_id.to_string());
                 client_->select(a.offer);
             } else if constexpr (std::is_same_v<T, dhcp::Granted>) {
+                log_warnings(a.lease);
                 probe(a.lease);
             } else if constexpr (std::is_same_v<T, dhcp::Extended>) {
                 spdlog::info("{}: lease {} renewed for {}", link_.name, a.lease.address.to_string(),
                              seconds_text(a.lease.lease_time));
+                if (!lease_ || a.lease.warnings != lease_->warnings) log_warnings(a.lease);
                 lease_ = a.lease;
                 apply_renewal(a.lease);
                 changed();
@@ -151,7 +162,12 @@ void Ipv4Dhcp::on_client_action(const dhcp::ClientAction& action) {
             } else if constexpr (std::is_same_v<T, dhcp::StateChanged>) {
                 spdlog::debug("{}: DHCP state {} -> {}", link_.name, dhcp::to_string(a.from), dhcp::to_string(a.to));
             } else if constexpr (std::is_same_v<T, dhcp::Ignored>) {
-                spdlog::debug("{}: DHCP {}", link_.name, a.reason);
+                // A lease a server offered but that cannot be used (a mask of
+                // 0.0.0.0, a broadcast yiaddr) is worth a warning: otherwise
+                // a hostile or broken server shows only as a timeout.
+                bool refused = a.reason.rfind("OFFER: ", 0) == 0 || a.reason.rfind("ACK: ", 0) == 0;
+                if (refused) spdlog::warn("{}: DHCP {}, ignoring it", link_.name, a.reason);
+                else spdlog::debug("{}: DHCP {}", link_.name, a.reason);
             } else if constexpr (std::is_same_v<T, dhcp::SendAction>) {
                 // performed by the adapter
             }
@@ -330,8 +346,12 @@ void Ipv4Dhcp::fill(state::DeviceRecord& record) const {
     if (!lease_) return;
     const auto& l = *lease_;
     record.addresses.push_back(IpPrefix{IpAddress(l.address), l.prefix_length});
-    for (const auto& r : routes_for(l)) record.routes.push_back({r.destination, r.gateway});
-    if (!l.routers.empty() && !record.gateway) record.gateway = IpAddress(l.routers.front());
+    // The gateway is the default route's: with option 121 that is 121's, not
+    // option 3's (RFC 3442), and an unusable router never shows here.
+    for (const auto& r : routes_for(l)) {
+        record.routes.push_back({r.destination, r.gateway});
+        if (r.destination.prefix == 0 && r.gateway && !record.gateway) record.gateway = r.gateway;
+    }
     if (!options_.ignore_auto_dns) {
         for (const auto& d : l.dns_servers) record.dns.push_back(IpAddress(d));
         for (const auto& s : l.domain_search) record.dns_search.push_back(s);

@@ -71,6 +71,8 @@ private:
     void give_up_address(const std::string& why);
     void forget(const dhcp::Lease& lease);
     void fail(std::string reason);
+    // The options the lease dropped as malformed or unusable, one line each.
+    void log_warnings(const dhcp::Lease& lease) const;
     // The lease's routes, then the profile's.
     std::vector<netlink::Route> routes_for(const dhcp::Lease& lease) const;
 

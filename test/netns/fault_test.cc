@@ -109,6 +109,17 @@ protected:
         return DnsmasqServer::start(peer_namespace(), c);
     }
 
+    // ip=c0:dhcp (and `more` on the command line), the daemon started, and
+    // startup complete; returns c0's address.
+    std::string come_up(const std::string& more = "", const std::string& network_root = "no") {
+        generate("ip=c0:dhcp" + (more.empty() ? "" : " " + more));
+        start_daemon({"--network-root", network_root});
+        EXPECT_TRUE(wait_for([&] { return fs::exists(dir_ / "tmp" / "earlynet.done"); }, 15s)) << daemon_log();
+        std::string a = address();
+        EXPECT_FALSE(a.empty()) << daemon_log();
+        return a;
+    }
+
     // What the state, dracut's dhcpopts and NetworkManager's device file say.
     void expect_files_name(const std::string& addr) {
         EXPECT_TRUE(contains(status_json(), "\"" + addr + "/24\"")) << status_json();
@@ -127,10 +138,7 @@ TEST_F(FaultTest, ConflictAfterBindWithoutNetworkRootGivesTheAddressUpAndAcquire
     auto server = serve_on("sbr", "10.77.0.10,10.77.0.250,255.255.255.0", {});
     ASSERT_TRUE(server);
     plug_intruder();
-    generate("ip=c0:dhcp");
-    start_daemon({"--network-root", "no"});
-    ASSERT_TRUE(wait_for([&] { return fs::exists(dir_ / "tmp" / "earlynet.done"); }, 15s)) << daemon_log();
-    std::string first = address();
+    std::string first = come_up();
     ASSERT_FALSE(first.empty());
     expect_files_name(first);
 
@@ -156,10 +164,7 @@ TEST_F(FaultTest, ConflictAfterBindWithNetworkRootIsDefendedAndTheAddressKept) {
     auto server = serve_on("sbr", "10.77.0.10,10.77.0.250,255.255.255.0", {});
     ASSERT_TRUE(server);
     plug_intruder();
-    generate("ip=c0:dhcp root=nfs:10.77.0.1:/srv/root");
-    start_daemon({"--network-root", "yes"});
-    ASSERT_TRUE(wait_for([&] { return fs::exists(dir_ / "tmp" / "earlynet.done"); }, 15s)) << daemon_log();
-    std::string first = address();
+    std::string first = come_up("root=nfs:10.77.0.1:/srv/root", "yes");
     ASSERT_FALSE(first.empty());
     claim(first, 4, 500);
     ASSERT_TRUE(wait_for([&] { return contains(daemon_log(), "defending it: the network root depends on it"); }, 5s))
@@ -177,10 +182,7 @@ TEST_F(FaultTest, NakInRenewingRemovesTheAddressAndAcquiresANewOne) {
     cable("c0", "s0", "10.77.0.1/24");
     auto server = serve_on("s0", "10.77.0.10,10.77.0.50,255.255.255.0", {"--dhcp-option=58,4", "--dhcp-option=59,100"});
     ASSERT_TRUE(server);
-    generate("ip=c0:dhcp");
-    start_daemon({"--network-root", "no"});
-    ASSERT_TRUE(wait_for([&] { return fs::exists(dir_ / "tmp" / "earlynet.done"); }, 15s)) << daemon_log();
-    std::string first = address();
+    std::string first = come_up();
     ASSERT_FALSE(first.empty());
     server.reset();  // before T1: a new server that does not know it answers the RENEW
     auto other = serve_on("s0", "10.77.0.100,10.77.0.120,255.255.255.0", {"--dhcp-authoritative"});
@@ -201,10 +203,7 @@ TEST_F(FaultTest, NakInRebindingRemovesTheAddressAndAcquiresANewOne) {
     cable("c0", "s0", "10.77.0.1/24");
     auto server = serve_on("s0", "10.77.0.10,10.77.0.50,255.255.255.0", {"--dhcp-option=58,3", "--dhcp-option=59,9"});
     ASSERT_TRUE(server);
-    generate("ip=c0:dhcp");
-    start_daemon({"--network-root", "no"});
-    ASSERT_TRUE(wait_for([&] { return fs::exists(dir_ / "tmp" / "earlynet.done"); }, 15s)) << daemon_log();
-    std::string first = address();
+    std::string first = come_up();
     ASSERT_FALSE(first.empty());
     auto bound_at = Clock::now();
     server.reset();
@@ -224,12 +223,9 @@ TEST_F(FaultTest, ServerGoneThroughT1AndT2KeepsTheAddressUntilExpiryThenReacquir
     cable("c0", "s0", "10.77.0.1/24");
     auto server = serve_on("s0", "10.77.0.10,10.77.0.50,255.255.255.0", {"--dhcp-option=58,20", "--dhcp-option=59,40"});
     ASSERT_TRUE(server);
-    generate("ip=c0:dhcp");
-    start_daemon({"--network-root", "no"});
-    ASSERT_TRUE(wait_for([&] { return fs::exists(dir_ / "tmp" / "earlynet.done"); }, 15s)) << daemon_log();
-    auto bound_at = Clock::now();
-    std::string first = address();
+    std::string first = come_up();
     ASSERT_FALSE(first.empty());
+    auto bound_at = Clock::now();
     server.reset();
     ASSERT_TRUE(wait_for([&] { return address().empty(); }, 140s)) << daemon_log();
     auto gone_after = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - bound_at);
@@ -249,10 +245,7 @@ TEST_F(FaultTest, CarrierLostAndBackWhileBoundKeepsTheAddressAndConfirmsTheLease
     cable("c0", "s0", "10.77.0.1/24");
     auto server = serve_on("s0", "10.77.0.10,10.77.0.50,255.255.255.0", {});
     ASSERT_TRUE(server);
-    generate("ip=c0:dhcp");
-    start_daemon({"--network-root", "no"});
-    ASSERT_TRUE(wait_for([&] { return fs::exists(dir_ / "tmp" / "earlynet.done"); }, 15s)) << daemon_log();
-    std::string first = address();
+    std::string first = come_up();
     ASSERT_FALSE(first.empty());
     BackgroundProcess watch({"ip", "-o", "monitor", "address"});
     ip_in(peer_namespace(), "link set s0 down");
