@@ -153,8 +153,9 @@ protected:
         if (device["outcome"] == "activated") {
             EXPECT_TRUE(device["lease"].is_object()) << when << ": activated by DHCP without a lease: " << device.dump();
             if (device["lease"].is_object()) {
-                EXPECT_EQ(device["lease"]["address"], kernel_address())
-                    << when << ": the record's lease is not the kernel's address: " << device.dump();
+                auto addresses = ip("-4 -o addr show dev c0");
+                EXPECT_TRUE(contains(addresses, "inet " + device["lease"].value("address", "?") + "/"))
+                    << when << ": the record's lease is not on c0: " << addresses << device.dump();
             }
         }
         return device;
@@ -205,7 +206,9 @@ protected:
         ASSERT_EQ(r.status, 0) << log_;
         ASSERT_FALSE(kernel_address().empty());
         ASSERT_TRUE(record().is_object()) << slurp(record_path());
-        ASSERT_EQ(server_->count_in_log("DHCPDISCOVER(s0)"), 1) << server_->log();
+        // One, or more when a retransmission was needed (a busy machine).
+        initrd_discovers_ = server_->count_in_log("DHCPDISCOVER(s0)");
+        ASSERT_GE(initrd_discovers_, 1) << server_->log();
     }
 
     // `run --import` until c0's record carries a lease this run acquired (it
@@ -229,11 +232,12 @@ protected:
         return text;
     }
 
-    // The device brought up as if there had been no record: a second DISCOVER
-    // (the first was the initrd's), the address configured, and a record of
+    // The device brought up as if there had been no record: a DISCOVER after
+    // the initrd's, the address configured, and a record of
     // the device as it is now with the lease the kernel has.
     void expect_brought_up_fresh(const std::string& log) {
-        EXPECT_EQ(server_->count_in_log("DHCPDISCOVER(s0)"), 2) << "acquired anew: " << server_->log() << log;
+        EXPECT_GT(server_->count_in_log("DHCPDISCOVER(s0)"), initrd_discovers_)
+            << "acquired anew: " << server_->log() << log;
         EXPECT_FALSE(contains(log, "continuing lease")) << "an untrusted lease was continued: " << log;
         EXPECT_FALSE(kernel_address().empty()) << ip("-4 -o addr show dev c0");
         json d = expect_whole_state("after the import");
@@ -255,6 +259,7 @@ protected:
     }
 
     std::unique_ptr<DnsmasqServer> server_;
+    int initrd_discovers_ = 0;
 };
 
 // --- SIGKILL at random points ------------------------------------------------
@@ -341,6 +346,7 @@ TEST_F(StateFaultTest, KilledAtRandomPointsWhileRenewingItNeverLeavesATornRecord
     ASSERT_FALSE(address.empty());
     expect_whole_state("after the initrd's run");
     int acks_before = server->count_in_log("DHCPACK(s0)");
+    const int discovers = server->count_in_log("DHCPDISCOVER(s0)");
 
     constexpr int kKills = 30;
     int killed = 0;
@@ -368,7 +374,8 @@ TEST_F(StateFaultTest, KilledAtRandomPointsWhileRenewingItNeverLeavesATornRecord
     EXPECT_EQ(killed, kKills) << "an import never ends by itself";
     EXPECT_GE(server->count_in_log("DHCPACK(s0)") - acks_before, kKills / 4)
         << "the kills must have fallen among renewals: " << server->log();
-    EXPECT_EQ(server->count_in_log("DHCPDISCOVER(s0)"), 1) << "the lease was always continued: " << server->log();
+    EXPECT_EQ(server->count_in_log("DHCPDISCOVER(s0)"), discovers)
+        << "the lease was always continued: " << server->log();
 
     ASSERT_NE(dead_writer, 0);
     std::string torn = slurp(record_path());
@@ -393,7 +400,7 @@ TEST_F(StateFaultTest, KilledAtRandomPointsWhileRenewingItNeverLeavesATornRecord
     json d = expect_whole_state("after the last import");
     ASSERT_TRUE(d.is_object());
     EXPECT_EQ(d["lease"]["address"], address);
-    EXPECT_EQ(server->count_in_log("DHCPDISCOVER(s0)"), 1) << server->log();
+    EXPECT_EQ(server->count_in_log("DHCPDISCOVER(s0)"), discovers) << server->log();
     EXPECT_EQ(temporaries(), std::vector<std::string>{}) << "the next writer clears what a killed one left";
 }
 
