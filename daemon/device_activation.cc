@@ -314,7 +314,7 @@ void DeviceActivation::fail_internal(const std::string& reason) {
 }
 
 void DeviceActivation::stop() {
-    if (auto* dhcp = dynamic_cast<Ipv4Dhcp*>(v4_.get())) dhcp->stop();
+    if (v4_) v4_->stop();
     carrier_timer_.cancel();
     v4_required_.cancel();
     v6_required_.cancel();

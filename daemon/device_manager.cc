@@ -7,6 +7,8 @@
 #include "base/guard.h"
 #include "daemon/profile_match.h"
 #include "daemon/virtual_link_config.h"
+#include "state/adoption_check.h"
+#include "state/state_store.h"
 #include "netlink/virtual_link.h"
 #include "spdlog/spdlog.h"
 
@@ -186,13 +188,15 @@ void DeviceManager::consider(const netlink::Link& link) {
     std::optional<state::DeviceRecord> adopted;
     if (auto it = adoptable_.find(link.name); it != adoptable_.end()) {
         const state::DeviceRecord& r = it->second;
-        // Same boot, same device, same profile, and it did come up: anything
-        // else is activated as if there were no record.
-        if (r.ifindex == link.index.value && r.profile_uuid == lp->profile.uuid &&
-            r.outcome == state::DeviceOutcome::Activated)
-            adopted = r;
-        else
-            spdlog::info("{}: its saved state does not match (ifindex, profile or outcome), activating anew", link.name);
+        // Same boot, same device (ifindex and MAC), same profile, it did come
+        // up, and its lease still runs: anything else is activated as if
+        // there were no record.
+        state::DeviceNow now{link.name, link.index.value, link.mac ? link.mac->to_string() : std::string(),
+                             lp->profile.uuid};
+        auto trusted = state::check_adoptable(r, state::StateStore(adoptable_dir_).path_of(link.name), now,
+                                              boot_time_now().since_boot);
+        if (trusted) adopted = r;
+        else spdlog::error("{}: not trusted, {} is activated anew", trusted.error().message, link.name);
         adoptable_.erase(it);
     }
     auto activation = std::make_unique<DeviceActivation>(
@@ -208,6 +212,13 @@ void DeviceManager::consider(const netlink::Link& link) {
     raw->start(link);
 }
 
+// A link that cannot be considered (a bug of ours) is left alone; the
+// batch's other events still reach their devices.
+void DeviceManager::consider_guarded(const netlink::Link& link) {
+    if (auto done = call_guarded([&] { consider(link); }); !done)
+        spdlog::error("{}: {}, leaving it alone", link.name, done.error().message);
+}
+
 void DeviceManager::on_events(std::vector<netlink::MonitorEvent> events) {
     for (const auto& event : events) {
         // What one device does with an event is its own: an exception there
@@ -219,7 +230,7 @@ void DeviceManager::on_events(std::vector<netlink::MonitorEvent> events) {
             [&](const auto& e) {
                 using T = std::decay_t<decltype(e)>;
                 if constexpr (std::is_same_v<T, netlink::LinkAdded>) {
-                    if (started_) consider(e.link);
+                    if (started_) consider_guarded(e.link);
                 } else if constexpr (std::is_same_v<T, netlink::LinkRemoved>) {
                     if (auto it = activations_.find(e.link.index.value); it != activations_.end())
                         guarded(*it->second, [&] { it->second->on_link_removed(); });
@@ -229,7 +240,7 @@ void DeviceManager::on_events(std::vector<netlink::MonitorEvent> events) {
                     if (auto it = activations_.find(e.link.index.value); it != activations_.end())
                         guarded(*it->second, [&] { it->second->on_link_changed(e.link); });
                     else if (started_)
-                        consider(e.link);  // renamed into a profile's name, say
+                        consider_guarded(e.link);  // renamed into a profile's name, say
                 } else if constexpr (std::is_same_v<T, netlink::AddressAdded> ||
                                      std::is_same_v<T, netlink::AddressRemoved> ||
                                      std::is_same_v<T, netlink::AddressUsable> ||

@@ -45,7 +45,11 @@ public:
     // Before start(): what an earlier earlynet left (`run --import`), by
     // interface name. A device whose record names the profile it matches
     // and its ifindex is adopted as it is rather than activated anew.
-    void set_adoptable(std::map<std::string, state::DeviceRecord> records) { adoptable_ = std::move(records); }
+    // `state_dir` names the files in what is reported.
+    void set_adoptable(std::map<std::string, state::DeviceRecord> records, std::string state_dir) {
+        adoptable_ = std::move(records);
+        adoptable_dir_ = std::move(state_dir);
+    }
     [[nodiscard]] Result<void> start();
     bool startup_complete() const { return complete_; }
     void stop_all();
@@ -57,6 +61,7 @@ public:
 private:
     void on_events(std::vector<netlink::MonitorEvent> events);
     void consider(const netlink::Link& link);
+    void consider_guarded(const netlink::Link& link);
     void create_virtual_links();
     bool has_ports(IfIndex controller) const;
     void check_complete();
@@ -71,6 +76,7 @@ private:
     Callbacks callbacks_;
     std::unique_ptr<netlink::Monitor> monitor_;
     std::map<std::string, state::DeviceRecord> adoptable_;
+    std::string adoptable_dir_;
     std::map<int, std::unique_ptr<DeviceActivation>> activations_;  // by ifindex
     std::vector<int> order_;
     std::set<std::string> waiting_profiles_;   // uuids waiting for a device (wait-device-timeout)

@@ -49,6 +49,8 @@ public:
     virtual void on_monitor_event(const netlink::MonitorEvent&) {}
     // Carrier came back after it was lost; the family was started.
     virtual void on_carrier_regained() {}
+    // Stops clients, probes and retries; configured addresses stay.
+    virtual void stop() {}
     // Adds this family's addresses, routes, DNS and lease to the record.
     virtual void fill(state::DeviceRecord& record) const = 0;
 

@@ -155,6 +155,7 @@ void Ipv4Dhcp::on_client_action(const dhcp::ClientAction& action) {
                 acd_.reset();
                 granted_.reset();
                 configure_retry_.cancel();
+                configure_failures_ = 0;
                 forget(a.lease);
                 changed();
             } else if constexpr (std::is_same_v<T, dhcp::Failed>) {
@@ -177,6 +178,9 @@ void Ipv4Dhcp::on_client_action(const dhcp::ClientAction& action) {
 
 void Ipv4Dhcp::probe(const dhcp::Lease& lease) {
     acd_.reset();
+    // A grant still queued when the family was stopped is not acted on.
+    if (!client_ || client_->engine().state() == dhcp::ClientState::Stopped) return;
+    configure_failures_ = 0;
     if (options_.dad_timeout == Duration::zero()) {
         use(lease);
         return;

@@ -53,7 +53,7 @@ public:
     void on_carrier_regained() override;
     const std::optional<dhcp::Lease>& lease() const { return lease_; }
     // Stops the client and the conflict watch; the address stays (handover).
-    void stop();
+    void stop() override;
 
 private:
     // Drains both adapters' actions until neither has any; the only place

@@ -50,7 +50,7 @@ void Ipv4Static::pump() {
         for (bool more = true; more;) {
             more = false;
             for (std::size_t i = 0; i < probes_.size(); ++i)
-                while (probes_[i]) {
+                while (i < probes_.size() && probes_[i]) {  // an action may clear probes_
                     auto a = probes_[i]->next_action();
                     if (!a) break;
                     more = true;
@@ -76,8 +76,10 @@ void Ipv4Static::on_acd_action(std::size_t i, const dhcp::AcdAction& action) {
                     configure();
             } else if constexpr (std::is_same_v<T, dhcp::AcdConflict>) {
                 spdlog::error("{}: conflict: {} is in use by {}", link_.name, address, a.mac.to_string());
-                if (state() == State::Pending)
+                if (state() == State::Pending) {
+                    probes_.clear();  // the other addresses are not configured either: no probing, no announcing
                     set_state(State::Failed, "address conflict: " + address + " is in use by " + a.mac.to_string());
+                }
             } else if constexpr (std::is_same_v<T, dhcp::AcdDefended>) {
                 spdlog::warn("{}: conflict: {} also claimed by {}, defended", link_.name, address, a.mac.to_string());
             } else if constexpr (std::is_same_v<T, dhcp::AcdFailed>) {

@@ -20,6 +20,8 @@ public:
 
     void start() override;
     void fill(state::DeviceRecord& record) const override;
+    // Stops probing and defending; configured addresses stay.
+    void stop() override { probes_.clear(); }
 
 private:
     // Drains every probe's actions; the only place they are handled.

@@ -78,7 +78,7 @@ public:
             DeviceManager::Callbacks{[this](DeviceActivation& a) { on_device_changed(a); },
                                      [this] { on_startup_complete(); }});
         hooks_.set_idle_handler([this] { maybe_done(); });
-        if (settings_.import) manager_->set_adoptable(adoptable_state());
+        if (settings_.import) manager_->set_adoptable(adoptable_state(), store_.directory());
         return manager_->start();
     }
 

@@ -135,8 +135,11 @@ std::optional<ClientAction> ClientEngine::next_action() {
 }
 
 std::optional<BootTime> ClientEngine::next_deadline() const {
-    if (timer_ && give_up_at_) return std::min(*timer_, *give_up_at_);
-    return timer_ ? timer_ : give_up_at_;
+    // The acquisition deadline counts only while acquiring: in GRANTED the
+    // caller is probing or configuring, and on_timer() would ignore it.
+    auto give_up = is_acquiring(state_) ? give_up_at_ : std::nullopt;
+    if (timer_ && give_up) return std::min(*timer_, *give_up);
+    return timer_ ? timer_ : give_up;
 }
 
 // --- starting ---------------------------------------------------------------

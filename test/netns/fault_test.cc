@@ -145,14 +145,16 @@ TEST_F(FaultTest, ConflictAfterBindWithoutNetworkRootGivesTheAddressUpAndAcquire
     claim(first, 2, 500);
     ASSERT_TRUE(wait_for([&] { return server->count_in_log("DHCPDECLINE(sbr) " + first) > 0; }, 10s))
         << daemon_log() << server->log();
+    auto declined_at = Clock::now();
     EXPECT_TRUE(contains(daemon_log(), "c0: conflict: " + first + " taken over by 52:54:00:66:66:66, giving it up"))
         << daemon_log();
     EXPECT_NE(address(), first) << "the conflicting address must be removed at once";
     // RFC 2131 3.1.5: at least ten seconds before the next DISCOVER.
     ASSERT_TRUE(wait_for([&] { return !address().empty(); }, 25s)) << daemon_log() << server->log();
     std::string second = address();
+    EXPECT_GE(Clock::now() - declined_at, 9500ms) << "RFC 2131 3.1.5: ten seconds between DECLINE and a new DISCOVER";
     EXPECT_NE(second, first);
-    EXPECT_EQ(server->count_in_log("DHCPDISCOVER(sbr)"), 2) << server->log();
+    EXPECT_GE(server->count_in_log("DHCPDISCOVER(sbr)"), 2) << server->log();
     ASSERT_TRUE(wait_for([&] { return contains(status_json(), "\"" + second + "/24\""); }, 5s));
     expect_files_name(second);
 }
@@ -180,14 +182,14 @@ TEST_F(FaultTest, ConflictAfterBindWithNetworkRootIsDefendedAndTheAddressKept) {
 // address goes at once, a new one is acquired, and the files follow.
 TEST_F(FaultTest, NakInRenewingRemovesTheAddressAndAcquiresANewOne) {
     cable("c0", "s0", "10.77.0.1/24");
-    auto server = serve_on("s0", "10.77.0.10,10.77.0.50,255.255.255.0", {"--dhcp-option=58,4", "--dhcp-option=59,100"});
+    auto server = serve_on("s0", "10.77.0.10,10.77.0.50,255.255.255.0", {"--dhcp-option=58,15", "--dhcp-option=59,100"});
     ASSERT_TRUE(server);
     std::string first = come_up();
     ASSERT_FALSE(first.empty());
     server.reset();  // before T1: a new server that does not know it answers the RENEW
     auto other = serve_on("s0", "10.77.0.100,10.77.0.120,255.255.255.0", {"--dhcp-authoritative"});
     ASSERT_TRUE(other);
-    ASSERT_TRUE(wait_for([&] { return other->count_in_log("DHCPNAK(s0) " + first) > 0; }, 10s)) << other->log();
+    ASSERT_TRUE(wait_for([&] { return other->count_in_log("DHCPNAK(s0) " + first) > 0; }, 25s)) << other->log();
     ASSERT_TRUE(wait_for([&] { return address().rfind("10.77.0.1", 0) == 0 && address().size() == 11; }, 15s))
         << daemon_log() << other->log();
     std::string second = address();
@@ -229,8 +231,8 @@ TEST_F(FaultTest, ServerGoneThroughT1AndT2KeepsTheAddressUntilExpiryThenReacquir
     server.reset();
     ASSERT_TRUE(wait_for([&] { return address().empty(); }, 140s)) << daemon_log();
     auto gone_after = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - bound_at);
-    EXPECT_GE(gone_after, 118s) << "removed before the lease ended";
-    EXPECT_LE(gone_after, 124s) << "kept past the end of the lease";
+    EXPECT_GE(gone_after, 116s) << "removed before the lease ended";
+    EXPECT_LE(gone_after, 126s) << "kept past the end of the lease";
     EXPECT_TRUE(contains(daemon_log(), "c0: lease " + first + " lost (expired)")) << daemon_log();
     auto back = serve_on("s0", "10.77.0.10,10.77.0.50,255.255.255.0", {});
     ASSERT_TRUE(back);
@@ -247,7 +249,8 @@ TEST_F(FaultTest, CarrierLostAndBackWhileBoundKeepsTheAddressAndConfirmsTheLease
     ASSERT_TRUE(server);
     std::string first = come_up();
     ASSERT_FALSE(first.empty());
-    BackgroundProcess watch({"ip", "-o", "monitor", "address"});
+    BackgroundProcess watch({"ip", "-4", "-o", "monitor", "address"});
+    std::this_thread::sleep_for(300ms);  // ip monitor has no "listening" signal to wait for
     ip_in(peer_namespace(), "link set s0 down");
     ASSERT_TRUE(wait_for([&] { return contains(daemon_log(), "c0: carrier lost"); }, 5s)) << daemon_log();
     ip_in(peer_namespace(), "link set s0 up");

@@ -525,7 +525,7 @@ TEST_F(StateFaultTest, ImportOfARecordOfAStartThatNeverFinishedBringsTheDeviceUp
 // Disabled until DeviceManager::consider() checks the record against the
 // device it is about to adopt (MAC as well as ifindex) and reports a refusal
 // naming the file and the field (state::check_adoptable does both).
-TEST_F(StateFaultTest, DISABLED_ImportOfARecordOfAnotherMacReportsItAndBringsTheDeviceUpFresh) {
+TEST_F(StateFaultTest, ImportOfARecordOfAnotherMacReportsItAndBringsTheDeviceUpFresh) {
     boot_initrd();
     if (HasFatalFailure()) return;
     rewrite_record([](json& r) { r["mac"] = "02:00:5e:10:00:01"; });
@@ -535,7 +535,7 @@ TEST_F(StateFaultTest, DISABLED_ImportOfARecordOfAnotherMacReportsItAndBringsThe
     expect_brought_up_fresh(log);
 }
 
-TEST_F(StateFaultTest, DISABLED_ImportReportsARecordOfAnotherIfindexNamingTheFile) {
+TEST_F(StateFaultTest, ImportReportsARecordOfAnotherIfindexNamingTheFile) {
     boot_initrd();
     if (HasFatalFailure()) return;
     rewrite_record([](json& r) { r["ifindex"] = r["ifindex"].get<int>() + 1000; });
@@ -544,7 +544,7 @@ TEST_F(StateFaultTest, DISABLED_ImportReportsARecordOfAnotherIfindexNamingTheFil
     expect_report(log, "'ifindex'");
 }
 
-TEST_F(StateFaultTest, DISABLED_ImportReportsARecordOfAProfileThatNoLongerMatchesNamingTheFile) {
+TEST_F(StateFaultTest, ImportReportsARecordOfAProfileThatNoLongerMatchesNamingTheFile) {
     boot_initrd();
     if (HasFatalFailure()) return;
     generate("ip=c0:dhcp");
@@ -553,7 +553,7 @@ TEST_F(StateFaultTest, DISABLED_ImportReportsARecordOfAProfileThatNoLongerMatche
     expect_report(log, "'profile_uuid'");
 }
 
-TEST_F(StateFaultTest, DISABLED_ImportReportsALeaseThatHasEndedNamingTheFile) {
+TEST_F(StateFaultTest, ImportReportsALeaseThatHasEndedNamingTheFile) {
     boot_initrd();
     if (HasFatalFailure()) return;
     ASSERT_GT(boottime_ns(), 200'000'000'000) << "this machine has been up for less than 200 s";

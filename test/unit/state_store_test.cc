@@ -249,7 +249,9 @@ TEST(StateStoreTest, WriteClearsTheTemporariesOfWritersThatDied) {
     std::vector<std::string> left{".eth1.json.tmp", ".eth1.json.tmp" + dead + "x", ".eth1.json.tmp1",
                                   ".hidden" + dead, "eth0.json", "eth1.json"};
     std::sort(left.begin(), left.end());
-    EXPECT_EQ(list_dir(dir.path()), left);
+    auto listed = list_dir(dir.path());
+    std::sort(listed.begin(), listed.end());
+    EXPECT_EQ(listed, left);
 }
 
 TEST(StateStoreTest, AFifoASymlinkAndAHugeFileAreReportedWithoutBlocking) {
