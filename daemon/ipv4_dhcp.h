@@ -1,16 +1,10 @@
-// Ipv4Dhcp: ipv4.method=auto. A DHCPv4 client (dhcp::ClientAdapter) whose
-// granted address is probed with ACD (RFC 5227) before it is used; a
-// conflict is DECLINEd and acquisition starts over. The address gets the
-// lease time as its lifetime (as NetworkManager and dhclient-script), then
-// routes (RFC 3442), the lease MTU, and renewals replace lifetimes in place.
-//
-// After bind the address is watched (RFC 5227 2.4): defended once, and given
-// up (removed, DECLINEd, acquired anew) on a second conflict, unless the
-// network root depends on it (DhcpOptions::network_root): then it is
-// defended indefinitely, with a warning naming the other host each time.
-// A lease lost by NAK or expiry takes its address and its defender with it.
-// A kernel that refuses the address or a renewal is retried, never answered
-// with DHCPDECLINE, which tells the server the address is in use.
+// Ipv4Dhcp: ipv4.method=auto, the adapter of Ipv4DhcpEngine (which holds the
+// policy and says why). It owns the DHCP client (dhcp::ClientAdapter), the
+// ACD probe of the granted address (dhcp::AcdAdapter) and a timer, feeds
+// their results to the engine and performs what the engine asks: the
+// address with the lease time as its lifetime (as NetworkManager and
+// dhclient-script do), the lease MTU, routes (RFC 3442, then the
+// profile's), and renewals that replace lifetimes in place.
 #pragma once
 
 #include <memory>
@@ -18,6 +12,7 @@
 
 #include "daemon/event_timer.h"
 #include "daemon/ip_family.h"
+#include "daemon/ipv4_dhcp_engine.h"
 #include "daemon/profile.h"
 #include "dhcp/acd_adapter.h"
 #include "dhcp/client_adapter.h"
@@ -51,40 +46,32 @@ public:
     void fill(state::DeviceRecord& record) const override;
     // Confirms the lease at once (or restarts a stalled acquisition).
     void on_carrier_regained() override;
-    const std::optional<dhcp::Lease>& lease() const { return lease_; }
+    const std::optional<dhcp::Lease>& lease() const { return engine_.lease(); }
     // Stops the client and the conflict watch; the address stays (handover).
     void stop() override;
 
 private:
-    // Drains both adapters' actions until neither has any; the only place
-    // they are handled. Exceptions end here: the family fails, alone.
+    // Drains the client's, the probe's and the engine's actions until none
+    // is left, re-arms the timer, then reports to the listener (last: it may
+    // stop us). Exceptions end here: the family fails, alone.
     void pump();
-    void on_client_action(const dhcp::ClientAction& action);
-    void on_acd_action(const dhcp::AcdAction& action);
-    void probe(const dhcp::Lease& lease);
-    // Configures a new address; a refusal is retried a few times (no
-    // DECLINE: the address is not in use), then the family fails.
-    void use(const dhcp::Lease& lease);
-    // New lifetimes into the kernel; a refusal is retried until it takes.
-    void apply_renewal(const dhcp::Lease& lease);
-    Result<void> configure(const dhcp::Lease& lease);
-    void give_up_address(const std::string& why);
-    void forget(const dhcp::Lease& lease);
-    void fail(std::string reason);
-    // The options the lease dropped as malformed or unusable, one line each.
-    void log_warnings(const dhcp::Lease& lease) const;
+    void drain();
+    void perform(const Ipv4DhcpAction& action);
+    void start_probe(const dhcp::AcdEngine::Config& config);
+    Result<void> configure(const ConfigureLease& c);
+    void remove(const dhcp::Lease& lease);
+    void arm_timer();
     // The lease's routes, then the profile's.
     std::vector<netlink::Route> routes_for(const dhcp::Lease& lease) const;
 
     LinkContext link_;
     DhcpOptions options_;
+    Ipv4DhcpEngine engine_;
     std::unique_ptr<dhcp::ClientAdapter> client_;
     std::unique_ptr<dhcp::AcdAdapter> acd_;
-    std::optional<dhcp::Lease> granted_;  // being probed
-    std::optional<dhcp::Lease> lease_;    // in use
-    EventTimer configure_retry_;
-    int configure_failures_ = 0;
+    EventTimer timer_;
     bool pumping_ = false;
+    bool lease_changed_ = false;
 };
 
 }  // namespace earlynet::daemon
