@@ -1,7 +1,6 @@
 #include "daemon/device_activation.h"
 
-#include "daemon/lease_record.h"
-
+#include "base/guard.h"
 #include "daemon/ipv4_dhcp.h"
 #include "daemon/ipv4_static.h"
 #include "daemon/ipv6_setup.h"
@@ -45,73 +44,140 @@ Duration seconds_or(int s, Seconds fallback) { return s > 0 ? Duration(Seconds(s
 
 }  // namespace
 
-const char* to_string(IpFamily::State s) {
-    switch (s) {
-    case IpFamily::State::Pending:
-        return "pending";
-    case IpFamily::State::Ready:
-        return "ready";
-    case IpFamily::State::Failed:
-        return "failed";
-    case IpFamily::State::Skipped:
-        return "skipped";
-    }
-    return "?";
+namespace {
+
+ActivationEngine::FamilyPolicy policy_of(const IpSettings& s) {
+    return {s.may_fail, s.required_timeout > 0 ? Duration(std::chrono::milliseconds(s.required_timeout))
+                                               : Duration::zero()};
 }
+
+ActivationEngine::Config engine_config(const std::string& name, const Profile& p, const ActivationSettings& settings) {
+    ActivationEngine::Config c;
+    c.name = name;
+    c.port = p.is_port();
+    c.carrier_timeout = settings.carrier_timeout;
+    c.v4 = policy_of(p.ipv4);
+    c.v6 = policy_of(p.ipv6);
+    c.run_started = settings.run_started;
+    return c;
+}
+
+FamilyReport report_of(const IpFamily* f) {
+    if (!f) return {};
+    return {f->state(), f->reason()};
+}
+
+}  // namespace
 
 DeviceActivation::DeviceActivation(LinkContext link, const LoadedProfile& profile, std::optional<IfIndex> controller,
                                    ActivationSettings settings, Listener listener,
                                    std::optional<state::DeviceRecord> adopted)
     : link_(std::move(link)), profile_(profile), controller_(controller), settings_(settings),
-      listener_(std::move(listener)), adopted_(std::move(adopted)), kind_(kind_name(profile.profile.type)), carrier_timer_(link_.loop),
-      v4_required_(link_.loop), v6_required_(link_.loop) {}
+      listener_(std::move(listener)), adopted_(std::move(adopted)), kind_(kind_name(profile.profile.type)),
+      engine_(engine_config(link_.name, profile.profile, settings)), timer_(link_.loop) {}
 
 DeviceActivation::~DeviceActivation() = default;
 
-std::chrono::milliseconds DeviceActivation::since_start() const {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(boot_time_now() - settings_.run_started);
+template <typename F>
+void DeviceActivation::handle(F&& event) {
+    if (handling_) return event();
+    handling_ = true;
+    auto done = call_guarded([&] {
+        event();
+        drain();
+    });
+    if (!done) {
+        engine_.fail_internal(done.error().message, boot_time_now());
+        if (auto again = call_guarded([&] { drain(); }); !again) spdlog::error("{}: {}", link_.name, again.error().message);
+    }
+    if (auto armed = arm_timer(); !armed) {
+        // Without its timer the device would wait for ever: it fails now.
+        engine_.fail_internal("timer not armed: " + armed.error().message, boot_time_now());
+        if (auto again = call_guarded([&] { drain(); }); !again) spdlog::error("{}: {}", link_.name, again.error().message);
+        timer_.cancel();
+    }
+    handling_ = false;
+    if (std::exchange(changed_, false)) listener_(*this);
+}
+
+void DeviceActivation::drain() {
+    for (bool more = true; more;) {
+        more = false;
+        if (std::exchange(families_changed_, false)) {
+            engine_.on_families(report_of(v4_.get()), report_of(v6_.get()), !record().addresses.empty(),
+                                boot_time_now());
+        }
+        while (auto a = engine_.next_action()) {
+            more = true;
+            perform(*a);
+        }
+        more = more || families_changed_;
+    }
+}
+
+void DeviceActivation::perform(const ActivationAction& action) {
+    std::visit(
+        [&](const auto& a) {
+            using T = std::decay_t<decltype(a)>;
+            if constexpr (std::is_same_v<T, StartIp>) {
+                start_ip();
+            } else if constexpr (std::is_same_v<T, ConfirmLease>) {
+                if (v4_) v4_->on_carrier_regained();
+            } else if constexpr (std::is_same_v<T, StopFamilies>) {
+                if (v4_) v4_->stop();
+                if (v6_) v6_->stop();
+            } else if constexpr (std::is_same_v<T, DropFamilies>) {
+                v4_.reset();
+                v6_.reset();
+            } else if constexpr (std::is_same_v<T, DeviceChanged>) {
+                changed_ = true;
+            }
+        },
+        action);
+}
+
+Result<void> DeviceActivation::arm_timer() {
+    auto deadline = engine_.next_deadline();
+    if (!deadline) {
+        timer_.cancel();
+        return {};
+    }
+    return timer_.arm_in(std::max(Duration::zero(), *deadline - boot_time_now()),
+                         [this] { handle([this] { engine_.on_timer(boot_time_now()); }); });
+}
+
+void DeviceActivation::on_family_changed() {
+    families_changed_ = true;
+    handle([] {});
 }
 
 void DeviceActivation::start(const netlink::Link& link) {
-    timings_.to_link = since_start();
-    const Profile& p = profile_.profile;
-    if (adopted_) {
-        spdlog::info("{}: adopting it with profile '{}' as the initrd left it", link_.name, p.id);
-        created_ = adopted_->created;
-    } else {
-        spdlog::info("{}: activating with profile '{}'{}", link_.name, p.id, p.is_port() ? " as a port" : "");
-        created_ = !link.kind.empty() && link.kind != "veth" && p.type != ConnectionType::Ethernet;
-        prepare_link();
-        if (outcome_ != state::DeviceOutcome::Activating) return;
-    }
-
-    if (!p.is_port()) {
-        LinkContext ctx = link_;
-        auto notify = [this] { evaluate(); };
-        auto v6 = std::make_unique<Ipv6Setup>(ctx, p.ipv6, seconds_or(p.ipv6.dhcp_timeout, kDefaultDhcpTimeout),
-                                              notify);
-        v6->prepare();
-        v6_ = std::move(v6);
-    }
-
-    auto up = netlink::link::set_up(*link_.sock, link_.ifindex);
-    if (!up) return finish(state::DeviceOutcome::Failed, "cannot set it up: " + up.error().message);
-    spdlog::debug("{}: up", link_.name);
-    if (p.is_port()) return finish(state::DeviceOutcome::Activated);
-
-    // Before IFF_UP the carrier bit means nothing for some drivers (a new
-    // bridge reports carrier until it is opened): trust it only on a link
-    // that was already up, and otherwise wait for the kernel's next word.
-    carrier_ = link.flags.up() && link.carrier;
-    if (carrier_) return on_carrier();
-    spdlog::info("{}: waiting up to {} ms for carrier", link_.name, settings_.carrier_timeout.count());
-    auto armed = carrier_timer_.arm_in(settings_.carrier_timeout, [this] {
-        if (outcome_ != state::DeviceOutcome::Activating || carrier_) return;
-        auto s = std::chrono::duration_cast<std::chrono::milliseconds>(settings_.carrier_timeout).count();
-        finish(state::DeviceOutcome::Failed,
-               "no carrier after " + (s % 1000 == 0 ? std::to_string(s / 1000) + " s" : std::to_string(s) + " ms"));
+    handle([&] {
+        engine_.start(boot_time_now());
+        const Profile& p = profile_.profile;
+        if (adopted_) {
+            spdlog::info("{}: adopting it with profile '{}' as the initrd left it", link_.name, p.id);
+            created_ = adopted_->created;
+        } else {
+            spdlog::info("{}: activating with profile '{}'{}", link_.name, p.id, p.is_port() ? " as a port" : "");
+            created_ = !link.kind.empty() && link.kind != "veth" && p.type != ConnectionType::Ethernet;
+            if (auto prepared = prepare_link(); !prepared)
+                return engine_.on_link_failed(prepared.error().message, boot_time_now());
+        }
+        if (!p.is_port()) {
+            auto v6 = std::make_unique<Ipv6Setup>(link_, p.ipv6, seconds_or(p.ipv6.dhcp_timeout, kDefaultDhcpTimeout),
+                                                  [this] { on_family_changed(); });
+            v6->prepare();
+            v6_ = std::move(v6);
+        }
+        auto up = netlink::link::set_up(*link_.sock, link_.ifindex);
+        if (!up) return engine_.on_link_failed("cannot set it up: " + up.error().message, boot_time_now());
+        spdlog::debug("{}: up", link_.name);
+        // Before IFF_UP the carrier bit means nothing for some drivers (a new
+        // bridge reports carrier until it is opened): trust it only on a link
+        // that was already up, and otherwise wait for the kernel's next word.
+        engine_.on_link_up(link.flags.up() && link.carrier, boot_time_now());
     });
-    if (!armed) finish(state::DeviceOutcome::Failed, armed.error().message);
 }
 
 // IPv4 is made when carrier came, not when the activation began: a bond
@@ -125,7 +191,7 @@ void DeviceActivation::make_ipv4() {
     }
     auto v4 = p.ipv4;
     LinkContext ctx = link_;
-    auto notify = [this] { evaluate(); };
+    auto notify = [this] { on_family_changed(); };
     switch (v4.method) {
     case IpMethod::Auto:
     case IpMethod::Dhcp: {
@@ -170,7 +236,7 @@ void DeviceActivation::make_ipv4() {
     }
 }
 
-void DeviceActivation::prepare_link() {
+Result<void> DeviceActivation::prepare_link() {
     const Profile& p = profile_.profile;
     netlink::Socket& sock = *link_.sock;
     if (p.ethernet && !p.ethernet->cloned_mac_address.empty()) {
@@ -192,132 +258,47 @@ void DeviceActivation::prepare_link() {
         else spdlog::info("{}: MTU {}", link_.name, p.ethernet->mtu);
     }
     if (p.is_port()) {
-        if (!controller_) return finish(state::DeviceOutcome::Failed, "its controller does not exist");
+        if (!controller_) return unexpected(ErrorCode::Invalid, "its controller does not exist");
         auto attached = netlink::virtual_link::attach_port(sock, link_.ifindex, *controller_);
-        if (!attached) return finish(state::DeviceOutcome::Failed, "cannot attach it: " + attached.error().message);
+        if (!attached) return unexpected(attached.error().code, "cannot attach it: " + attached.error().message);
         spdlog::info("{}: attached to {}", link_.name, netlink::interface_label(sock, *controller_));
     }
+    return {};
 }
 
 void DeviceActivation::on_link_changed(const netlink::Link& link) {
-    bool had = carrier_;
-    carrier_ = link.carrier;
-    if (carrier_ && !had) {
-        spdlog::info("{}: carrier", link_.name);
-        if (outcome_ == state::DeviceOutcome::Activating && !ip_started_ && !is_port()) on_carrier();
-        else if (ip_started_ && v4_) v4_->on_carrier_regained();
-    } else if (!carrier_ && had) {
-        spdlog::warn("{}: carrier lost", link_.name);
-    }
+    handle([&] { engine_.on_carrier(link.carrier, boot_time_now()); });
 }
 
 void DeviceActivation::on_link_removed() {
-    spdlog::warn("{}: the device disappeared", link_.name);
-    v4_.reset();
-    v6_.reset();
-    if (outcome_ == state::DeviceOutcome::Activating) finish(state::DeviceOutcome::Failed, "the device disappeared");
-}
-
-void DeviceActivation::on_carrier() {
-    carrier_timer_.cancel();
-    if (!timings_.to_carrier) timings_.to_carrier = since_start();
-    start_ip();
+    handle([&] { engine_.on_link_removed(boot_time_now()); });
 }
 
 void DeviceActivation::start_ip() {
-    ip_started_ = true;
     const Profile& p = profile_.profile;
-    auto arm_required = [&](EventTimer& timer, bool& over, const IpSettings& s, const char* family) {
-        if (s.required_timeout <= 0 || !s.may_fail) return;
-        auto armed = timer.arm_in(std::chrono::milliseconds(s.required_timeout), [this, &over, family] {
-            spdlog::info("{}: {} required-timeout over", link_.name, family);
-            over = true;
-            evaluate();
-        });
-        if (!armed) over = true;
-    };
-    arm_required(v4_required_, v4_required_over_, p.ipv4, "IPv4");
-    arm_required(v6_required_, v6_required_over_, p.ipv6, "IPv6");
     if (p.ipv4.method == IpMethod::LinkLocal || p.ipv4.method == IpMethod::Shared)
         spdlog::warn("{}: ipv4.method={} is not supported, IPv4 left unconfigured", link_.name,
                      keyfile_method(p.ipv4.method));
-    if (!is_port()) make_ipv4();
+    make_ipv4();
     if (v4_) v4_->start();
-    if (v6_ && outcome_ == state::DeviceOutcome::Activating) v6_->start();
-    evaluate();
+    // IPv4 may have decided the device already (may-fail=false and no client).
+    engine_.on_families(report_of(v4_.get()), report_of(v6_.get()), false, boot_time_now());
+    if (v6_ && engine_.outcome() == state::DeviceOutcome::Activating) v6_->start();
+    families_changed_ = true;
 }
 
 void DeviceActivation::on_monitor_event(const netlink::MonitorEvent& event) {
-    if (v6_) v6_->on_monitor_event(event);
-}
-
-void DeviceActivation::evaluate() {
-    if (!ip_started_) return;
-    if (outcome_ != state::DeviceOutcome::Activating) {
-        if (!timings_.to_address && !record().addresses.empty()) timings_.to_address = since_start();
-        listener_(*this);  // a renewal, a late IPv6 address
-        return;
-    }
-    using S = IpFamily::State;
-    struct Family {
-        const IpFamily* f;
-        const IpSettings& s;
-        bool required_over;
-        const char* name;
-    };
-    const Profile& p = profile_.profile;
-    Family families[] = {{v4_.get(), p.ipv4, v4_required_over_, "IPv4"}, {v6_.get(), p.ipv6, v6_required_over_, "IPv6"}};
-    bool any_pending = false, any_ready = false, all_skipped = true, hold = false;
-    std::string reasons;
-    for (const auto& fam : families) {
-        S st = fam.f ? fam.f->state() : S::Skipped;
-        if (st == S::Failed) {
-            if (!reasons.empty()) reasons += "; ";
-            reasons += fam.f->reason();
-            if (!fam.s.may_fail) return finish(state::DeviceOutcome::Failed, fam.f->reason());
-        }
-        if (st != S::Skipped) all_skipped = false;
-        if (st == S::Ready) any_ready = true;
-        if (st == S::Pending) {
-            any_pending = true;
-            if (!fam.s.may_fail || (fam.s.required_timeout > 0 && !fam.required_over)) hold = true;
-        }
-    }
-    if (any_ready && !timings_.to_address) timings_.to_address = since_start();
-    if (!any_pending) {
-        if (any_ready || all_skipped) return finish(state::DeviceOutcome::Activated);
-        return finish(state::DeviceOutcome::Failed, reasons);
-    }
-    if (any_ready && !hold) return finish(state::DeviceOutcome::Activated);
-}
-
-void DeviceActivation::finish(state::DeviceOutcome outcome, std::string reason) {
-    outcome_ = outcome;
-    failure_ = std::move(reason);
-    carrier_timer_.cancel();
-    if (outcome == state::DeviceOutcome::Activated) {
-        timings_.to_online = since_start();
-        spdlog::info("{}: activated in {} ms", link_.name, timings_.to_online->count());
-    } else {
-        spdlog::error("{}: failed: {}", link_.name, failure_);
-        // A failed device keeps nothing running (autoconnect-retries=1). The
-        // families stay allocated: one of them may be what called us.
-        stop();
-    }
-    listener_(*this);
+    handle([&] {
+        if (v6_) v6_->on_monitor_event(event);
+    });
 }
 
 void DeviceActivation::fail_internal(const std::string& reason) {
-    if (outcome_ == state::DeviceOutcome::Activating) return finish(state::DeviceOutcome::Failed, reason);
-    spdlog::error("{}: {}, stopping its DHCP client and probes", link_.name, reason);
-    stop();
+    handle([&] { engine_.fail_internal(reason, boot_time_now()); });
 }
 
 void DeviceActivation::stop() {
-    if (v4_) v4_->stop();
-    carrier_timer_.cancel();
-    v4_required_.cancel();
-    v6_required_.cancel();
+    handle([&] { engine_.stop(); });
 }
 
 state::DeviceRecord DeviceActivation::record() const {
@@ -347,9 +328,9 @@ state::DeviceRecord DeviceActivation::record() const {
                 break;
             }
     }
-    r.outcome = outcome_;
-    r.failure_reason = failure_;
-    r.timings = timings_;
+    r.outcome = engine_.outcome();
+    r.failure_reason = engine_.failure_reason();
+    r.timings = engine_.timings();
     return r;
 }
 

@@ -1,9 +1,11 @@
 // DeviceActivation: one device brought up with one profile, each step logged
 // with the interface name: MAC and MTU -> (port: attach to its controller)
-// -> up -> carrier wait -> IPv4 and IPv6 in parallel. It decides when the
-// device is activated or failed with NetworkManager's rules: a family with
-// may-fail=false must succeed; otherwise one success is enough, once every
-// family with a required-timeout has succeeded or run out of it.
+// -> up -> carrier wait -> IPv4 and IPv6 in parallel. It is the adapter of
+// ActivationEngine, which decides (NetworkManager's may-fail and
+// required-timeout rules, the carrier timeout): this class does the netlink
+// steps, owns the families and a timer, and feeds the engine what happened.
+// Every entry point runs through one drain, and the listener is told last,
+// so nothing is called back while it is delivering.
 #pragma once
 
 #include <functional>
@@ -12,6 +14,7 @@
 #include <string>
 
 #include "base/clock.h"
+#include "daemon/activation_engine.h"
 #include "daemon/event_timer.h"
 #include "daemon/ip_family.h"
 #include "daemon/profile_set.h"
@@ -53,8 +56,8 @@ public:
     // exception caught at the loop): this device fails, alone.
     void fail_internal(const std::string& reason);
 
-    state::DeviceOutcome outcome() const { return outcome_; }
-    const std::string& failure_reason() const { return failure_; }
+    state::DeviceOutcome outcome() const { return engine_.outcome(); }
+    const std::string& failure_reason() const { return engine_.failure_reason(); }
     const std::string& name() const { return link_.name; }
     IfIndex ifindex() const { return link_.ifindex; }
     const Profile& profile() const { return profile_.profile; }
@@ -64,13 +67,20 @@ public:
     state::DeviceRecord record() const;
 
 private:
-    void prepare_link();
+    // Runs `event` (a call into the engine or a family), then drains the
+    // engine's actions and the families' news until none is left, re-arms
+    // the timer, and tells the listener last. A nested call (a family that
+    // reports while we start it) runs its event and leaves the rest to the
+    // running drain. An exception fails this device, alone.
+    template <typename F>
+    void handle(F&& event);
+    void drain();
+    void perform(const ActivationAction& action);
+    Result<void> arm_timer();
+    Result<void> prepare_link();
     void make_ipv4();
-    void on_carrier();
     void start_ip();
-    void evaluate();
-    void finish(state::DeviceOutcome outcome, std::string reason = {});
-    std::chrono::milliseconds since_start() const;
+    void on_family_changed();
 
     LinkContext link_;
     LoadedProfile profile_;
@@ -81,21 +91,13 @@ private:
     std::string kind_;
     bool created_ = false;
 
-    bool ip_started_ = false;
-    bool carrier_ = false;
-    EventTimer carrier_timer_;
+    ActivationEngine engine_;
+    EventTimer timer_;
     std::unique_ptr<IpFamily> v4_;
     std::unique_ptr<IpFamily> v6_;
-    // A may-fail family with a required-timeout holds activation until it
-    // succeeds or its timer ran out.
-    EventTimer v4_required_;
-    EventTimer v6_required_;
-    bool v4_required_over_ = false;
-    bool v6_required_over_ = false;
-
-    state::DeviceOutcome outcome_ = state::DeviceOutcome::Activating;
-    std::string failure_;
-    state::DeviceTimings timings_;
+    bool handling_ = false;
+    bool families_changed_ = false;
+    bool changed_ = false;
 };
 
 }  // namespace earlynet::daemon

@@ -8,8 +8,10 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <utility>
 
 #include "base/ip_address.h"
+#include "daemon/family_state.h"
 #include "netlink/monitor_event.h"
 #include "netlink/socket.h"
 #include "state/device_record.h"
@@ -30,14 +32,10 @@ struct LinkContext {
 
 class IpFamily {
 public:
-    enum class State {
-        Pending,  // still trying
-        Ready,    // configured
-        Failed,   // gave up; reason() says why
-        Skipped,  // nothing to do (method disabled or ignore)
-    };
+    using State = FamilyState;
     // Called after the state or anything fill() reports changed (a lease
-    // renewed). May destroy nothing: the activation owns the family.
+    // renewed), as the last thing the family does in that call: the
+    // activation may stop it from there, but destroys nothing.
     using Listener = std::function<void()>;
 
     explicit IpFamily(Listener listener) : listener_(std::move(listener)) {}
@@ -61,16 +59,37 @@ protected:
     void set_state(State s, std::string reason = {}) {
         state_ = s;
         reason_ = std::move(reason);
-        listener_();
+        report();
     }
-    void changed() { listener_(); }
+    void changed() { report(); }
+    // Every entry point (a call of the activation's, a callback of the
+    // loop's) runs its work in here: what it reports reaches the listener
+    // once, after the work, so the listener never interrupts it.
+    template <typename F>
+    void deliver(F&& work) {
+        if (delivering_) return work();
+        delivering_ = true;
+        {
+            struct Done {
+                bool& flag;
+                ~Done() { flag = false; }
+            } done{delivering_};
+            work();
+        }
+        if (std::exchange(report_due_, false)) listener_();
+    }
 
 private:
+    void report() {
+        if (delivering_) report_due_ = true;
+        else listener_();
+    }
+
     Listener listener_;
     State state_ = State::Pending;
     std::string reason_;
+    bool delivering_ = false;
+    bool report_due_ = false;
 };
-
-const char* to_string(IpFamily::State s);
 
 }  // namespace earlynet::daemon

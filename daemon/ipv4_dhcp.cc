@@ -22,18 +22,6 @@ Ipv4DhcpEngine::Config engine_config(const LinkContext& link, const DhcpOptions&
     return c;
 }
 
-IpFamily::State family_state(Ipv4DhcpEngine::State s) {
-    switch (s) {
-    case Ipv4DhcpEngine::State::Pending:
-        return IpFamily::State::Pending;
-    case Ipv4DhcpEngine::State::Ready:
-        return IpFamily::State::Ready;
-    case Ipv4DhcpEngine::State::Failed:
-        return IpFamily::State::Failed;
-    }
-    return IpFamily::State::Failed;
-}
-
 }  // namespace
 
 Ipv4Dhcp::Ipv4Dhcp(LinkContext link, DhcpOptions options, Listener listener)
@@ -43,6 +31,10 @@ Ipv4Dhcp::Ipv4Dhcp(LinkContext link, DhcpOptions options, Listener listener)
 Ipv4Dhcp::~Ipv4Dhcp() = default;
 
 void Ipv4Dhcp::start() {
+    deliver([this] { start_client(); });
+}
+
+void Ipv4Dhcp::start_client() {
     auto client = dhcp::ClientAdapter::create(link_.loop, link_.ifindex, options_.client, link_.seed, [this] { pump(); });
     if (!client) {
         set_state(State::Failed, "DHCPv4 client: " + client.error().message);
@@ -70,22 +62,24 @@ void Ipv4Dhcp::stop() {
 }
 
 void Ipv4Dhcp::pump() {
-    if (pumping_) return;  // the running drain takes what a nested call queued
+    // A nested call (the listener stopping us) runs inside the running
+    // drain's deliver(), whose loop takes what it queued.
+    if (pumping_) return;
     pumping_ = true;
-    if (auto done = call_guarded([this] { drain(); }); !done) {
-        engine_.fail(done.error().message);
-        if (auto again = call_guarded([this] { drain(); }); !again) {
-            acd_.reset();
-            client_.reset();
+    deliver([this] {
+        if (auto done = call_guarded([this] { drain(); }); !done) {
+            engine_.fail(done.error().message);
+            if (auto again = call_guarded([this] { drain(); }); !again) {
+                acd_.reset();
+                client_.reset();
+            }
         }
-    }
-    arm_timer();
-    pumping_ = false;
-    // Last: the listener may stop us.
-    auto s = family_state(engine_.state());
-    bool lease_changed = std::exchange(lease_changed_, false);
-    if (s != state()) set_state(s, engine_.reason());
-    else if (lease_changed) changed();
+        arm_timer();
+        pumping_ = false;
+        if (engine_.state() != state()) set_state(engine_.state(), engine_.reason());
+        else if (std::exchange(lease_changed_, false)) changed();
+        lease_changed_ = false;
+    });
 }
 
 void Ipv4Dhcp::drain() {

@@ -52,9 +52,10 @@ public:
 
 private:
     // Drains the client's, the probe's and the engine's actions until none
-    // is left, re-arms the timer, then reports to the listener (last: it may
-    // stop us). Exceptions end here: the family fails, alone.
+    // is left, re-arms the timer, then reports to the listener (last, by
+    // deliver(): it may stop us). Exceptions end here: the family fails, alone.
     void pump();
+    void start_client();
     void drain();
     void perform(const Ipv4DhcpAction& action);
     void start_probe(const dhcp::AcdEngine::Config& config);

@@ -20,6 +20,7 @@
 
 #include "base/clock.h"
 #include "base/result.h"
+#include "daemon/family_state.h"
 #include "dhcp/acd_engine.h"
 #include "dhcp/client_engine.h"
 
@@ -62,7 +63,7 @@ using Ipv4DhcpAction = std::variant<ClientStart, ClientStartBound, ClientSelect,
 
 class Ipv4DhcpEngine {
 public:
-    enum class State { Pending, Ready, Failed };
+    using State = FamilyState;  // never Skipped
 
     struct Config {
         std::string name;  // the interface, for the log

@@ -14,6 +14,10 @@ Ipv4Static::Ipv4Static(LinkContext link, IpSettings settings, Duration dad_timeo
 Ipv4Static::~Ipv4Static() = default;
 
 void Ipv4Static::start() {
+    deliver([this] { start_probes(); });
+}
+
+void Ipv4Static::start_probes() {
     std::vector<IpPrefix> v4;
     for (const auto& a : settings_.addresses)
         if (a.address.is_v4()) v4.push_back(a);
@@ -41,11 +45,15 @@ void Ipv4Static::start() {
     }
     for (auto& p : probes_)
         if (p) p->start();
-    pump();
+    drain();
     if (state() == State::Pending && std::all_of(ready_.begin(), ready_.end(), [](bool b) { return b; })) configure();
 }
 
 void Ipv4Static::pump() {
+    deliver([this] { drain(); });
+}
+
+void Ipv4Static::drain() {
     auto done = call_guarded([this] {
         for (bool more = true; more;) {
             more = false;

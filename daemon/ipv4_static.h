@@ -21,11 +21,16 @@ public:
     void start() override;
     void fill(state::DeviceRecord& record) const override;
     // Stops probing and defending; configured addresses stay.
-    void stop() override { probes_.clear(); }
+    void stop() override {
+        deliver([this] { probes_.clear(); });
+    }
 
 private:
-    // Drains every probe's actions; the only place they are handled.
+    void start_probes();
+    // The probes' wake: drain() inside deliver().
     void pump();
+    // Drains every probe's actions; the only place they are handled.
+    void drain();
     void on_acd_action(std::size_t index, const dhcp::AcdAction& action);
     void configure();
 

@@ -53,6 +53,10 @@ void Ipv6Setup::prepare() {
 }
 
 void Ipv6Setup::start() {
+    deliver([this] { begin(); });
+}
+
+void Ipv6Setup::begin() {
     switch (settings_.method) {
     case IpMethod::Disabled:
     case IpMethod::Ignore:
@@ -74,14 +78,7 @@ void Ipv6Setup::start() {
     case IpMethod::LinkLocal:
         break;
     }
-    auto armed = timer_.arm_in(timeout_, [this] {
-        if (state() != State::Pending) return;
-        auto secs = std::chrono::duration_cast<Seconds>(timeout_).count();
-        set_state(State::Failed, settings_.method == IpMethod::Auto
-                                     ? "no usable IPv6 address from router advertisements after " +
-                                           std::to_string(secs) + " s"
-                                     : "IPv6 addresses not usable after " + std::to_string(secs) + " s");
-    });
+    auto armed = timer_.arm_in(timeout_, [this] { deliver([this] { on_timeout(); }); });
     if (!armed) spdlog::warn("{}: {}", link_.name, armed.error().message);
     // Addresses that were already there (the link was up before us).
     auto existing = netlink::address::list(*link_.sock, {AddressFamily::V6, link_.ifindex});
@@ -89,6 +86,15 @@ void Ipv6Setup::start() {
         for (const auto& a : *existing)
             if (wanted(a) && usable(a)) usable_.push_back(a);
     check_done();
+}
+
+void Ipv6Setup::on_timeout() {
+    if (state() != State::Pending) return;
+    auto secs = std::chrono::duration_cast<Seconds>(timeout_).count();
+    set_state(State::Failed, settings_.method == IpMethod::Auto
+                                 ? "no usable IPv6 address from router advertisements after " +
+                                       std::to_string(secs) + " s"
+                                 : "IPv6 addresses not usable after " + std::to_string(secs) + " s");
 }
 
 void Ipv6Setup::configure_manual() {
@@ -126,6 +132,10 @@ bool Ipv6Setup::wanted(const netlink::Address& a) const {
 }
 
 void Ipv6Setup::on_monitor_event(const netlink::MonitorEvent& event) {
+    deliver([&] { on_address_event(event); });
+}
+
+void Ipv6Setup::on_address_event(const netlink::MonitorEvent& event) {
     if (state() != State::Pending) return;
     std::visit(
         [&](const auto& e) {

@@ -25,7 +25,13 @@ public:
     void on_monitor_event(const netlink::MonitorEvent& event) override;
     void fill(state::DeviceRecord& record) const override;
 
+    // Stops waiting: no timeout reported after this.
+    void stop() override { timer_.cancel(); }
+
 private:
+    void begin();
+    void on_timeout();
+    void on_address_event(const netlink::MonitorEvent& event);
     bool wanted(const netlink::Address& a) const;
     void check_done();
     void configure_manual();
