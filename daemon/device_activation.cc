@@ -71,9 +71,10 @@ FamilyReport report_of(const IpFamily* f) {
 
 DeviceActivation::DeviceActivation(LinkContext link, const LoadedProfile& profile, std::optional<IfIndex> controller,
                                    ActivationSettings settings, Listener listener,
-                                   std::optional<state::DeviceRecord> adopted)
+                                   SavedDevice saved)
     : link_(std::move(link)), profile_(profile), controller_(controller), settings_(settings),
-      listener_(std::move(listener)), adopted_(std::move(adopted)), kind_(kind_name(profile.profile.type)),
+      listener_(std::move(listener)), adopted_(std::move(saved.adopted)),
+      remembered_lease_(std::move(saved.remembered_lease)), kind_(kind_name(profile.profile.type)),
       engine_(engine_config(link_.name, profile.profile, settings)), timer_(link_.loop) {}
 
 DeviceActivation::~DeviceActivation() = default;
@@ -167,12 +168,16 @@ void DeviceActivation::start(const netlink::Link& link) {
         if (!p.is_port()) {
             auto v6 = std::make_unique<Ipv6Setup>(link_, p.ipv6, seconds_or(p.ipv6.dhcp_timeout, kDefaultDhcpTimeout),
                                                   [this] { on_family_changed(); });
-            v6->prepare();
+            // An adopted device keeps its sysctls as the initrd set them.
+            if (!adopted_) v6->prepare();
             v6_ = std::move(v6);
         }
-        auto up = netlink::link::set_up(*link_.sock, link_.ifindex);
-        if (!up) return engine_.on_link_failed("cannot set it up: " + up.error().message, boot_time_now());
-        spdlog::debug("{}: up", link_.name);
+        // Nor is an adopted link that is up touched.
+        if (!adopted_ || !link.flags.up()) {
+            auto up = netlink::link::set_up(*link_.sock, link_.ifindex);
+            if (!up) return engine_.on_link_failed("cannot set it up: " + up.error().message, boot_time_now());
+            spdlog::debug("{}: up", link_.name);
+        }
         // Before IFF_UP the carrier bit means nothing for some drivers (a new
         // bridge reports carrier until it is opened): trust it only on a link
         // that was already up, and otherwise wait for the kernel's next word.
@@ -214,11 +219,17 @@ void DeviceActivation::make_ipv4() {
             spdlog::info("{}: no address conflict detection on InfiniBand", link_.name);
             o.dad_timeout = Duration::zero();
         }
+        // A saved lease's client identifier is the one the server bound it
+        // to: kept, not recomputed from today's MAC.
+        const state::LeaseRecord* saved_lease =
+            adopted_ && adopted_->lease ? &*adopted_->lease : remembered_lease_ ? &*remembered_lease_ : nullptr;
+        if (saved_lease && !saved_lease->client_id.empty()) o.client.client_id = saved_lease->client_id;
         if (adopted_ && adopted_->lease) {
             auto saved = from_lease_record(*adopted_->lease);
             if (saved) o.saved_lease = *saved;
-            else spdlog::warn("{}: {}, acquiring a new one", link_.name, saved.error().message);
+            else spdlog::warn("{}: {}, asking for its address again", link_.name, saved.error().message);
         }
+        if (saved_lease && !o.saved_lease) o.init_reboot_address = saved_lease->address;
         v4_ = std::make_unique<Ipv4Dhcp>(ctx, o, notify);
         break;
     }

@@ -29,19 +29,28 @@ struct ActivationSettings {
     bool network_root = false;  // see RunSettings::network_root
 };
 
+// What an earlier earlynet left for this device (`run --import`, after
+// switch_root).
+struct SavedDevice {
+    // Trusted (state::check_adoptable): the device is taken over as it is.
+    // MAC, MTU, addresses, sysctls and link state stay; a saved lease is
+    // continued (renewed at its T1), its client identifier kept, and its
+    // address put back if it went missing.
+    std::optional<state::DeviceRecord> adopted;
+    // Not trusted but of this device's profile (another MAC, an ended lease,
+    // another boot): the device is activated anew, and DHCPv4 first asks
+    // for this lease's address again (INIT-REBOOT) with its client identifier.
+    std::optional<state::LeaseRecord> remembered_lease;
+};
+
 class DeviceActivation {
 public:
     // Called when the outcome or anything in record() changed. May not
     // destroy the activation.
     using Listener = std::function<void(DeviceActivation&)>;
 
-    // `adopted`: the state an earlier earlynet left for this device and
-    // profile (`run --import`, after switch_root). The device is then taken
-    // over as it is: MAC, MTU and addresses stay, a saved lease is continued
-    // (renewed at its T1), not acquired anew.
     DeviceActivation(LinkContext link, const LoadedProfile& profile, std::optional<IfIndex> controller,
-                     ActivationSettings settings, Listener listener,
-                     std::optional<state::DeviceRecord> adopted = std::nullopt);
+                     ActivationSettings settings, Listener listener, SavedDevice saved = {});
     DeviceActivation(const DeviceActivation&) = delete;
     DeviceActivation& operator=(const DeviceActivation&) = delete;
     ~DeviceActivation();
@@ -88,6 +97,7 @@ private:
     ActivationSettings settings_;
     Listener listener_;
     std::optional<state::DeviceRecord> adopted_;
+    std::optional<state::LeaseRecord> remembered_lease_;
     std::string kind_;
     bool created_ = false;
 

@@ -185,18 +185,22 @@ void DeviceManager::consider(const netlink::Link& link) {
     ctx.mac = link.mac.value_or(HardwareAddress());
     ctx.seed = next_seed();
     waiting_profiles_.erase(lp->profile.uuid);
-    std::optional<state::DeviceRecord> adopted;
+    SavedDevice saved;
     if (auto it = adoptable_.find(link.name); it != adoptable_.end()) {
         const state::DeviceRecord& r = it->second;
         // Same boot, same device (ifindex and MAC), same profile, it did come
-        // up, and its lease still runs: anything else is activated as if
-        // there were no record.
+        // up, and its lease still runs: anything else is activated anew,
+        // asking first for the lease's address if the profile is the same.
         state::DeviceNow now{link.name, link.index.value, link.mac ? link.mac->to_string() : std::string(),
                              lp->profile.uuid};
         auto trusted = state::check_adoptable(r, state::StateStore(adoptable_dir_).path_of(link.name), now,
                                               boot_time_now().since_boot);
-        if (trusted) adopted = r;
-        else spdlog::error("{}: not trusted, {} is activated anew", trusted.error().message, link.name);
+        if (trusted) {
+            saved.adopted = r;
+        } else {
+            spdlog::error("{}: not trusted, {} is activated anew", trusted.error().message, link.name);
+            if (r.lease && r.profile_uuid == lp->profile.uuid) saved.remembered_lease = r.lease;
+        }
         adoptable_.erase(it);
     }
     auto activation = std::make_unique<DeviceActivation>(
@@ -205,7 +209,7 @@ void DeviceManager::consider(const netlink::Link& link) {
             if (callbacks_.device_changed) callbacks_.device_changed(a);
             check_complete();
         },
-        std::move(adopted));
+        std::move(saved));
     auto* raw = activation.get();
     activations_.emplace(link.index.value, std::move(activation));
     order_.push_back(link.index.value);

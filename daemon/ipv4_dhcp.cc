@@ -19,6 +19,7 @@ Ipv4DhcpEngine::Config engine_config(const LinkContext& link, const DhcpOptions&
     c.dad_timeout = options.dad_timeout;
     c.network_root = options.network_root;
     c.saved_lease = options.saved_lease;
+    c.init_reboot_address = options.init_reboot_address;
     return c;
 }
 
@@ -48,7 +49,19 @@ void Ipv4Dhcp::start_client() {
         });
     }
     engine_.start(boot_time_now());
+    if (options_.saved_lease && !has_address(options_.saved_lease->address)) engine_.on_saved_address_gone(boot_time_now());
     pump();
+}
+
+bool Ipv4Dhcp::has_address(Ipv4Address address) const {
+    auto addresses = netlink::address::list(*link_.sock, {AddressFamily::V4, link_.ifindex});
+    if (!addresses) {
+        spdlog::warn("{}: cannot read its addresses: {}", link_.name, addresses.error().message);
+        return true;  // not known to be gone: left as it is
+    }
+    for (const auto& a : *addresses)
+        if (a.local.address == IpAddress(address)) return true;
+    return false;
 }
 
 void Ipv4Dhcp::on_carrier_regained() {
@@ -121,6 +134,7 @@ void Ipv4Dhcp::perform(const Ipv4DhcpAction& action) {
             } else if (client_) {
                 if constexpr (std::is_same_v<T, ClientStart>) client_->start();
                 else if constexpr (std::is_same_v<T, ClientStartBound>) client_->start_bound(a.lease);
+                else if constexpr (std::is_same_v<T, ClientStartInitReboot>) client_->start_init_reboot(a.address);
                 else if constexpr (std::is_same_v<T, ClientSelect>) client_->select(a.offer);
                 else if constexpr (std::is_same_v<T, ClientAccept>) client_->accept();
                 else if constexpr (std::is_same_v<T, ClientDecline>) client_->decline();

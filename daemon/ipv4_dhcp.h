@@ -32,6 +32,8 @@ struct DhcpOptions {
     // A lease an earlier earlynet got and configured (`run --import`): it is
     // continued from BOUND, its address left as it is.
     std::optional<dhcp::Lease> saved_lease;
+    // Else, an address to ask for again first (INIT-REBOOT).
+    std::optional<Ipv4Address> init_reboot_address;
     // The root file system is on the network through this device: its
     // address is defended indefinitely (RFC 5227 2.4(c)).
     bool network_root = false;
@@ -56,6 +58,7 @@ private:
     // deliver(): it may stop us). Exceptions end here: the family fails, alone.
     void pump();
     void start_client();
+    bool has_address(Ipv4Address address) const;
     void drain();
     void perform(const Ipv4DhcpAction& action);
     void start_probe(const dhcp::AcdEngine::Config& config);

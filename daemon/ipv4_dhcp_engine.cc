@@ -44,6 +44,12 @@ std::optional<Ipv4DhcpAction> Ipv4DhcpEngine::next_action() {
 }
 
 void Ipv4DhcpEngine::start(BootTime now) {
+    if (!config_.saved_lease && config_.init_reboot_address) {
+        spdlog::info("{}: DHCPv4 started, asking for {} again (the address of the saved lease)", config_.name,
+                     config_.init_reboot_address->to_string());
+        push(ClientStartInitReboot{*config_.init_reboot_address});
+        return;
+    }
     if (!config_.saved_lease) {
         spdlog::info("{}: DHCPv4 started", config_.name);
         push(ClientStart{});
@@ -60,6 +66,15 @@ void Ipv4DhcpEngine::start(BootTime now) {
     state_ = State::Ready;
     push(ClientStartBound{saved});
     push(LeaseChanged{});
+}
+
+void Ipv4DhcpEngine::on_saved_address_gone(BootTime now) {
+    if (stopped_ || !lease_ || !config_.saved_lease || lease_->address != config_.saved_lease->address) return;
+    auto left = lifetime_left(*lease_, now);
+    spdlog::warn("{}: {} of the saved lease is not on the interface, putting it back for {}", config_.name,
+                 lease_->address.to_string(), left ? std::to_string(left->count()) + "s" : std::string("ever"));
+    // As a renewal: retried until the kernel takes it.
+    configure(*lease_, Configuring::Renewal, now);
 }
 
 void Ipv4DhcpEngine::log_warnings(const dhcp::Lease& lease) const {

@@ -31,6 +31,9 @@ struct ClientStart {};
 struct ClientStartBound {
     dhcp::Lease lease;
 };
+struct ClientStartInitReboot {
+    Ipv4Address address;
+};
 struct ClientSelect {
     dhcp::Lease offer;
 };
@@ -57,7 +60,7 @@ struct RemoveAddress {
 // The lease in use changed (new, renewed, gone) or the state did: the
 // device's record must be written again.
 struct LeaseChanged {};
-using Ipv4DhcpAction = std::variant<ClientStart, ClientStartBound, ClientSelect, ClientAccept, ClientDecline,
+using Ipv4DhcpAction = std::variant<ClientStart, ClientStartBound, ClientStartInitReboot, ClientSelect, ClientAccept, ClientDecline,
                                     ClientLinkUp, ClientStop, ProbeStart, ProbeStop, ConfigureLease, RemoveAddress,
                                     LeaseChanged>;
 
@@ -75,6 +78,10 @@ public:
         // A lease an earlier earlynet configured (`run --import`): continued
         // from BOUND, its address left as it is.
         std::optional<dhcp::Lease> saved_lease;
+        // Else, the address of a lease that cannot be continued (another MAC,
+        // an ended lease): asked for again (INIT-REBOOT, RFC 2131 3.2), then
+        // DISCOVER.
+        std::optional<Ipv4Address> init_reboot_address;
     };
 
     // A new address the kernel refuses is tried this often (0.25, 0.5, 1 s
@@ -90,6 +97,9 @@ public:
     explicit Ipv4DhcpEngine(Config config);
 
     void start(BootTime now);
+    // The saved lease's address is not on the interface (someone removed
+    // it): it is put back at once with what is left of the lease.
+    void on_saved_address_gone(BootTime now);
     void on_client(const dhcp::ClientAction& action, BootTime now);
     void on_acd(const dhcp::AcdAction& action, BootTime now);
     // The probe could not even be set up (no ARP socket): used unprobed.

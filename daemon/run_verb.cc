@@ -227,8 +227,10 @@ int run_main(const std::vector<std::string>& args) {
         ->capture_default_str();
     app.add_option("--nm-run-dir", s.nm_run_dir, "NetworkManager's run directory ('' = not written)")
         ->capture_default_str();
-    app.add_option("--resolv-conf", s.resolv_conf, "Resolver file ('' = not written)")->capture_default_str();
-    app.add_option("--hostname-file", s.hostname_file, "Where the host name is set ('' = never)")
+    app.add_option("--resolv-conf", s.resolv_conf, "Resolver file ('' = not written; with --import, not written unless given)")
+        ->capture_default_str();
+    app.add_option("--hostname-file", s.hostname_file,
+                   "Where the host name is set ('' = never; with --import, never unless given)")
         ->capture_default_str();
     app.add_flag("--debug", s.debug, "Log packet-level detail (also rd.debug on the kernel command line)");
     std::string network_root = "auto";
@@ -239,6 +241,11 @@ int run_main(const std::vector<std::string>& args) {
         ->capture_default_str();
     if (auto done = parse_verb_arguments(app, args, 2)) return *done;
     if (!profile_dirs.empty()) s.profile_dirs = profile_dirs;
+    // In the real root the resolver and the host name belong to it (a
+    // resolv.conf symlink to systemd-resolved, /etc/hostname): an import
+    // leaves them alone unless asked.
+    if (s.import && app.count("--resolv-conf") == 0) s.resolv_conf.clear();
+    if (s.import && app.count("--hostname-file") == 0) s.hostname_file.clear();
     s.network_root = network_root == "yes" || (network_root == "auto" && cmdline_names_network_root(kernel_cmdline()));
     setup_logging(s.debug || kernel_cmdline_has("rd.debug") ? LogDetail::Debug : LogDetail::Normal);
 

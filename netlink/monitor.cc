@@ -80,7 +80,8 @@ int Monitor::on_readable(sd_event_source*, int, std::uint32_t, void* userdata) {
     if (!events.empty()) {
         Handler handler = self->handler_;
         // Last statement touching self: the handler may delete the monitor.
-        // It guards its own consumers; this is the last net.
+        // It guards and logs its own consumers (DeviceManager fails the one
+        // device whose event threw); this is the last net, for the loop.
         (void)call_guarded([&] { handler(std::move(events)); });
     }
     return 0;
@@ -100,9 +101,8 @@ bool Monitor::read_pending(std::vector<MonitorEvent>& out) {
             }
             break;  // EAGAIN: drained
         }
-        int len = static_cast<int>(n);
-        for (auto* nlh = reinterpret_cast<const nlmsghdr*>(buffer_.data()); mnl_nlmsg_ok(nlh, len);
-             nlh = mnl_nlmsg_next(nlh, &len)) {
+        std::size_t offset = 0;
+        while (const nlmsghdr* nlh = detail::next_message(buffer_.data(), static_cast<std::size_t>(n), offset)) {
             switch (nlh->nlmsg_type) {
                 case RTM_NEWLINK:
                     if (auto l = detail::parse_link(*nlh)) cache_.link_updated(*l, out);

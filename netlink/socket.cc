@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "netlink/detail/message.h"
+#include "netlink/detail/parse.h"
 #include "netlink/link.h"
 
 namespace earlynet::netlink {
@@ -95,9 +96,8 @@ Result<void> Socket::receive(std::uint32_t seq, const MessageHandler* on_message
             }
             return unexpected(make_error(ctx, errno));
         }
-        int len = static_cast<int>(n);
-        for (auto* nlh = reinterpret_cast<const nlmsghdr*>(buffer_.data()); mnl_nlmsg_ok(nlh, len);
-             nlh = mnl_nlmsg_next(nlh, &len)) {
+        std::size_t offset = 0;
+        while (const nlmsghdr* nlh = detail::next_message(buffer_.data(), static_cast<std::size_t>(n), offset)) {
             // Answers to an earlier request that was abandoned (timeout) carry an
             // older sequence number; they are not ours to read.
             if (nlh->nlmsg_seq != seq || nlh->nlmsg_pid != port_id_) continue;

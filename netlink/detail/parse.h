@@ -20,27 +20,30 @@ std::optional<Link> parse_link(const nlmsghdr& nlh);
 std::optional<Address> parse_address(const nlmsghdr& nlh);
 std::optional<Route> parse_route(const nlmsghdr& nlh);
 
-// Calls f(const nlmsghdr&) for each message of a receive buffer (aligned as
-// recv() fills it) whose whole nlmsg_len lies inside the buffer, in order,
-// and stops at the first that does not. Not mnl_nlmsg_ok()/mnl_nlmsg_next():
-// libmnl compares (int)nlmsg_len <= len, so a length of 2 GiB or more passes,
-// and mnl_nlmsg_next() then rounds 0xffffffff up to 0 and walks in place
-// forever, or past the buffer for other lengths (found by the netlink fuzz
-// target: test/fuzz/corpus/netlink/crash-nlmsg-len-4g).
+// The message at `offset` of a receive buffer (aligned as recv() fills it)
+// if its whole nlmsg_len lies inside the buffer, and `offset` moved past it;
+// nullptr at the end or at the first message that does not fit. Not
+// mnl_nlmsg_ok()/mnl_nlmsg_next(): libmnl compares (int)nlmsg_len <= len, so
+// a length of 2 GiB or more passes, and mnl_nlmsg_next() then rounds
+// 0xffffffff up to 0 and walks in place forever, or past the buffer for
+// other lengths (found by the netlink fuzz target:
+// test/fuzz/corpus/netlink/crash-nlmsg-len-4g).
+inline const nlmsghdr* next_message(const void* buffer, std::size_t size, std::size_t& offset) {
+    if (offset >= size || size - offset < sizeof(nlmsghdr)) return nullptr;
+    std::size_t remaining = size - offset;
+    const auto* nlh = reinterpret_cast<const nlmsghdr*>(static_cast<const std::uint8_t*>(buffer) + offset);
+    std::size_t len = nlh->nlmsg_len;
+    if (len < sizeof(nlmsghdr) || len > remaining) return nullptr;
+    std::size_t step = (len + NLMSG_ALIGNTO - 1) & ~std::size_t{NLMSG_ALIGNTO - 1};
+    offset = step >= remaining ? size : offset + step;
+    return nlh;
+}
+
+// Calls f(const nlmsghdr&) for each message next_message() yields.
 template <typename F>
 void for_each_message(const void* buffer, std::size_t size, F&& f) {
-    const auto* p = static_cast<const std::uint8_t*>(buffer);
-    std::size_t remaining = size;
-    while (remaining >= sizeof(nlmsghdr)) {
-        const auto* nlh = reinterpret_cast<const nlmsghdr*>(p);
-        std::size_t len = nlh->nlmsg_len;
-        if (len < sizeof(nlmsghdr) || len > remaining) return;
-        f(*nlh);
-        std::size_t step = (len + NLMSG_ALIGNTO - 1) & ~std::size_t{NLMSG_ALIGNTO - 1};
-        if (step >= remaining) return;
-        p += step;
-        remaining -= step;
-    }
+    std::size_t offset = 0;
+    while (const nlmsghdr* nlh = next_message(buffer, size, offset)) f(*nlh);
 }
 
 }  // namespace earlynet::netlink::detail

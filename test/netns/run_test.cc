@@ -424,5 +424,108 @@ TEST_F(RunTest, ImportContinuesTheLeaseWithoutRemovingTheAddress) {
     EXPECT_TRUE(contains(status_json(), "\"t1_s\": 3")) << "the state follows the renewed lease";
 }
 
+// Issue 13: the address of a trusted saved lease is gone when the real root
+// starts (something flushed it): put back at once with what is left of the
+// lease, then the lease goes on; no DISCOVER.
+TEST_F(RunTest, ImportPutsBackAnAddressThatVanishedAndContinuesTheLease) {
+    cable("c0", "s0", "10.77.0.1/24");
+    DnsmasqConfig c;
+    c.interface = "s0";
+    c.lease_time = "2m";
+    c.arguments = {"--dhcp-option=option:router,10.77.0.1"};
+    auto server = DnsmasqServer::start(peer_namespace(), c);
+    ASSERT_TRUE(server);
+    generate("ip=c0:dhcp");
+    ASSERT_EQ(run().status, 0) << log_;
+    auto before = ip("-4 -o addr show dev c0");
+    auto inet = [](const std::string& line) {
+        auto at = line.find("inet ");
+        return at == std::string::npos ? std::string() : line.substr(at, line.find('/', at) - at);
+    };
+    ASSERT_FALSE(inet(before).empty()) << before;
+    int discovers = server->count_in_log("DHCPDISCOVER(s0)");
+    ip("-4 addr flush dev c0");
+    ASSERT_TRUE(inet(ip("-4 -o addr show dev c0")).empty());
+
+    fs::path log = dir_ / "import.log";
+    std::vector<std::string> argv{"sh", "-c", "exec \"$@\" 2>\"$0\"", log.string()};
+    for (auto& a : run_argv(false)) argv.push_back(a);
+    argv.push_back("--import");
+    BackgroundProcess real_root(argv);
+    std::string after;
+    for (int i = 0; i < 100 && inet(after).empty(); ++i) {
+        std::this_thread::sleep_for(50ms);
+        after = ip("-4 -o addr show dev c0");
+    }
+    ASSERT_EQ(::kill(real_root.pid(), SIGTERM), 0);
+    real_root.wait();
+    std::string text = slurp(log);
+    EXPECT_EQ(inet(after), inet(before)) << text;
+    EXPECT_TRUE(contains(after, "valid_lft ") && !contains(after, "valid_lft forever"))
+        << "put back with the lease's lifetime: " << after;
+    EXPECT_TRUE(contains(ip("-4 route show dev c0"), "default via 10.77.0.1")) << "its routes too";
+    EXPECT_TRUE(contains(text, "putting it back")) << text;
+    EXPECT_EQ(server->count_in_log("DHCPDISCOVER(s0)"), discovers) << server->log();
+    EXPECT_TRUE(contains(text, "continuing lease")) << text;
+}
+
+// Issue 13: "untouched" means untouched. The import rewrites no sysctl of an
+// adopted device, and in the real root leaves the resolver and the host name
+// alone unless asked (--resolv-conf, --hostname-file): here it runs without
+// them, with /etc (a resolv.conf symlink, as systemd-resolved makes it)
+// replaced by a directory of the test's in a mount namespace of its own, and
+// a UTS namespace of its own, so a regression cannot touch this machine's.
+TEST_F(RunTest, ImportTouchesNoSysctlNorTheResolverNorTheHostName) {
+    cable("c0", "s0", "10.77.0.1/24");
+    DnsmasqConfig c;
+    c.interface = "s0";
+    c.lease_time = "2m";
+    c.arguments = {"--dhcp-option=option:router,10.77.0.1", "--dhcp-option=option:dns-server,10.77.0.53",
+                   "--dhcp-option=12,realroot"};
+    auto server = DnsmasqServer::start(peer_namespace(), c);
+    ASSERT_TRUE(server);
+    generate("ip=c0:dhcp");
+    ASSERT_EQ(run().status, 0) << log_;
+    ASSERT_TRUE(contains(slurp(dir_ / "resolv.conf"), "10.77.0.53")) << "the initrd's run writes it when asked";
+    // The real root's administrator turned SLAAC off on c0.
+    const fs::path autoconf = "/proc/sys/net/ipv6/conf/c0/autoconf";
+    ASSERT_EQ(slurp(autoconf), "1\n");
+    std::ofstream(autoconf) << "0\n";
+
+    fs::path etc = dir_ / "etc";
+    fs::create_directories(etc);
+    std::ofstream(dir_ / "stub-resolv.conf") << "nameserver 127.0.0.53\n";
+    fs::create_symlink(dir_ / "stub-resolv.conf", etc / "resolv.conf");
+    std::error_code ec;
+    fs::copy_file("/etc/ld.so.cache", etc / "ld.so.cache", ec);
+    fs::path log = dir_ / "import.log";
+    std::vector<std::string> argv{"unshare", "-m", "-u", "sh", "-c",
+                                  "mount --make-rprivate / && mount --bind \"$0\" /etc && exec \"$@\" 2>" + log.string(),
+                                  etc.string(), binary(), "run", "--import"};
+    std::vector<std::string> all = run_argv(false);
+    for (std::size_t i = 2; i < all.size(); ++i) {
+        if (all[i] == "--resolv-conf" || all[i] == "--hostname-file") {
+            ++i;  // and its value
+            continue;
+        }
+        argv.push_back(all[i]);
+    }
+    BackgroundProcess real_root(argv);
+    bool continuing = false;
+    for (int i = 0; i < 100 && !continuing; ++i) {
+        std::this_thread::sleep_for(50ms);
+        continuing = contains(slurp(log), "continuing lease");
+    }
+    std::this_thread::sleep_for(1s);  // what it would write, it writes at once
+    ASSERT_EQ(::kill(real_root.pid(), SIGTERM), 0);
+    real_root.wait();
+    std::string text = slurp(log);
+    ASSERT_TRUE(continuing) << text;
+    EXPECT_EQ(slurp(autoconf), "0\n") << "the import rewrote a sysctl";
+    EXPECT_TRUE(fs::is_symlink(etc / "resolv.conf")) << "the resolv.conf symlink was replaced";
+    EXPECT_EQ(slurp(dir_ / "stub-resolv.conf"), "nameserver 127.0.0.53\n");
+    EXPECT_FALSE(contains(text, "hostname ")) << text;
+}
+
 }  // namespace
 }  // namespace earlynet::test

@@ -372,6 +372,44 @@ TEST_F(Ipv4DhcpEngineTest, ASavedLeaseIsContinuedWithoutTouchingTheAddress) {
     ASSERT_TRUE(e.lease());
 }
 
+// Issue 13: the address of a trusted saved lease is gone (someone flushed
+// it between the initrd and the real root): put back at once, for what is
+// left of the lease, and retried until the kernel takes it.
+TEST_F(Ipv4DhcpEngineTest, AVanishedAddressOfASavedLeaseIsPutBackForWhatIsLeft) {
+    auto c = config();
+    auto saved = lease_of("10.77.0.23", at(0s));
+    c.saved_lease = saved;
+    Ipv4DhcpEngine e(c);
+    e.start(at(100s));
+    drain(e);
+    e.on_saved_address_gone(at(100s));
+    auto put_back = of<ConfigureLease>(drain(e));
+    ASSERT_EQ(put_back.size(), 1u);
+    EXPECT_EQ(put_back[0].lease.address, saved.address);
+    EXPECT_EQ(*put_back[0].lifetime, 3500s);
+    e.on_configured(refused(), at(100s));
+    ASSERT_TRUE(e.next_deadline());
+    e.on_timer(*e.next_deadline());
+    EXPECT_EQ(of<ConfigureLease>(drain(e)).size(), 1u);
+    EXPECT_EQ(e.state(), Ipv4DhcpEngine::State::Ready);
+}
+
+TEST_F(Ipv4DhcpEngineTest, TheAddressOfALeaseThatCannotBeContinuedIsAskedForAgain) {
+    auto c = config();
+    c.init_reboot_address = v4("10.77.0.23");
+    Ipv4DhcpEngine e(c);
+    e.start(at(0s));
+    auto actions = drain(e);
+    auto reboot = of<ClientStartInitReboot>(actions);
+    ASSERT_EQ(reboot.size(), 1u);
+    EXPECT_EQ(reboot[0].address, v4("10.77.0.23"));
+    EXPECT_FALSE(has<ClientStart>(actions));
+    EXPECT_EQ(e.state(), Ipv4DhcpEngine::State::Pending);
+    // The server's ACK is a grant like any other: probed, then used.
+    e.on_client(dhcp::Granted{lease_of("10.77.0.23", at(1s))}, at(1s));
+    EXPECT_TRUE(has<ProbeStart>(drain(e)));
+}
+
 TEST_F(Ipv4DhcpEngineTest, CarrierBackConfirmsTheLease) {
     Ipv4DhcpEngine e(config());
     bind(e, lease_of("10.77.0.23", at(0s)), at(0s));
