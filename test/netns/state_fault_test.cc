@@ -584,5 +584,23 @@ TEST_F(StateFaultTest, ImportReportsALeaseThatHasEndedNamingTheFile) {
     expect_report(log, "ended");
 }
 
+// Issue 13: the NIC's MAC changed between the initrd and the real root. Not
+// adopted, but the address is asked for again with the client identifier
+// the server bound the lease to: the saved one (dnsmasq, authoritative,
+// would NAK an identifier made from the new MAC and hand out another address).
+TEST_F(StateFaultTest, ImportAfterTheMacChangedAsksForTheAddressAgainWithTheSavedClientIdentifier) {
+    boot_initrd();
+    if (HasFatalFailure()) return;
+    std::string address = kernel_address();
+    json saved_id = record()["lease"]["client_id"];
+    ASSERT_FALSE(saved_id.is_null()) << record().dump();
+    ip("link set c0 address 02:00:5e:10:00:02");
+    ASSERT_EQ(mac(), "02:00:5E:10:00:02");
+    std::string log = import_until_a_fresh_lease();
+    expect_report(log, "'mac'");
+    expect_asked_for_again(log, address);
+    EXPECT_EQ(record()["lease"]["client_id"], saved_id) << record().dump();
+}
+
 }  // namespace
 }  // namespace earlynet::test
