@@ -36,6 +36,9 @@ int generate_main(const std::vector<std::string>& args) {
         ->capture_default_str();
     app.add_option("-r,--run-config-dir", dirs.run_config, "Where configuration snippets are written")
         ->capture_default_str();
+    app.add_option("--link-dir", dirs.link_files,
+                   "Where ifname= renames are written as systemd .link files (e.g. /run/systemd/network; "
+                   "default: not written)");
     app.add_option("-d,--sysfs-dir", reader_options.sysfs_dir, "sysfs mount point (iBFT, MAC addresses)")
         ->capture_default_str();
     app.add_option("-p,--persistent-connections-dir", reader_options.persistent_dir,

@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 
@@ -35,7 +37,18 @@ std::vector<OutputFile> render_files(const GeneratedConfig& config, const Output
     for (const auto& p : config.profiles)
         files.push_back({dirs.connections, p.basename + ".nmconnection",
                          "# Created by earlynet generate\n\n" + write_keyfile(p), 0600});
+    if (!dirs.link_files.empty())
+        for (const auto& r : config.renames) files.push_back({dirs.link_files, link_file_name(r), link_file_text(r), 0644});
     return files;
+}
+
+std::string link_file_name(const InterfaceRename& r) { return "10-earlynet-" + r.name + ".link"; }
+
+std::string link_file_text(const InterfaceRename& r) {
+    std::string mac = r.mac.to_string();
+    std::transform(mac.begin(), mac.end(), mac.begin(), [](unsigned char c) { return std::tolower(c); });
+    return "# Created by earlynet generate from ifname=" + r.name + ":" + mac +
+           "\n[Match]\nMACAddress=" + mac + "\n\n[Link]\nName=" + r.name + "\n";
 }
 
 std::string render_stdout(const GeneratedConfig& config) {

@@ -26,6 +26,10 @@ struct RunSettings {
     std::string netroot = "/sbin/netroot";
     // NetworkManager's device state and lease files ("" = not written).
     std::string nm_run_dir = "/run/NetworkManager";
+    // systemd-networkd's runtime .network directory (/run/systemd/network);
+    // "" = not written. Not a default: outside an initrd it would configure
+    // the machine's own networkd.
+    std::string networkd_dir;
     std::string resolv_conf = "/etc/resolv.conf";             // "" = not written
     std::string hostname_file = "/proc/sys/kernel/hostname";  // "" = not set
     bool configure_and_quit = false;

@@ -22,6 +22,7 @@
 #include "netlink/socket.h"
 #include "spdlog/spdlog.h"
 #include "state/dracut_export.h"
+#include "state/networkd_export.h"
 #include "state/nm_export.h"
 #include "state/state_store.h"
 
@@ -114,6 +115,10 @@ private:
         if (!settings_.nm_run_dir.empty() && !a.is_port()) {
             auto nm = state::export_for_network_manager({settings_.nm_run_dir}, record);
             if (!nm) spdlog::error("{}: NetworkManager state not written: {}", a.name(), nm.error().message);
+        }
+        if (!settings_.networkd_dir.empty() && !settings_.import && !a.is_port()) {
+            auto networkd = state::export_for_networkd(settings_.networkd_dir, record);
+            if (!networkd) spdlog::error("{}: networkd file not written: {}", a.name(), networkd.error().message);
         }
         if (a.is_port()) return;
         update_resolver();
@@ -227,6 +232,9 @@ int run_main(const std::vector<std::string>& args) {
         ->capture_default_str();
     app.add_option("--nm-run-dir", s.nm_run_dir, "NetworkManager's run directory ('' = not written)")
         ->capture_default_str();
+    app.add_option("--networkd-dir", s.networkd_dir,
+                   "systemd-networkd's .network directory for the real root, e.g. /run/systemd/network "
+                   "('' = not written)");
     app.add_option("--resolv-conf", s.resolv_conf, "Resolver file ('' = not written; with --import, not written unless given)")
         ->capture_default_str();
     app.add_option("--hostname-file", s.hostname_file,

@@ -156,3 +156,23 @@ TEST(GeneratedOutputTest, UnwritableDirectoryIsAnErrorAndLeavesNothing) {
     ::closedir(dh);
     (void)std::system(("rm -rf " + root).c_str());
 }
+
+// ifname= crosses switch_root as a .link file udev reads in both roots; none
+// is written without a link directory (generate on a person's machine).
+TEST(GeneratedOutputTest, IfnameBecomesALinkFileOnlyWithALinkDirectory) {
+    auto c = read("ifname=net0:52:54:00:AB:CD:EF ip=net0:dhcp");
+    ASSERT_TRUE(c) << c.error().message;
+    OutputDirs dirs;
+    for (const auto& f : render_files(*c, dirs)) EXPECT_EQ(f.name.find(".link"), std::string::npos) << f.name;
+    dirs.link_files = "/run/systemd/network";
+    int links = 0;
+    for (const auto& f : render_files(*c, dirs)) {
+        if (f.name.find(".link") == std::string::npos) continue;
+        ++links;
+        EXPECT_EQ(f.dir, "/run/systemd/network");
+        EXPECT_EQ(f.name, "10-earlynet-net0.link");
+        EXPECT_NE(f.content.find("\n[Match]\nMACAddress=52:54:00:ab:cd:ef\n\n[Link]\nName=net0\n"), std::string::npos)
+            << f.content;
+    }
+    EXPECT_EQ(links, 1);
+}

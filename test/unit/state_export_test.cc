@@ -1,6 +1,7 @@
 // What other programs read: dracut's files (sourced by /bin/sh, so every value
 // from the network must come back as data), NetworkManager's device state and
-// lease files (GKeyFile, one line per value), and `earlynet status`.
+// lease files (GKeyFile, one line per value), systemd-networkd's .network
+// files, and `earlynet status`.
 #include <gtest/gtest.h>
 #include <fcntl.h>
 #include <sys/wait.h>
@@ -10,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "state/dracut_export.h"
+#include "state/networkd_export.h"
 #include "state/nm_export.h"
 #include "state/status_render.h"
 #include "test/unit/state_test_util.h"
@@ -689,4 +691,93 @@ TEST(StatusRenderTest, JsonSurvivesAFileNameThatIsNotUtf8) {
     nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
     ASSERT_FALSE(j.is_discarded());
     EXPECT_EQ(j["corrupt"].size(), 1u);
+}
+
+// --- systemd-networkd --------------------------------------------------------
+
+namespace {
+
+std::vector<std::string> lines_of(const std::string& text) {
+    std::vector<std::string> out;
+    std::string line;
+    for (char c : text) {
+        if (c == '\n') {
+            out.push_back(line);
+            line.clear();
+        } else {
+            line += c;
+        }
+    }
+    return out;
+}
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+bool has_line(const std::string& text, const std::string& line) {
+    for (const auto& l : lines_of(text))
+        if (l == line) return true;
+    return false;
+}
+
+}  // namespace
+
+TEST(NetworkdExport, ADhcpDeviceIsMatchedByMacKeptAndReRequestsItsAddressWithItsClientIdentifier) {
+    DeviceRecord d = full_dhcp_device();
+    d.lease->client_id = {0x01, 0x52, 0x54, 0x00, 0xab, 0xcd, 0xef};
+    std::string text = networkd_network_text(d);
+    EXPECT_EQ(networkd_network_name(d), "10-earlynet-eth0.network");
+    EXPECT_TRUE(has_line(text, "MACAddress=52:54:00:ab:cd:ef")) << text;
+    EXPECT_TRUE(has_line(text, "Type=ether")) << text;
+    EXPECT_TRUE(has_line(text, "KeepConfiguration=yes")) << text;
+    EXPECT_TRUE(has_line(text, "DHCP=ipv4")) << text;
+    EXPECT_TRUE(has_line(text, "IPv6AcceptRA=yes")) << text;
+    EXPECT_TRUE(has_line(text, "RequestAddress=10.77.0.23")) << text;
+    EXPECT_TRUE(has_line(text, "ClientIdentifier=mac")) << text;
+    EXPECT_TRUE(has_line(text, "SendRelease=no")) << text;
+    // What the lease gave comes from networkd's own DHCP, not from us.
+    EXPECT_FALSE(contains(text, "10.77.0.53")) << text;
+    EXPECT_FALSE(contains(text, "Address=10.77.0.23/24")) << text;
+}
+
+TEST(NetworkdExport, AClientIdentifierNetworkdCannotSendIsSaidSo) {
+    DeviceRecord d = full_dhcp_device();
+    d.lease->client_id = {0xff, 0, 0, 0, 1, 0, 3, 0, 1};
+    std::string text = networkd_network_text(d);
+    EXPECT_FALSE(has_line(text, "ClientIdentifier=mac")) << text;
+    EXPECT_TRUE(contains(text, "# The lease's client identifier (ff:00:00:00:01:00:03:00:01)")) << text;
+}
+
+TEST(NetworkdExport, AStaticDeviceKeepsItsAddressGatewayAndServers) {
+    std::string text = networkd_network_text(static_device());
+    EXPECT_TRUE(has_line(text, "Address=10.0.0.5/24")) << text;
+    EXPECT_TRUE(has_line(text, "Gateway=10.0.0.1")) << text;
+    EXPECT_TRUE(has_line(text, "DNS=10.0.0.53")) << text;
+    EXPECT_TRUE(has_line(text, "DNS=10.0.0.54")) << text;
+    EXPECT_TRUE(has_line(text, "KeepConfiguration=yes")) << text;
+    EXPECT_TRUE(has_line(text, "LinkLocalAddressing=ipv4")) << "ipv6.method=disabled: " << text;
+    EXPECT_FALSE(contains(text, "DHCP=")) << text;
+    EXPECT_FALSE(contains(text, "[DHCPv4]")) << text;
+}
+
+TEST(NetworkdExport, AVirtualLinkIsMatchedByName) {
+    DeviceRecord d = static_device();
+    d.interface = "bond0";
+    d.kind = "bond";
+    std::string text = networkd_network_text(d);
+    EXPECT_TRUE(has_line(text, "Name=bond0")) << text;
+    EXPECT_FALSE(contains(text, "MACAddress=")) << "a bond shares its MAC with its ports: " << text;
+}
+
+TEST(NetworkdExport, OnlyAnActivatedDeviceWithAValidNameIsWritten) {
+    char tmpl[] = "/tmp/earlynet-networkd-XXXXXX";
+    ASSERT_NE(::mkdtemp(tmpl), nullptr);
+    std::string dir = tmpl;
+    ASSERT_TRUE(export_for_networkd(dir, failed_device()));
+    EXPECT_NE(::access((dir + "/10-earlynet-eth2.network").c_str(), F_OK), 0);
+    ASSERT_TRUE(export_for_networkd(dir, static_device()));
+    EXPECT_EQ(::access((dir + "/10-earlynet-eth1.network").c_str(), F_OK), 0);
+    DeviceRecord bad = static_device();
+    bad.interface = "../etc";
+    EXPECT_FALSE(export_for_networkd(dir, bad));
+    EXPECT_EQ(std::system(("rm -rf '" + dir + "'").c_str()), 0);
 }

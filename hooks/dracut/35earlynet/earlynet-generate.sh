@@ -11,7 +11,7 @@ fi
 
 rm -f -- /run/earlynet/profiles/*.nmconnection "$EARLYNET_NEEDNET"
 # shellcheck disable=SC2046
-if ! "$EARLYNET" generate -- $(getcmdline); then
+if ! "$EARLYNET" generate --link-dir /run/systemd/network -- $(getcmdline); then
     die "earlynet: the network arguments of the kernel command line are wrong (see the line above)"
 fi
 

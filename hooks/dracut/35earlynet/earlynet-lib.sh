@@ -14,7 +14,7 @@ earlynet_configure() {
     local _rc
     _rc=0
     info "earlynet: bringing the network up"
-    "$EARLYNET" run --configure-and-quit --hook-dir "$hookdir" || _rc=$?
+    "$EARLYNET" run --configure-and-quit --hook-dir "$hookdir" --networkd-dir /run/systemd/network || _rc=$?
     # earlynet writes the flag itself; make sure the finished hook can pass
     [ -e "$EARLYNET_DONE" ] || : > "$EARLYNET_DONE"
     [ "$_rc" -eq 0 ] && return 0

@@ -1,0 +1,84 @@
+#include "state/networkd_export.h"
+
+#include <algorithm>
+
+#include "base/atomic_file.h"
+
+namespace earlynet::state {
+
+namespace {
+
+// ClientIdentifier=mac sends 0x01 followed by the MAC (RFC 2132 9.14), which
+// is earlynet's default identifier on Ethernet.
+bool is_mac_client_id(const std::vector<std::uint8_t>& id, const std::string& mac_text) {
+    auto mac = HardwareAddress::parse(mac_text);
+    if (!mac || id.size() != mac->bytes().size() + 1 || id[0] != 0x01) return false;
+    return std::equal(mac->bytes().begin(), mac->bytes().end(), id.begin() + 1);
+}
+
+std::string hex(const std::vector<std::uint8_t>& bytes) {
+    static const char* digits = "0123456789abcdef";
+    std::string out;
+    for (auto b : bytes) {
+        if (!out.empty()) out += ':';
+        out += digits[b >> 4];
+        out += digits[b & 15];
+    }
+    return out;
+}
+
+std::string lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+    return s;
+}
+
+}  // namespace
+
+std::string networkd_network_name(const DeviceRecord& d) { return "10-earlynet-" + d.interface + ".network"; }
+
+std::string networkd_network_text(const DeviceRecord& d) {
+    bool dhcp4 = d.ipv4_method == "auto" && d.lease.has_value();
+    bool static4 = d.ipv4_method == "manual";
+    std::string out = "# Written by earlynet: " + d.interface + " as the initrd configured it (profile '" +
+                      d.profile_id + "'), kept as it is.\n[Match]\n";
+    if (d.kind == "ethernet" && !d.mac.empty()) out += "MACAddress=" + lower(d.mac) + "\nType=ether\n";
+    else out += "Name=" + d.interface + "\n";
+    out += "\n[Network]\n";
+    // Nothing the initrd configured is flushed when networkd starts or stops.
+    out += "KeepConfiguration=yes\n";
+    if (dhcp4) out += "DHCP=ipv4\n";
+    if (d.ipv6_method == "auto") out += "IPv6AcceptRA=yes\n";
+    else if (d.ipv6_method == "disabled") out += "IPv6AcceptRA=no\nLinkLocalAddressing=ipv4\n";
+    else out += "IPv6AcceptRA=no\n";
+    for (const auto& a : d.addresses) {
+        bool v4 = a.address.is_v4();
+        if ((v4 && static4) || (!v4 && d.ipv6_method == "manual")) out += "Address=" + a.to_string() + "\n";
+    }
+    if (static4 && d.gateway && d.gateway->is_v4()) out += "Gateway=" + d.gateway->to_string() + "\n";
+    if (!dhcp4)
+        for (const auto& s : d.dns) out += "DNS=" + s.to_string() + "\n";
+    if (dhcp4) {
+        const LeaseRecord& l = *d.lease;
+        out += "\n[DHCPv4]\n";
+        // INIT-REBOOT for the address the initrd holds (RFC 2131 3.2).
+        out += "RequestAddress=" + l.address.to_string() + "\n";
+        if (is_mac_client_id(l.client_id, d.mac)) out += "ClientIdentifier=mac\n";
+        else if (!l.client_id.empty())
+            out += "# The lease's client identifier (" + hex(l.client_id) +
+                   ") has no networkd setting; the server may see another client.\n";
+        // A RELEASE when networkd stops (at shutdown) would take the address
+        // of a root file system still mounted over it.
+        out += "SendRelease=no\n";
+    }
+    return out;
+}
+
+Result<void> export_for_networkd(const std::string& dir, const DeviceRecord& d) {
+    if (!is_valid_interface_name(d.interface))
+        return unexpected(ErrorCode::Invalid, "networkd: '" + d.interface + "' is not an interface name");
+    if (d.outcome != DeviceOutcome::Activated) return {};
+    if (auto made = make_directories(dir); !made) return made;
+    return write_file_atomically(dir + "/" + networkd_network_name(d), networkd_network_text(d), 0644);
+}
+
+}  // namespace earlynet::state
