@@ -60,8 +60,9 @@ std::string networkd_network_text(const DeviceRecord& d) {
     if (dhcp4) {
         const LeaseRecord& l = *d.lease;
         out += "\n[DHCPv4]\n";
-        // INIT-REBOOT for the address the initrd holds (RFC 2131 3.2).
-        out += "RequestAddress=" + l.address.to_string() + "\n";
+        // No RequestAddress= (networkd 253; Debian 12 has 252, which warns):
+        // with KeepConfiguration= networkd asks for the dynamic address it
+        // finds on the link (INIT-REBOOT, RFC 2131 3.2) by itself.
         if (is_mac_client_id(l.client_id, d.mac)) out += "ClientIdentifier=mac\n";
         else if (!l.client_id.empty())
             out += "# The lease's client identifier (" + hex(l.client_id) +

@@ -1,10 +1,10 @@
 // What the real root's systemd-networkd reads to take a device over without
 // dropping its address: one .network per activated device in
 // /run/systemd/network (matched by MAC for Ethernet, by name otherwise),
-// KeepConfiguration=yes so the address, routes and lifetimes the initrd set
-// are not flushed, and for DHCPv4 the same client identifier and
-// RequestAddress= of the lease, so its client starts with INIT-REBOOT for the
-// same address and sends no RELEASE when it stops. (ifname= names cross
+// KeepConfiguration=yes so the address and routes the initrd set are not
+// flushed (networkd 252 then asks for that dynamic address again itself,
+// INIT-REBOOT), and for DHCPv4 the same client identifier and no RELEASE
+// when it stops. (ifname= names cross
 // switch_root in .link files `earlynet generate --link-dir` writes.)
 #pragma once
 

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -525,6 +526,74 @@ TEST_F(RunTest, ImportTouchesNoSysctlNorTheResolverNorTheHostName) {
     EXPECT_TRUE(fs::is_symlink(etc / "resolv.conf")) << "the resolv.conf symlink was replaced";
     EXPECT_EQ(slurp(dir_ / "stub-resolv.conf"), "nameserver 127.0.0.53\n");
     EXPECT_FALSE(contains(text, "hostname ")) << text;
+}
+
+// Issue 13, part 4: systemd-networkd (Debian 12's, the real binary) takes the
+// device over in the real root from the .network earlynet wrote: it keeps the
+// address (no removal), asks for it again (INIT-REBOOT: a REQUEST, no
+// DISCOVER), and sends no RELEASE when it stops. networkd runs in the test's
+// network namespace and a mount namespace of its own: a read-only sysfs of
+// this namespace (networkd then expects no udev), its own /run/systemd with
+// our directory as /run/systemd/network, an empty /etc/systemd/network.
+TEST_F(RunTest, NetworkdInTheRealRootKeepsTheAddressAndAsksForItAgain) {
+    const std::string networkd = "/lib/systemd/systemd-networkd";
+    ASSERT_EQ(::access(networkd.c_str(), X_OK), 0) << networkd << " (package systemd) is needed";
+    cable("c0", "s0", "10.77.0.1/24");
+    DnsmasqConfig c;
+    c.interface = "s0";
+    c.lease_time = "2m";
+    c.arguments = {"--dhcp-option=option:router,10.77.0.1"};
+    auto server = DnsmasqServer::start(peer_namespace(), c);
+    ASSERT_TRUE(server);
+    generate("ip=c0:dhcp");
+    std::vector<std::string> initrd = run_argv(true);
+    initrd.push_back("--networkd-dir");
+    initrd.push_back((dir_ / "networkd").string());
+    auto r = run_command(initrd);
+    ASSERT_EQ(r.status, 0) << r.err;
+    ASSERT_TRUE(fs::exists(dir_ / "networkd" / "10-earlynet-c0.network")) << r.err;
+    auto first_inet = [](const std::string& text) {
+        auto at = text.find("inet ");
+        return at == std::string::npos ? std::string() : text.substr(at + 5, text.find('/', at) - at - 5);
+    };
+    std::string address = first_inet(ip("-4 -o addr show dev c0"));
+    ASSERT_FALSE(address.empty());
+    int discovers = server->count_in_log("DHCPDISCOVER(s0)");
+    int acks = server->count_in_log("DHCPACK(s0)");
+
+    BackgroundProcess watch({"ip", "-o", "monitor", "address"});
+    fs::path log = dir_ / "networkd.log";
+    std::string script =
+        "mount --make-rprivate / && mount -t sysfs -o ro sysfs /sys && mount -t tmpfs tmpfs /run/systemd && "
+        "mkdir -p /run/systemd/network /run/systemd/netif && chown systemd-network:systemd-network /run/systemd/netif && "
+        "mount --bind \"$0\" /run/systemd/network && mount -t tmpfs tmpfs /etc/systemd/network && "
+        "SYSTEMD_LOG_TARGET=console SYSTEMD_LOG_LEVEL=debug exec \"$1\" 2>\"$2\"";
+    BackgroundProcess real_root({"unshare", "-m", "sh", "-c", script, (dir_ / "networkd").string(), networkd,
+                                 log.string()});
+    bool asked = false;
+    for (int i = 0; i < 200 && !asked; ++i) {
+        std::this_thread::sleep_for(50ms);
+        asked = server->count_in_log("DHCPACK(s0)") > acks;
+    }
+    std::this_thread::sleep_for(500ms);  // networkd applies the ACK
+    ASSERT_EQ(::kill(real_root.pid(), SIGTERM), 0);
+    real_root.wait();
+    std::this_thread::sleep_for(200ms);
+    ASSERT_EQ(::kill(watch.pid(), SIGTERM), 0);
+    std::string events = watch.wait().out;
+    std::string text = slurp(log);
+    int removals = 0;
+    std::istringstream lines(events);
+    for (std::string line; std::getline(lines, line);)
+        if (contains(line, "Deleted") && contains(line, "inet " + address + "/")) ++removals;
+    int new_discovers = server->count_in_log("DHCPDISCOVER(s0)") - discovers;
+    std::printf("handover networkd: discovers %d, removals %d\n", new_discovers, removals);
+    EXPECT_TRUE(asked) << "networkd never asked the server: " << server->log() << text;
+    EXPECT_TRUE(contains(text, "REQUEST (init-reboot)")) << text;
+    EXPECT_EQ(new_discovers, 0) << server->log();
+    EXPECT_EQ(removals, 0) << events;
+    EXPECT_EQ(first_inet(ip("-4 -o addr show dev c0")), address) << "kept after networkd stopped";
+    EXPECT_EQ(server->count_in_log("DHCPRELEASE(s0)"), 0) << server->log();
 }
 
 }  // namespace

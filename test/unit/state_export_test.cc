@@ -721,7 +721,7 @@ bool has_line(const std::string& text, const std::string& line) {
 
 }  // namespace
 
-TEST(NetworkdExport, ADhcpDeviceIsMatchedByMacKeptAndReRequestsItsAddressWithItsClientIdentifier) {
+TEST(NetworkdExport, ADhcpDeviceIsMatchedByMacKeptAndKeepsItsClientIdentifier) {
     DeviceRecord d = full_dhcp_device();
     d.lease->client_id = {0x01, 0x52, 0x54, 0x00, 0xab, 0xcd, 0xef};
     std::string text = networkd_network_text(d);
@@ -731,7 +731,7 @@ TEST(NetworkdExport, ADhcpDeviceIsMatchedByMacKeptAndReRequestsItsAddressWithIts
     EXPECT_TRUE(has_line(text, "KeepConfiguration=yes")) << text;
     EXPECT_TRUE(has_line(text, "DHCP=ipv4")) << text;
     EXPECT_TRUE(has_line(text, "IPv6AcceptRA=yes")) << text;
-    EXPECT_TRUE(has_line(text, "RequestAddress=10.77.0.23")) << text;
+    EXPECT_FALSE(contains(text, "RequestAddress=")) << "Debian 12's networkd does not know it: " << text;
     EXPECT_TRUE(has_line(text, "ClientIdentifier=mac")) << text;
     EXPECT_TRUE(has_line(text, "SendRelease=no")) << text;
     // What the lease gave comes from networkd's own DHCP, not from us.
