@@ -1,10 +1,16 @@
 #include "state/nm_export.h"
 
 #include <cctype>
+#include <cerrno>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "base/atomic_file.h"
 
 namespace earlynet::state {
+
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -86,6 +92,25 @@ bool is_uuid_like(const std::string& s) {
 
 }  // namespace
 
+// The profile where NetworkManager looks for runtime profiles, as its own
+// initrd leaves them: without it, the real root's NetworkManager has no
+// connection of that UUID, makes an external one and runs no DHCP, and the
+// address lapses at the end of its lifetime.
+Result<void> export_profile(const NmPaths& paths, const DeviceRecord& d) {
+    if (d.profile_file.empty()) return {};
+    fs::path from = d.profile_file;
+    fs::path dir = fs::path(paths.run_dir) / "system-connections";
+    fs::path to = dir / from.filename();
+    std::error_code ec;
+    if (fs::exists(to, ec) && fs::equivalent(from, to, ec)) return {};  // it is read from there already
+    std::ifstream in(from, std::ios::binary);
+    if (!in) return unexpected(Error::system(errno, "NetworkManager: cannot read " + d.profile_file));
+    std::stringstream text;
+    text << in.rdbuf();
+    if (auto made = make_directories(dir.string()); !made) return made;
+    return write_file_atomically(to.string(), text.str(), 0600);
+}
+
 std::string nm_device_state_text(const DeviceRecord& d) {
     std::string out = "# NetworkManager device state, written by earlynet for the real root's NetworkManager\n";
     out += "[device]\n";
@@ -125,7 +150,7 @@ Result<void> export_for_network_manager(const NmPaths& paths, const DeviceRecord
         std::string path = paths.run_dir + "/internal-" + d.profile_uuid + "-" + d.interface + ".lease";
         if (auto r = write_file_atomically(path, nm_lease_file_text(d), 0644); !r) return r;
     }
-    return {};
+    return export_profile(paths, d);
 }
 
 }  // namespace earlynet::state

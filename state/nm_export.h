@@ -1,5 +1,6 @@
 // What the real root's NetworkManager reads to take a device over without
-// touching it (nm-dracut-contract.md 3.5/3.6): /run/NetworkManager/devices/IFINDEX
+// touching it (nm-dracut-contract.md 3.5/3.6): the profile in
+// /run/NetworkManager/system-connections, /run/NetworkManager/devices/IFINDEX
 // (managed, connection-uuid, nm-owned, next-server, root-path, dhcp-bootfile,
 // [dhcp4] dhcp4.* from the lease) and the internal client's lease file
 // internal-UUID-IFACE.lease (ADDRESS=), so it starts in INIT-REBOOT for the
@@ -20,8 +21,12 @@ struct NmPaths {
     std::string run_dir = "/run/NetworkManager";
 };
 
-// Writes devices/IFINDEX (activated devices) and the lease file (DHCP
-// devices), atomically.
+// Writes devices/IFINDEX (activated devices), the lease file (DHCP devices)
+// and a copy of the profile in system-connections/ (0600), atomically.
+// The device's profile file copied into run_dir/system-connections (not
+// when it is read from there already).
+[[nodiscard]] Result<void> export_profile(const NmPaths& paths, const DeviceRecord& device);
+
 [[nodiscard]] Result<void> export_for_network_manager(const NmPaths& paths, const DeviceRecord& device);
 
 }  // namespace earlynet::state

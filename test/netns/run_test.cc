@@ -596,5 +596,73 @@ TEST_F(RunTest, NetworkdInTheRealRootKeepsTheAddressAndAsksForItAgain) {
     EXPECT_EQ(server->count_in_log("DHCPRELEASE(s0)"), 0) << server->log();
 }
 
+// Issue 13, part 3: Debian 12's NetworkManager (the real binary, with a
+// private D-Bus system bus) takes the device over in the real root from
+// earlynet's files alone: the profile in /run/NetworkManager/system-
+// connections, devices/IFINDEX and the internal lease file. It keeps the
+// address and asks for it again (INIT-REBOOT from ADDRESS=): no DISCOVER, no
+// removal. It runs in the test's network namespace (where it uses no udev)
+// and a mount namespace of its own: a read-only sysfs, its own /run with our
+// directory as /run/NetworkManager, its own /etc/NetworkManager and
+// /var/lib/NetworkManager.
+TEST_F(RunTest, NetworkManagerInTheRealRootKeepsTheAddressAndAsksForItAgain) {
+    const std::string nm = "/usr/sbin/NetworkManager";
+    ASSERT_EQ(::access(nm.c_str(), X_OK), 0) << nm << " (package network-manager) is needed";
+    ASSERT_EQ(::access("/usr/bin/dbus-daemon", X_OK), 0) << "dbus-daemon (package dbus) is needed";
+    cable("c0", "s0", "10.77.0.1/24");
+    DnsmasqConfig c;
+    c.interface = "s0";
+    c.lease_time = "2m";
+    c.arguments = {"--dhcp-option=option:router,10.77.0.1"};
+    auto server = DnsmasqServer::start(peer_namespace(), c);
+    ASSERT_TRUE(server);
+    generate("ip=c0:dhcp");
+    ASSERT_EQ(run().status, 0) << log_;
+    ASSERT_FALSE(fs::is_empty(dir_ / "nm" / "system-connections")) << "no profile where NetworkManager looks";
+    auto first_inet = [](const std::string& text) {
+        auto at = text.find("inet ");
+        return at == std::string::npos ? std::string() : text.substr(at + 5, text.find('/', at) - at - 5);
+    };
+    std::string address = first_inet(ip("-4 -o addr show dev c0"));
+    ASSERT_FALSE(address.empty());
+    int discovers = server->count_in_log("DHCPDISCOVER(s0)");
+    int acks = server->count_in_log("DHCPACK(s0)");
+
+    fs::create_directories(dir_ / "nm-etc");
+    fs::create_directories(dir_ / "nm-var");
+    std::ofstream(dir_ / "nm-etc" / "NetworkManager.conf") << "[main]\nplugins=keyfile\n";
+    BackgroundProcess watch({"ip", "-o", "monitor", "address"});
+    fs::path log = dir_ / "nm.log";
+    std::string script =
+        "mount --make-rprivate / && mount -t sysfs -o ro sysfs /sys && mount -t tmpfs tmpfs /run && "
+        "mkdir -p /run/dbus /run/NetworkManager && mount --bind \"$0\" /run/NetworkManager && "
+        "mount --bind \"$1\" /etc/NetworkManager && mount --bind \"$2\" /var/lib/NetworkManager && "
+        "dbus-daemon --system --fork --nopidfile && exec \"$3\" --no-daemon --debug --log-level=DEBUG 2>\"$4\"";
+    BackgroundProcess real_root({"unshare", "-m", "sh", "-c", script, (dir_ / "nm").string(),
+                                 (dir_ / "nm-etc").string(), (dir_ / "nm-var").string(), nm, log.string()});
+    bool asked = false;
+    for (int i = 0; i < 400 && !asked; ++i) {
+        std::this_thread::sleep_for(50ms);
+        asked = server->count_in_log("DHCPACK(s0)") > acks;
+    }
+    std::this_thread::sleep_for(500ms);  // NetworkManager applies the ACK
+    ASSERT_EQ(::kill(real_root.pid(), SIGTERM), 0);
+    real_root.wait();
+    std::this_thread::sleep_for(200ms);
+    ASSERT_EQ(::kill(watch.pid(), SIGTERM), 0);
+    std::string events = watch.wait().out;
+    std::string text = slurp(log);
+    int removals = 0;
+    std::istringstream lines(events);
+    for (std::string line; std::getline(lines, line);)
+        if (contains(line, "Deleted") && contains(line, "inet " + address + "/")) ++removals;
+    int new_discovers = server->count_in_log("DHCPDISCOVER(s0)") - discovers;
+    std::printf("handover NetworkManager: discovers %d, removals %d\n", new_discovers, removals);
+    EXPECT_TRUE(asked) << "NetworkManager never asked the server: " << server->log() << text.substr(0, 20000);
+    EXPECT_EQ(new_discovers, 0) << server->log();
+    EXPECT_EQ(removals, 0) << events;
+    EXPECT_EQ(first_inet(ip("-4 -o addr show dev c0")), address) << "kept after NetworkManager stopped";
+}
+
 }  // namespace
 }  // namespace earlynet::test

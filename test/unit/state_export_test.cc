@@ -4,9 +4,11 @@
 // files, and `earlynet status`.
 #include <gtest/gtest.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -579,17 +581,37 @@ TEST(NmExportTest, LeaseFileHasTheAddressForInitReboot) {
     EXPECT_EQ(nm_lease_file_text(full_dhcp_device()), "# This is private data. Do not parse.\nADDRESS=10.77.0.23\n");
 }
 
-TEST(NmExportTest, ExportWritesDeviceStateByIfindexAndTheInternalLeaseFile) {
+TEST(NmExportTest, ExportWritesDeviceStateByIfindexTheInternalLeaseFileAndTheProfile) {
     TempDir dir;
-    ASSERT_TRUE(export_for_network_manager({dir.path()}, full_dhcp_device()));
-    EXPECT_EQ(read_file(dir / "devices/2"), nm_device_state_text(full_dhcp_device()));
+    TempDir profiles;
+    DeviceRecord dhcp = full_dhcp_device();
+    dhcp.profile_file = profiles / "eth0.nmconnection";
+    std::ofstream(dhcp.profile_file) << "[connection]\nid=eth0\n";
+    ASSERT_TRUE(export_for_network_manager({dir.path()}, dhcp));
+    EXPECT_EQ(read_file(dir / "devices/2"), nm_device_state_text(dhcp));
     EXPECT_EQ(read_file(dir / "internal-2d1f6e4c-8f52-4b8e-9c43-0b3c1a7d9e10-eth0.lease"),
               "# This is private data. Do not parse.\nADDRESS=10.77.0.23\n");
+    // Where the real root's NetworkManager looks for runtime profiles.
+    EXPECT_EQ(read_file(dir / "system-connections/eth0.nmconnection"), "[connection]\nid=eth0\n");
+    struct stat st {};
+    ASSERT_EQ(::stat((dir / "system-connections/eth0.nmconnection").c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0600u) << "NetworkManager ignores a profile others can read";
     ASSERT_TRUE(export_for_network_manager({dir.path()}, static_device()));
     EXPECT_TRUE(exists(dir / "devices/3"));
-    EXPECT_EQ(list_dir(dir.path()),
-              (std::vector<std::string>{"devices", "internal-2d1f6e4c-8f52-4b8e-9c43-0b3c1a7d9e10-eth0.lease"}));
+    EXPECT_EQ(list_dir(dir.path()), (std::vector<std::string>{"devices",
+                                                              "internal-2d1f6e4c-8f52-4b8e-9c43-0b3c1a7d9e10-eth0.lease",
+                                                              "system-connections"}));
     EXPECT_EQ(list_dir(dir / "devices"), (std::vector<std::string>{"2", "3"}));
+}
+
+TEST(NmExportTest, AProfileThatIsNotThereIsReportedAfterTheRest) {
+    TempDir dir;
+    DeviceRecord d = full_dhcp_device();
+    d.profile_file = "/nonexistent/eth0.nmconnection";
+    auto r = export_for_network_manager({dir.path()}, d);
+    ASSERT_FALSE(r);
+    EXPECT_NE(r.error().message.find("/nonexistent/eth0.nmconnection"), std::string::npos) << r.error().message;
+    EXPECT_TRUE(exists(dir / "devices/2"));
 }
 
 TEST(NmExportTest, ProfileUuidThatWouldLeaveTheDirectoryIsRefused) {
