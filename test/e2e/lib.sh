@@ -116,7 +116,9 @@ e2e_build_rootfs() {
     mkdir -p "$dir"/{bin,sbin,usr/sbin,etc,proc,sys,dev,run,tmp,lib64,lib/x86_64-linux-gnu}
     cp /bin/busybox "$dir/bin/busybox"
     strip -o "$dir/usr/sbin/earlynet" "$bin"
-    for lib in $(ldd /bin/busybox "$bin" | awk '/=>/ {print $3} /ld-linux/ {print $1}' | sort -u); do
+    # iproute2's ip: busybox's has no `ip monitor` (the handover scenario)
+    cp "$(command -v ip)" "$dir/sbin/ip"
+    for lib in $(ldd /bin/busybox "$bin" "$dir/sbin/ip" | awk '/=>/ {print $3} /ld-linux/ {print $1}' | sort -u); do
         [ -e "$lib" ] || continue
         mkdir -p "$dir$(dirname "$lib")"
         cp -L "$lib" "$dir$lib"

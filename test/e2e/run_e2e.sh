@@ -4,7 +4,7 @@
 # namespace where this script runs dnsmasq and nbd-server.
 #
 #   run_e2e.sh [--cache DIR] EARLYNET_BINARY SCENARIO...
-#   scenarios: image dhcp static nbdroot dhcproot nodhcp hostile systemd bond   (all: every one)
+#   scenarios: image dhcp static nbdroot dhcproot nodhcp hostile systemd bond handover   (all: every one)
 #
 # Each scenario prints PASS or FAIL with its reasons; the exit status is 1 if
 # any failed. The initramfs and root image are built once into the cache dir
@@ -22,7 +22,7 @@ fi
 bin=$(readlink -f "$1")
 shift
 scenarios=("$@")
-[ "${scenarios[*]}" = all ] && scenarios=(image dhcp static nbdroot dhcproot nodhcp hostile systemd bond)
+[ "${scenarios[*]}" = all ] && scenarios=(image dhcp static nbdroot dhcproot nodhcp hostile systemd bond handover)
 
 e2e_init e2e-run
 e2e_require || { echo "FAIL: e2e: requirements missing"; exit 1; }
@@ -175,6 +175,39 @@ scenario_nbdroot() {
     check "earlynet status in the real root shows the lease" has_re "$log" "^E2E-REALROOT-STATUS .*10\.77\.0\.42"
     check "the address is still on eth0 after switch_root" has_re "$log" "^E2E-REALROOT-ADDR .*eth0 +inet 10\.77\.0\.42/24"
     check "real root finished" has "$log" "E2E-REALROOT-END"
+}
+
+# (c'') the handover across switch_root: an NBD root whose lease (2 minutes,
+# dnsmasq's shortest, T1 at 45 s) renews only after switch_root; the real
+# root's init runs `earlynet run --import` until the first renewal while it
+# reads the root device. Nothing may be lost: no DISCOVER after the first
+# ACK, no address removed, no stall of the root of a second or more.
+scenario_handover() {
+    local log=$E2E_WORK/handover.serial dlog=$E2E_WORK/handover.dnsmasq.log
+    e2e_net_up && e2e_dnsmasq handover --dhcp-host="$E2E_MAC,$E2E_GUEST_IP,guest1,2m" \
+        --dhcp-option=option:router,$E2E_SERVER --dhcp-option=58,45 --dhcp-option=59,90 \
+        && e2e_nbd handover "$rootfs" || { failures+=("test network not set up"); return; }
+    e2e_boot handover "$initrd" "root=nbd:$E2E_SERVER:root:ext4 ro rd.e2e.continue=1 e2e.handover=100" 240
+    e2e_stop_all
+    local line discovers removals stall acks renewed
+    line=$(grep -a "^E2E-HANDOVER " "$log" | head -n1)
+    # DISCOVERs the server saw after its first ACK
+    discovers=$(awk '/DHCPACK\(br0\)/ { acked = 1 } acked && /DHCPDISCOVER\(br0\)/ { n++ } END { print n + 0 }' "$dlog")
+    acks=$(grep -c "DHCPACK(br0)" "$dlog")
+    removals=$(sed -n 's/.* removals=\([0-9]*\).*/\1/p' <<< "$line")
+    stall=$(sed -n 's/.* longest_stall_ms=\([0-9]*\).*/\1/p' <<< "$line")
+    renewed=$(sed -n 's/.* renewed=\([a-z]*\).*/\1/p' <<< "$line")
+    echo "handover earlynet: discovers $discovers, removals ${removals:-?}, longest stall ${stall:-?} ms" \
+        "($acks ACKs; guest: ${line#E2E-HANDOVER })"
+    check "qemu powered off (exit 0)" test "$E2E_RC" = 0
+    check "switch_root into the NBD root" has "$log" "E2E-REALROOT-BEGIN"
+    check "the import continued the initrd's lease" has_re "$log" "^E2E-IMPORT .*continuing lease 10\.77\.0\.42/24"
+    check "the import renewed it after switch_root (T1)" test "$renewed" = yes
+    check "a renewal the server ACKed (initrd ACK + renewal ACK)" test "$acks" -ge 2
+    check "no DISCOVER after the first ACK" test "$discovers" = 0
+    check "no address removed in the real root" test "${removals:-x}" = 0
+    check "the root never stalled for a second" test "${stall:-99999}" -lt 1000
+    check "the address is still on eth0 at the end" has_re "$log" "^E2E-REALROOT-ADDR .*eth0 +inet 10\.77\.0\.42/24"
 }
 
 # (c') root=dhcp: the root is named by the DHCP root-path; dracut's netroot reads
