@@ -178,14 +178,14 @@ scenario_nbdroot() {
 }
 
 # (c'') the handover across switch_root: an NBD root whose lease (2 minutes,
-# dnsmasq's shortest, T1 at 45 s) renews only after switch_root; the real
+# dnsmasq's shortest, T1 at 30 s) renews only after switch_root; the real
 # root's init runs `earlynet run --import` until the first renewal while it
 # reads the root device. Nothing may be lost: no DISCOVER after the first
 # ACK, no address removed, no stall of the root of a second or more.
 scenario_handover() {
     local log=$E2E_WORK/handover.serial dlog=$E2E_WORK/handover.dnsmasq.log
     e2e_net_up && e2e_dnsmasq handover --dhcp-host="$E2E_MAC,$E2E_GUEST_IP,guest1,2m" \
-        --dhcp-option=option:router,$E2E_SERVER --dhcp-option=58,45 --dhcp-option=59,90 \
+        --dhcp-option=option:router,$E2E_SERVER --dhcp-option=58,30 --dhcp-option=59,60 \
         && e2e_nbd handover "$rootfs" || { failures+=("test network not set up"); return; }
     e2e_boot handover "$initrd" "root=nbd:$E2E_SERVER:root:ext4 ro rd.e2e.continue=1 e2e.handover=100" 240
     e2e_stop_all
