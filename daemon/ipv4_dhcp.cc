@@ -124,7 +124,7 @@ void Ipv4Dhcp::perform(const Ipv4DhcpAction& action) {
             if constexpr (std::is_same_v<T, LeaseChanged>) {
                 lease_changed_ = true;
             } else if constexpr (std::is_same_v<T, ProbeStart>) {
-                start_probe(a.config);
+                start_probe(a.config, a.watch_only);
             } else if constexpr (std::is_same_v<T, ProbeStop>) {
                 acd_.reset();
             } else if constexpr (std::is_same_v<T, ConfigureLease>) {
@@ -145,12 +145,13 @@ void Ipv4Dhcp::perform(const Ipv4DhcpAction& action) {
         action);
 }
 
-void Ipv4Dhcp::start_probe(const dhcp::AcdEngine::Config& config) {
+void Ipv4Dhcp::start_probe(const dhcp::AcdEngine::Config& config, bool watch_only) {
     acd_.reset();
     auto acd = dhcp::AcdAdapter::create(link_.loop, link_.ifindex, config, link_.seed ^ 0xacd, [this] { pump(); });
     if (!acd) return engine_.on_probe_unavailable(acd.error().message, boot_time_now());
     acd_ = std::move(*acd);
-    acd_->start();
+    if (watch_only) acd_->watch();
+    else acd_->start();
 }
 
 void Ipv4Dhcp::arm_timer() {

@@ -61,7 +61,7 @@ private:
     bool has_address(Ipv4Address address) const;
     void drain();
     void perform(const Ipv4DhcpAction& action);
-    void start_probe(const dhcp::AcdEngine::Config& config);
+    void start_probe(const dhcp::AcdEngine::Config& config, bool watch_only);
     Result<void> configure(const ConfigureLease& c);
     void remove(const dhcp::Lease& lease);
     void arm_timer();

@@ -65,6 +65,12 @@ void Ipv4DhcpEngine::start(BootTime now) {
     lease_ = saved;
     state_ = State::Ready;
     push(ClientStartBound{saved});
+    // Not probed again (it has been ours all along), but watched: a conflict
+    // in the real root is defended as in the initrd.
+    if (config_.dad_timeout != Duration::zero()) {
+        probing_ = true;
+        push(ProbeStart{probe_config(saved), true});
+    }
     push(LeaseChanged{});
 }
 
@@ -143,8 +149,12 @@ void Ipv4DhcpEngine::probe(const dhcp::Lease& lease, BootTime now) {
     granted_ = lease;
     probing_ = true;
     spdlog::debug("{}: probing {} for conflicts", config_.name, lease.address.to_string());
-    push(ProbeStart{{lease.address, config_.mac, dhcp::AcdTiming::scaled(config_.dad_timeout),
-                     config_.network_root ? dhcp::AcdDefence::Indefinitely : dhcp::AcdDefence::Once}});
+    push(ProbeStart{probe_config(lease)});
+}
+
+dhcp::AcdEngine::Config Ipv4DhcpEngine::probe_config(const dhcp::Lease& lease) const {
+    return {lease.address, config_.mac, dhcp::AcdTiming::scaled(config_.dad_timeout),
+            config_.network_root ? dhcp::AcdDefence::Indefinitely : dhcp::AcdDefence::Once};
 }
 
 void Ipv4DhcpEngine::stop_probe() {
@@ -159,7 +169,11 @@ std::string Ipv4DhcpEngine::probed_address() const {
 
 void Ipv4DhcpEngine::on_probe_unavailable(const std::string& reason, BootTime now) {
     probing_ = false;
-    if (!granted_ || stopped_) return;
+    if (stopped_) return;
+    if (!granted_) {
+        if (lease_) spdlog::warn("{}: cannot watch {} for conflicts: {}", config_.name, lease_->address.to_string(), reason);
+        return;
+    }
     // Without ACD the lease is still usable; NetworkManager too goes on when
     // it cannot probe (no ARP on the link).
     spdlog::warn("{}: cannot probe {}: {}, using it unprobed", config_.name, granted_->address.to_string(), reason);

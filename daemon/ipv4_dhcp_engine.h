@@ -41,9 +41,12 @@ struct ClientAccept {};
 struct ClientDecline {};
 struct ClientLinkUp {};
 struct ClientStop {};
-// Start an ACD probe (which then watches the address), replacing any other.
+// Start an ACD probe (which then watches the address), replacing any other;
+// `watch_only`: the address is in use already (a continued lease), only
+// watched and defended, not probed or announced.
 struct ProbeStart {
     dhcp::AcdEngine::Config config;
+    bool watch_only = false;
 };
 struct ProbeStop {};
 // Put the lease's address into the kernel (replace: a renewal moves the
@@ -128,6 +131,7 @@ private:
     enum class Configuring { Nothing, NewLease, Renewal };
 
     void probe(const dhcp::Lease& lease, BootTime now);
+    dhcp::AcdEngine::Config probe_config(const dhcp::Lease& lease) const;
     void use(const dhcp::Lease& lease, BootTime now);
     void configure(const dhcp::Lease& lease, Configuring what, BootTime now);
     void on_new_lease_configured(const Result<void>& result, BootTime now);

@@ -40,6 +40,11 @@ void AcdAdapter::start() {
     process();
 }
 
+void AcdAdapter::watch() {
+    engine_.watch();
+    process();
+}
+
 void AcdAdapter::stop() {
     engine_.stop();
     process();

@@ -37,6 +37,8 @@ public:
     ~AcdAdapter();
 
     void start();
+    // AcdEngine::watch(): an address in use already, watched and defended.
+    void watch();
     void stop();
     std::optional<AcdAction> next_action();
     const AcdEngine& engine() const { return engine_; }

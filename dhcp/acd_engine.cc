@@ -92,6 +92,14 @@ void AcdEngine::start(BootTime now) {
     timer_ = now + random_.between(Duration::zero(), config_.timing.probe_wait);
 }
 
+void AcdEngine::watch() {
+    set_state(AcdState::Watching);
+    probes_sent_ = 0;
+    announcements_sent_ = 0;
+    send_failures_ = 0;
+    last_defence_.reset();
+}
+
 void AcdEngine::send_failed(BootTime now) {
     switch (state_) {
     case AcdState::Probing:

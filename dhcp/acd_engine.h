@@ -119,6 +119,10 @@ public:
     // Starts (or restarts) probing: the first probe after a random delay of
     // up to probe_wait.
     void start(BootTime now);
+    // Starts watching an address in use already (adopted after switch_root):
+    // no probe and no announcement (the address has been on the link all
+    // along); conflicts are defended as Config::defence says (RFC 5227 2.4).
+    void watch();
     // An ARP packet seen on the interface, our own included (they are ignored).
     void receive(const ArpPacket& packet, BootTime now);
     // Does what is due at `now`; early calls do nothing.

@@ -159,6 +159,29 @@ TEST_F(FaultTest, ConflictAfterBindWithoutNetworkRootGivesTheAddressUpAndAcquire
     expect_files_name(second);
 }
 
+// Issue 13: an address adopted by `run --import` is not probed again but is
+// watched: a conflict in the real root is handled as in the initrd.
+TEST_F(FaultTest, ConflictAfterImportWithoutNetworkRootGivesTheAddressUp) {
+    switch_with_client();
+    auto server = serve_on("sbr", "10.77.0.10,10.77.0.250,255.255.255.0", {});
+    ASSERT_TRUE(server);
+    plug_intruder();
+    std::string first = come_up();
+    ASSERT_FALSE(first.empty());
+    ASSERT_EQ(::kill(daemon_->pid(), SIGTERM), 0);
+    daemon_->wait();
+    ASSERT_EQ(address(), first);
+    start_daemon({"--network-root", "no", "--import"});
+    ASSERT_TRUE(wait_for([&] { return contains(daemon_log(), "continuing lease " + first); }, 10s)) << daemon_log();
+    std::this_thread::sleep_for(300ms);
+    claim(first, 2, 500);
+    ASSERT_TRUE(wait_for([&] { return server->count_in_log("DHCPDECLINE(sbr) " + first) > 0; }, 10s))
+        << daemon_log() << server->log();
+    EXPECT_TRUE(contains(daemon_log(), "c0: conflict: " + first + " taken over by 52:54:00:66:66:66, giving it up"))
+        << daemon_log();
+    EXPECT_NE(address(), first) << "the conflicting address must be removed at once";
+}
+
 // RFC 5227 2.4(c): the root file system depends on the address: it is
 // defended for as long as the other host insists, never given up.
 TEST_F(FaultTest, ConflictAfterBindWithNetworkRootIsDefendedAndTheAddressKept) {

@@ -649,5 +649,22 @@ TEST(ArpPacketTest, RejectsWhatIsNotEthernetIpv4ArpRequestOrReply) {
     }
 }
 
+// An address adopted after switch_root: watched at once, never probed or
+// announced again, and defended as any other (RFC 5227 2.4).
+TEST_F(AcdEngineTest, WatchingAnAddressInUseSendsNothingAndDefendsIt) {
+    AcdEngine e(config(), kSeed);
+    e.watch();
+    auto started = drain(e);
+    EXPECT_TRUE(of<AcdSend>(started).empty());
+    EXPECT_TRUE(of<AcdReady>(started).empty());
+    EXPECT_EQ(e.state(), AcdState::Watching);
+    EXPECT_FALSE(e.next_deadline()) << "nothing scheduled: no probe, no announcement";
+    auto first = receive(e, reply_from(kTheirMac, kAddress), 1s);
+    ASSERT_EQ(of<AcdDefended>(first).size(), 1u);
+    EXPECT_EQ(of<AcdSend>(first).size(), 1u) << "one defensive announcement";
+    auto second = receive(e, reply_from(kTheirMac, kAddress), 2s);
+    EXPECT_EQ(of<AcdLost>(second).size(), 1u);
+}
+
 }  // namespace
 }  // namespace earlynet::dhcp

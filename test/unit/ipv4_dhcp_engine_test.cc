@@ -355,7 +355,7 @@ TEST_F(Ipv4DhcpEngineTest, ALeaseLostWhileARetryWaitsCancelsTheRetry) {
     EXPECT_TRUE(drain(e).empty());
 }
 
-TEST_F(Ipv4DhcpEngineTest, ASavedLeaseIsContinuedWithoutTouchingTheAddress) {
+TEST_F(Ipv4DhcpEngineTest, ASavedLeaseIsContinuedWithoutTouchingTheAddressAndItsAddressIsWatched) {
     auto c = config();
     auto saved = lease_of("10.77.0.23", at(0s));
     c.saved_lease = saved;
@@ -367,9 +367,18 @@ TEST_F(Ipv4DhcpEngineTest, ASavedLeaseIsContinuedWithoutTouchingTheAddress) {
     EXPECT_EQ(bound[0].lease, saved);
     EXPECT_FALSE(has<ClientStart>(actions));
     EXPECT_FALSE(has<ConfigureLease>(actions));
-    EXPECT_FALSE(has<ProbeStart>(actions));
+    // Watched, not probed: a conflict in the real root is defended too.
+    auto watch = of<ProbeStart>(actions);
+    ASSERT_EQ(watch.size(), 1u);
+    EXPECT_TRUE(watch[0].watch_only);
+    EXPECT_EQ(watch[0].config.address, saved.address);
     EXPECT_EQ(e.state(), Ipv4DhcpEngine::State::Ready);
     ASSERT_TRUE(e.lease());
+    // A second conflict gives it up as in the initrd.
+    e.on_acd(dhcp::AcdLost{kIntruder}, at(200s));
+    auto lost = drain(e);
+    EXPECT_EQ(of<RemoveAddress>(lost).size(), 1u);
+    EXPECT_TRUE(has<ClientDecline>(lost));
 }
 
 // Issue 13: the address of a trusted saved lease is gone (someone flushed
