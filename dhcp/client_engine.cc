@@ -24,6 +24,11 @@ constexpr int kRequestsPerOffer = 4;
 // INIT-REBOOT asks twice (4 s and 8 s) before falling back to DISCOVER: the
 // address may simply be unknown to a server that does not answer for it.
 constexpr int kRebootRequests = 2;
+// Carrier back while bound: the confirming REQUEST goes again 4 and 8 s
+// later (RFC 2131 4.1's backoff) before the lease's own schedule (at least
+// 60 s apart) takes over: one lost packet must not leave a moved machine on
+// a lease that is not valid there for a minute.
+constexpr int kConfirmRetransmissions = 2;
 // After a NAK, start over at once the first time (a stale INIT-REBOOT address
 // is the usual cause), then back off 1, 2, 4 ... 64 s so that a confused
 // server and client do not loop at wire speed.
@@ -182,6 +187,7 @@ void ClientEngine::new_transaction(BootTime now) {
     transaction_started_ = now;
     requests_sent_ = 0;
     retransmit_delay_ = Duration::zero();
+    confirm_retransmissions_ = 0;
 }
 
 // INIT again within the same acquisition (its deadline stays): DISCOVER
@@ -373,7 +379,16 @@ void ClientEngine::on_lease_timer(BootTime now) {
         set_state(next);
     }
     send_request(now);
+    if (confirm_retransmissions_ > 0 && --confirm_retransmissions_ > 0) return arm_confirmation(now);
     arm_lease_timer(now);
+}
+
+// The next confirming REQUEST after the carrier came back: the usual
+// backoff, never past T2 (RENEWING) or the end of the lease (REBINDING).
+void ClientEngine::arm_confirmation(BootTime now) {
+    arm_retransmission(now);
+    BootTime limit = lease_->acquired_at + (state_ == ClientState::Renewing ? lease_->t2 : lease_->lease_time);
+    timer_ = std::min(*timer_, limit);
 }
 
 void ClientEngine::on_acquisition_timeout(BootTime now) {
@@ -404,7 +419,8 @@ void ClientEngine::link_up(BootTime now) {
             if (now < lease_->acquired_at + lease_->t2) set_state(ClientState::Renewing);
             else set_state(ClientState::Rebinding);
             send_request(now);
-            return arm_lease_timer(now);
+            confirm_retransmissions_ = kConfirmRetransmissions;
+            return arm_confirmation(now);
         case ClientState::Selecting:
         case ClientState::Requesting: return restart(now, Duration::zero());
         case ClientState::Rebooting:
@@ -490,6 +506,7 @@ void ClientEngine::on_ack(const Message& message, BootTime now) {
     if (state_ == ClientState::Requesting && granted->server_id != selected_->server_id)
         return emit(Ignored{"ACK from " + granted->server_id.to_string() + ", not the selected server"});
     timer_.reset();
+    confirm_retransmissions_ = 0;
     if ((state_ == ClientState::Renewing || state_ == ClientState::Rebinding) && granted->address == lease_->address) {
         lease_ = std::move(*granted);
         set_state(ClientState::Bound);

@@ -132,8 +132,9 @@ public:
 
     void receive(const Message& message, BootTime now);
     // Carrier came back: the link may now lead elsewhere. A lease in use is
-    // confirmed at once (a REQUEST as at T1: RFC 2131 3.7 lets a client
-    // verify its lease when it may have moved, RFC 4436 does it on link up);
+    // confirmed at once (a REQUEST as at T1, again 4 and 8 s later: RFC 2131
+    // 3.7 lets a client verify its lease when it may have moved, RFC 4436
+    // does it on link up), then the lease's own schedule;
     // an acquisition in progress starts a fresh transaction now instead of
     // waiting out a backoff grown while the cable was out.
     void link_up(BootTime now);
@@ -176,6 +177,7 @@ private:
     void send_request(BootTime now);
     void arm_retransmission(BootTime now);
     void arm_lease_timer(BootTime now);
+    void arm_confirmation(BootTime now);
     void on_lease_timer(BootTime now);
     void on_acquisition_timeout(BootTime now);
 
@@ -201,6 +203,7 @@ private:
     int requests_sent_ = 0;                 // in REQUESTING/REBOOTING, before giving up on the offer
     Duration nak_delay_{0};                 // restart delay after a NAK, doubles
     int conflicts_ = 0;                     // DECLINEs sent (RFC 5227 MAX_CONFLICTS)
+    int confirm_retransmissions_ = 0;       // quick REQUESTs left after link_up() while bound
     std::optional<Lease> selected_;         // the offer being requested
     std::optional<Lease> lease_;            // granted or in use
     std::optional<Ipv4Address> reboot_address_;

@@ -547,6 +547,39 @@ TEST_F(ClientEngineTest, LinkUpWhileBoundConfirmsTheLeaseAtOnce) {
     EXPECT_EQ(e.next_deadline(), at(600s)) << "T1 from the confirmation";
 }
 
+// A lost confirmation is sent again 4 and 8 s later (±1 s), not after the
+// lease's own minimum of 60 s; then the lease's schedule takes over.
+TEST_F(ClientEngineTest, AnUnansweredConfirmationAfterLinkUpIsRetransmittedAt4And8Seconds) {
+    ClientEngine e(config(), 1);
+    bind(e, at(0s), 1000);
+    std::size_t before = sent_.size();
+    e.link_up(at(100s));
+    drain(e);
+    ASSERT_EQ(sent_.size(), before + 1);
+    std::vector<Duration> gaps;
+    BootTime last = at(100s);
+    for (int i = 0; i < 2; ++i) {
+        ASSERT_TRUE(e.next_deadline());
+        BootTime t = *e.next_deadline();
+        gaps.push_back(t - last);
+        e.on_timer(t);
+        drain(e);
+        last = t;
+        EXPECT_EQ(sent_.back().message.type(), MessageType::Request);
+        EXPECT_EQ(sent_.back().message.ciaddr, v4("10.77.0.23"));
+    }
+    EXPECT_EQ(sent_.size(), before + 3);
+    ASSERT_EQ(gaps.size(), 2u);
+    EXPECT_GE(gaps[0], 3s);
+    EXPECT_LE(gaps[0], 5s);
+    EXPECT_GE(gaps[1], 7s);
+    EXPECT_LE(gaps[1], 9s);
+    ASSERT_TRUE(e.next_deadline());
+    EXPECT_GE(*e.next_deadline() - last, 60s) << "then the lease's own schedule (RFC 2131 4.4.5)";
+    EXPECT_EQ(e.state(), ClientState::Renewing);
+    EXPECT_TRUE(e.lease()) << "the lease is kept while nobody answers";
+}
+
 TEST_F(ClientEngineTest, LinkUpWhileSelectingSendsDiscoverAtOnceWithTheFirstBackoff) {
     ClientEngine e(config(), 1);
     e.start(at(0s));
