@@ -528,6 +528,85 @@ TEST_F(RunTest, ImportTouchesNoSysctlNorTheResolverNorTheHostName) {
     EXPECT_FALSE(contains(text, "hostname ")) << text;
 }
 
+// The real root's manager after earlynet's initrd run: what the server saw
+// and what happened to the address while the manager took over.
+struct Handover {
+    bool asked = false;  // the server ACKed the manager
+    int discovers = 0;   // DISCOVERs after the initrd's
+    int removals = 0;    // deletions of the address while the manager ran
+    std::string address;
+    std::string address_after;  // on c0 once the manager stopped
+    std::string log;            // the manager's
+    std::string server_log;
+    std::string events;         // ip monitor address
+};
+
+class HandoverTest : public RunTest {
+protected:
+    static std::string first_inet(const std::string& text) {
+        auto at = text.find("inet ");
+        return at == std::string::npos ? std::string() : text.substr(at + 5, text.find('/', at) - at - 5);
+    }
+
+    // The initrd: c0 by DHCP from a 2-minute lease, with `extra` options for
+    // `earlynet run --configure-and-quit`.
+    void boot_initrd(const std::vector<std::string>& extra = {}) {
+        cable("c0", "s0", "10.77.0.1/24");
+        DnsmasqConfig c;
+        c.interface = "s0";
+        c.lease_time = "2m";
+        c.arguments = {"--dhcp-option=option:router,10.77.0.1"};
+        server_ = DnsmasqServer::start(peer_namespace(), c);
+        ASSERT_TRUE(server_);
+        generate("ip=c0:dhcp");
+        std::vector<std::string> argv = run_argv(true);
+        argv.insert(argv.end(), extra.begin(), extra.end());
+        auto r = run_command(argv);
+        ASSERT_EQ(r.status, 0) << r.err;
+        ASSERT_FALSE(first_inet(ip("-4 -o addr show dev c0")).empty());
+    }
+
+    // Runs `manager` (argv) until the server ACKs it or 20 s pass, then
+    // SIGTERM; `log` is where it writes. Prints the issue's figure line.
+    Handover hand_over(const std::string& name, const std::vector<std::string>& manager, const fs::path& log) {
+        Handover h;
+        h.address = first_inet(ip("-4 -o addr show dev c0"));
+        int discovers = server_->count_in_log("DHCPDISCOVER(s0)");
+        int acks = server_->count_in_log("DHCPACK(s0)");
+        BackgroundProcess watch({"ip", "-o", "monitor", "address"});
+        BackgroundProcess real_root(manager);
+        for (int i = 0; i < 400 && !h.asked; ++i) {
+            std::this_thread::sleep_for(50ms);
+            h.asked = server_->count_in_log("DHCPACK(s0)") > acks;
+        }
+        std::this_thread::sleep_for(500ms);  // the manager applies the ACK
+        EXPECT_EQ(::kill(real_root.pid(), SIGTERM), 0);
+        real_root.wait();
+        std::this_thread::sleep_for(200ms);
+        EXPECT_EQ(::kill(watch.pid(), SIGTERM), 0);
+        h.events = watch.wait().out;
+        h.log = slurp(log);
+        h.server_log = server_->log();
+        std::istringstream lines(h.events);
+        for (std::string line; std::getline(lines, line);)
+            if (contains(line, "Deleted") && contains(line, "inet " + h.address + "/")) ++h.removals;
+        h.discovers = server_->count_in_log("DHCPDISCOVER(s0)") - discovers;
+        h.address_after = first_inet(ip("-4 -o addr show dev c0"));
+        std::printf("handover %s: discovers %d, removals %d\n", name.c_str(), h.discovers, h.removals);
+        return h;
+    }
+
+    // Nothing lost: asked for again, no DISCOVER, no removal, kept at the end.
+    static void expect_kept(const Handover& h) {
+        EXPECT_TRUE(h.asked) << "the manager never asked the server: " << h.server_log << h.log.substr(0, 20000);
+        EXPECT_EQ(h.discovers, 0) << h.server_log;
+        EXPECT_EQ(h.removals, 0) << h.events;
+        EXPECT_EQ(h.address_after, h.address) << "kept after the manager stopped";
+    }
+
+    std::unique_ptr<DnsmasqServer> server_;
+};
+
 // Issue 13, part 4: systemd-networkd (Debian 12's, the real binary) takes the
 // device over in the real root from the .network earlynet wrote: it keeps the
 // address (no removal), asks for it again (INIT-REBOOT: a REQUEST, no
@@ -535,65 +614,23 @@ TEST_F(RunTest, ImportTouchesNoSysctlNorTheResolverNorTheHostName) {
 // network namespace and a mount namespace of its own: a read-only sysfs of
 // this namespace (networkd then expects no udev), its own /run/systemd with
 // our directory as /run/systemd/network, an empty /etc/systemd/network.
-TEST_F(RunTest, NetworkdInTheRealRootKeepsTheAddressAndAsksForItAgain) {
+TEST_F(HandoverTest, NetworkdInTheRealRootKeepsTheAddressAndAsksForItAgain) {
     const std::string networkd = "/lib/systemd/systemd-networkd";
     ASSERT_EQ(::access(networkd.c_str(), X_OK), 0) << networkd << " (package systemd) is needed";
-    cable("c0", "s0", "10.77.0.1/24");
-    DnsmasqConfig c;
-    c.interface = "s0";
-    c.lease_time = "2m";
-    c.arguments = {"--dhcp-option=option:router,10.77.0.1"};
-    auto server = DnsmasqServer::start(peer_namespace(), c);
-    ASSERT_TRUE(server);
-    generate("ip=c0:dhcp");
-    std::vector<std::string> initrd = run_argv(true);
-    initrd.push_back("--networkd-dir");
-    initrd.push_back((dir_ / "networkd").string());
-    auto r = run_command(initrd);
-    ASSERT_EQ(r.status, 0) << r.err;
-    ASSERT_TRUE(fs::exists(dir_ / "networkd" / "10-earlynet-c0.network")) << r.err;
-    auto first_inet = [](const std::string& text) {
-        auto at = text.find("inet ");
-        return at == std::string::npos ? std::string() : text.substr(at + 5, text.find('/', at) - at - 5);
-    };
-    std::string address = first_inet(ip("-4 -o addr show dev c0"));
-    ASSERT_FALSE(address.empty());
-    int discovers = server->count_in_log("DHCPDISCOVER(s0)");
-    int acks = server->count_in_log("DHCPACK(s0)");
-
-    BackgroundProcess watch({"ip", "-o", "monitor", "address"});
+    boot_initrd({"--networkd-dir", (dir_ / "networkd").string()});
+    if (HasFatalFailure()) return;
+    ASSERT_TRUE(fs::exists(dir_ / "networkd" / "10-earlynet-c0.network"));
     fs::path log = dir_ / "networkd.log";
     std::string script =
         "mount --make-rprivate / && mount -t sysfs -o ro sysfs /sys && mount -t tmpfs tmpfs /run/systemd && "
         "mkdir -p /run/systemd/network /run/systemd/netif && chown systemd-network:systemd-network /run/systemd/netif && "
         "mount --bind \"$0\" /run/systemd/network && mount -t tmpfs tmpfs /etc/systemd/network && "
         "SYSTEMD_LOG_TARGET=console SYSTEMD_LOG_LEVEL=debug exec \"$1\" 2>\"$2\"";
-    BackgroundProcess real_root({"unshare", "-m", "sh", "-c", script, (dir_ / "networkd").string(), networkd,
-                                 log.string()});
-    bool asked = false;
-    for (int i = 0; i < 200 && !asked; ++i) {
-        std::this_thread::sleep_for(50ms);
-        asked = server->count_in_log("DHCPACK(s0)") > acks;
-    }
-    std::this_thread::sleep_for(500ms);  // networkd applies the ACK
-    ASSERT_EQ(::kill(real_root.pid(), SIGTERM), 0);
-    real_root.wait();
-    std::this_thread::sleep_for(200ms);
-    ASSERT_EQ(::kill(watch.pid(), SIGTERM), 0);
-    std::string events = watch.wait().out;
-    std::string text = slurp(log);
-    int removals = 0;
-    std::istringstream lines(events);
-    for (std::string line; std::getline(lines, line);)
-        if (contains(line, "Deleted") && contains(line, "inet " + address + "/")) ++removals;
-    int new_discovers = server->count_in_log("DHCPDISCOVER(s0)") - discovers;
-    std::printf("handover networkd: discovers %d, removals %d\n", new_discovers, removals);
-    EXPECT_TRUE(asked) << "networkd never asked the server: " << server->log() << text;
-    EXPECT_TRUE(contains(text, "REQUEST (init-reboot)")) << text;
-    EXPECT_EQ(new_discovers, 0) << server->log();
-    EXPECT_EQ(removals, 0) << events;
-    EXPECT_EQ(first_inet(ip("-4 -o addr show dev c0")), address) << "kept after networkd stopped";
-    EXPECT_EQ(server->count_in_log("DHCPRELEASE(s0)"), 0) << server->log();
+    Handover h = hand_over(
+        "networkd", {"unshare", "-m", "sh", "-c", script, (dir_ / "networkd").string(), networkd, log.string()}, log);
+    expect_kept(h);
+    EXPECT_TRUE(contains(h.log, "REQUEST (init-reboot)")) << h.log;
+    EXPECT_EQ(server_->count_in_log("DHCPRELEASE(s0)"), 0) << h.server_log;
 }
 
 // Issue 13, part 3: Debian 12's NetworkManager (the real binary, with a
@@ -605,63 +642,28 @@ TEST_F(RunTest, NetworkdInTheRealRootKeepsTheAddressAndAsksForItAgain) {
 // and a mount namespace of its own: a read-only sysfs, its own /run with our
 // directory as /run/NetworkManager, its own /etc/NetworkManager and
 // /var/lib/NetworkManager.
-TEST_F(RunTest, NetworkManagerInTheRealRootKeepsTheAddressAndAsksForItAgain) {
+TEST_F(HandoverTest, NetworkManagerInTheRealRootKeepsTheAddressAndAsksForItAgain) {
     const std::string nm = "/usr/sbin/NetworkManager";
     ASSERT_EQ(::access(nm.c_str(), X_OK), 0) << nm << " (package network-manager) is needed";
     ASSERT_EQ(::access("/usr/bin/dbus-daemon", X_OK), 0) << "dbus-daemon (package dbus) is needed";
-    cable("c0", "s0", "10.77.0.1/24");
-    DnsmasqConfig c;
-    c.interface = "s0";
-    c.lease_time = "2m";
-    c.arguments = {"--dhcp-option=option:router,10.77.0.1"};
-    auto server = DnsmasqServer::start(peer_namespace(), c);
-    ASSERT_TRUE(server);
-    generate("ip=c0:dhcp");
-    ASSERT_EQ(run().status, 0) << log_;
-    ASSERT_FALSE(fs::is_empty(dir_ / "nm" / "system-connections")) << "no profile where NetworkManager looks";
-    auto first_inet = [](const std::string& text) {
-        auto at = text.find("inet ");
-        return at == std::string::npos ? std::string() : text.substr(at + 5, text.find('/', at) - at - 5);
-    };
-    std::string address = first_inet(ip("-4 -o addr show dev c0"));
-    ASSERT_FALSE(address.empty());
-    int discovers = server->count_in_log("DHCPDISCOVER(s0)");
-    int acks = server->count_in_log("DHCPACK(s0)");
-
+    boot_initrd();
+    if (HasFatalFailure()) return;
+    ASSERT_TRUE(fs::exists(dir_ / "nm" / "system-connections") && !fs::is_empty(dir_ / "nm" / "system-connections"))
+        << "no profile where NetworkManager looks";
     fs::create_directories(dir_ / "nm-etc");
     fs::create_directories(dir_ / "nm-var");
     std::ofstream(dir_ / "nm-etc" / "NetworkManager.conf") << "[main]\nplugins=keyfile\n";
-    BackgroundProcess watch({"ip", "-o", "monitor", "address"});
     fs::path log = dir_ / "nm.log";
     std::string script =
         "mount --make-rprivate / && mount -t sysfs -o ro sysfs /sys && mount -t tmpfs tmpfs /run && "
         "mkdir -p /run/dbus /run/NetworkManager && mount --bind \"$0\" /run/NetworkManager && "
         "mount --bind \"$1\" /etc/NetworkManager && mount --bind \"$2\" /var/lib/NetworkManager && "
         "dbus-daemon --system --fork --nopidfile && exec \"$3\" --no-daemon --debug --log-level=DEBUG 2>\"$4\"";
-    BackgroundProcess real_root({"unshare", "-m", "sh", "-c", script, (dir_ / "nm").string(),
-                                 (dir_ / "nm-etc").string(), (dir_ / "nm-var").string(), nm, log.string()});
-    bool asked = false;
-    for (int i = 0; i < 400 && !asked; ++i) {
-        std::this_thread::sleep_for(50ms);
-        asked = server->count_in_log("DHCPACK(s0)") > acks;
-    }
-    std::this_thread::sleep_for(500ms);  // NetworkManager applies the ACK
-    ASSERT_EQ(::kill(real_root.pid(), SIGTERM), 0);
-    real_root.wait();
-    std::this_thread::sleep_for(200ms);
-    ASSERT_EQ(::kill(watch.pid(), SIGTERM), 0);
-    std::string events = watch.wait().out;
-    std::string text = slurp(log);
-    int removals = 0;
-    std::istringstream lines(events);
-    for (std::string line; std::getline(lines, line);)
-        if (contains(line, "Deleted") && contains(line, "inet " + address + "/")) ++removals;
-    int new_discovers = server->count_in_log("DHCPDISCOVER(s0)") - discovers;
-    std::printf("handover NetworkManager: discovers %d, removals %d\n", new_discovers, removals);
-    EXPECT_TRUE(asked) << "NetworkManager never asked the server: " << server->log() << text.substr(0, 20000);
-    EXPECT_EQ(new_discovers, 0) << server->log();
-    EXPECT_EQ(removals, 0) << events;
-    EXPECT_EQ(first_inet(ip("-4 -o addr show dev c0")), address) << "kept after NetworkManager stopped";
+    Handover h = hand_over("NetworkManager",
+                           {"unshare", "-m", "sh", "-c", script, (dir_ / "nm").string(), (dir_ / "nm-etc").string(),
+                            (dir_ / "nm-var").string(), nm, log.string()},
+                           log);
+    expect_kept(h);
 }
 
 }  // namespace
