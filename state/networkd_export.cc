@@ -37,7 +37,9 @@ std::string lower(std::string s) {
 std::string networkd_network_name(const DeviceRecord& d) { return "10-earlynet-" + d.interface + ".network"; }
 
 std::string networkd_network_text(const DeviceRecord& d) {
-    bool dhcp4 = d.ipv4_method == "auto" && d.lease.has_value();
+    // DHCP whether or not the initrd got a lease (IPv6 alone may have
+    // brought the device up): networkd tries again.
+    bool dhcp4 = d.ipv4_method == "auto";
     bool static4 = d.ipv4_method == "manual";
     std::string out = "# Written by earlynet: " + d.interface + " as the initrd configured it (profile '" +
                       d.profile_id + "'), kept as it is.\n[Match]\n";
@@ -58,14 +60,15 @@ std::string networkd_network_text(const DeviceRecord& d) {
     if (!dhcp4)
         for (const auto& s : d.dns) out += "DNS=" + s.to_string() + "\n";
     if (dhcp4) {
-        const LeaseRecord& l = *d.lease;
         out += "\n[DHCPv4]\n";
         // No RequestAddress= (networkd 253; Debian 12 has 252, which warns):
         // with KeepConfiguration= networkd asks for the dynamic address it
         // finds on the link (INIT-REBOOT, RFC 2131 3.2) by itself.
-        if (is_mac_client_id(l.client_id, d.mac)) out += "ClientIdentifier=mac\n";
-        else if (!l.client_id.empty())
-            out += "# The lease's client identifier (" + hex(l.client_id) +
+        // Without a lease, earlynet's default identifier: 0x01 and the MAC.
+        const std::vector<std::uint8_t>* id = d.lease ? &d.lease->client_id : nullptr;
+        if (id ? is_mac_client_id(*id, d.mac) : d.kind == "ethernet") out += "ClientIdentifier=mac\n";
+        else if (id && !id->empty())
+            out += "# The lease's client identifier (" + hex(*id) +
                    ") has no networkd setting; the server may see another client.\n";
         // A RELEASE when networkd stops (at shutdown) would take the address
         // of a root file system still mounted over it.

@@ -761,6 +761,15 @@ TEST(NetworkdExport, ADhcpDeviceIsMatchedByMacKeptAndKeepsItsClientIdentifier) {
     EXPECT_FALSE(contains(text, "Address=10.77.0.23/24")) << text;
 }
 
+TEST(NetworkdExport, ADhcpDeviceThatGotNoLeaseStillAsksNetworkdForOne) {
+    DeviceRecord d = full_dhcp_device();
+    d.lease.reset();
+    std::string text = networkd_network_text(d);
+    EXPECT_TRUE(has_line(text, "DHCP=ipv4")) << text;
+    EXPECT_TRUE(has_line(text, "ClientIdentifier=mac")) << text;
+    EXPECT_TRUE(has_line(text, "SendRelease=no")) << text;
+}
+
 TEST(NetworkdExport, AClientIdentifierNetworkdCannotSendIsSaidSo) {
     DeviceRecord d = full_dhcp_device();
     d.lease->client_id = {0xff, 0, 0, 0, 1, 0, 3, 0, 1};
