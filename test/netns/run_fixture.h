@@ -78,6 +78,19 @@ protected:
         return DnsmasqServer::start(peer_namespace(), c);
     }
 
+    // c0 cabled to s0 (10.77.0.1/24) in the server's namespace, with dnsmasq
+    // on s0 handing out 2-minute leases (its shortest) with a router, and
+    // `extra` arguments.
+    std::unique_ptr<DnsmasqServer> serve_c0(std::vector<std::string> extra = {}) {
+        cable("c0", "s0", "10.77.0.1/24");
+        DnsmasqConfig c;
+        c.interface = "s0";
+        c.lease_time = "2m";
+        c.arguments = {"--dhcp-option=option:router,10.77.0.1"};
+        c.arguments.insert(c.arguments.end(), extra.begin(), extra.end());
+        return DnsmasqServer::start(peer_namespace(), c);
+    }
+
     // Two cables (c0, c1) into one switch (a bridge on the server's side)
     // with dnsmasq on it: a bond's or a bridge's two ports.
     std::unique_ptr<DnsmasqServer> serve_two_cables() {

@@ -434,12 +434,7 @@ TEST_F(RunTest, ImportContinuesTheLeaseWithoutRemovingTheAddress) {
 // starts (something flushed it): put back at once with what is left of the
 // lease, then the lease goes on; no DISCOVER.
 TEST_F(RunTest, ImportPutsBackAnAddressThatVanishedAndContinuesTheLease) {
-    cable("c0", "s0", "10.77.0.1/24");
-    DnsmasqConfig c;
-    c.interface = "s0";
-    c.lease_time = "2m";
-    c.arguments = {"--dhcp-option=option:router,10.77.0.1"};
-    auto server = DnsmasqServer::start(peer_namespace(), c);
+    auto server = serve_c0();
     ASSERT_TRUE(server);
     generate("ip=c0:dhcp");
     ASSERT_EQ(run().status, 0) << log_;
@@ -482,13 +477,7 @@ TEST_F(RunTest, ImportPutsBackAnAddressThatVanishedAndContinuesTheLease) {
 // replaced by a directory of the test's in a mount namespace of its own, and
 // a UTS namespace of its own, so a regression cannot touch this machine's.
 TEST_F(RunTest, ImportTouchesNoSysctlNorTheResolverNorTheHostName) {
-    cable("c0", "s0", "10.77.0.1/24");
-    DnsmasqConfig c;
-    c.interface = "s0";
-    c.lease_time = "2m";
-    c.arguments = {"--dhcp-option=option:router,10.77.0.1", "--dhcp-option=option:dns-server,10.77.0.53",
-                   "--dhcp-option=12,realroot"};
-    auto server = DnsmasqServer::start(peer_namespace(), c);
+    auto server = serve_c0({"--dhcp-option=option:dns-server,10.77.0.53", "--dhcp-option=12,realroot"});
     ASSERT_TRUE(server);
     generate("ip=c0:dhcp");
     ASSERT_EQ(run().status, 0) << log_;
@@ -558,12 +547,7 @@ protected:
     // The initrd: c0 by DHCP from a 2-minute lease, with `extra` options for
     // `earlynet run --configure-and-quit`.
     void boot_initrd(const std::vector<std::string>& extra = {}) {
-        cable("c0", "s0", "10.77.0.1/24");
-        DnsmasqConfig c;
-        c.interface = "s0";
-        c.lease_time = "2m";
-        c.arguments = {"--dhcp-option=option:router,10.77.0.1"};
-        server_ = DnsmasqServer::start(peer_namespace(), c);
+        server_ = serve_c0();
         ASSERT_TRUE(server_);
         generate("ip=c0:dhcp");
         std::vector<std::string> argv = run_argv(true);
@@ -697,12 +681,7 @@ TEST_F(HandoverTest, NetworkManagerInTheRealRootKeepsTheAddressAndAsksForItAgain
 // initrd configured c0, the real root asked the server); the figures are
 // printed beside earlynet's, not judged.
 TEST_F(HandoverTest, ReferenceNmInitrdThenNetworkManager) {
-    cable("c0", "s0", "10.77.0.1/24");
-    DnsmasqConfig c;
-    c.interface = "s0";
-    c.lease_time = "2m";
-    c.arguments = {"--dhcp-option=option:router,10.77.0.1"};
-    server_ = DnsmasqServer::start(peer_namespace(), c);
+    server_ = serve_c0();
     ASSERT_TRUE(server_);
     fs::path run_dir = dir_ / "nm-initrd";
     fs::create_directories(run_dir / "system-connections");

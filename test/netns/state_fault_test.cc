@@ -61,7 +61,8 @@ bool wait_for(const std::function<bool()>& done, std::chrono::milliseconds timeo
 }
 
 std::uint32_t fault_seed() {
-    if (const char* s = std::getenv("EARLYNET_FAULT_SEED")) return static_cast<std::uint32_t>(std::strtoul(s, nullptr, 10));
+    if (const char* s = std::getenv("EARLYNET_FAULT_SEED"))
+        return static_cast<std::uint32_t>(std::strtoul(s, nullptr, 10));
     return std::random_device{}();
 }
 
@@ -152,7 +153,8 @@ protected:
         if (device.is_null()) return device;
         EXPECT_EQ(device["ifindex"], ifindex()) << when;
         if (device["outcome"] == "activated") {
-            EXPECT_TRUE(device["lease"].is_object()) << when << ": activated by DHCP without a lease: " << device.dump();
+            EXPECT_TRUE(device["lease"].is_object())
+                << when << ": activated by DHCP without a lease: " << device.dump();
             if (device["lease"].is_object()) {
                 auto addresses = ip("-4 -o addr show dev c0");
                 EXPECT_TRUE(contains(addresses, "inet " + device["lease"].value("address", "?") + "/"))
@@ -195,12 +197,7 @@ protected:
     // lease, T1 and T2 at dnsmasq's defaults, so nothing renews meanwhile),
     // its record written.
     void boot_initrd() {
-        cable("c0", "s0", "10.77.0.1/24");
-        DnsmasqConfig c;
-        c.interface = "s0";
-        c.lease_time = "2m";
-        c.arguments = {"--dhcp-option=option:router,10.77.0.1"};
-        server_ = DnsmasqServer::start(peer_namespace(), c);
+        server_ = serve_c0();
         ASSERT_TRUE(server_);
         generate("ip=c0:dhcp");
         auto r = run();
