@@ -73,4 +73,15 @@ int DnsmasqServer::count_in_log(const std::string& text) const {
     return n;
 }
 
+int DnsmasqServer::count_in_log_after(const std::string& first, const std::string& text) const {
+    std::istringstream in(log());
+    int n = 0;
+    bool seen = false;
+    for (std::string line; std::getline(in, line);) {
+        if (seen && line.find(text) != std::string::npos) ++n;
+        seen = seen || line.find(first) != std::string::npos;
+    }
+    return n;
+}
+
 }  // namespace earlynet::test

@@ -39,6 +39,9 @@ public:
     std::string leases() const;
     // Counts lines of the log containing text (e.g. "DHCPACK(srv0)").
     int count_in_log(const std::string& text) const;
+    // Lines with `text` after the first line with `first`: "DISCOVERs after
+    // the first ACK" does not count a DISCOVER retransmitted before it.
+    int count_in_log_after(const std::string& first, const std::string& text) const;
 
 private:
     DnsmasqServer(std::string dir, pid_t pid) : dir_(std::move(dir)), pid_(pid) {}
