@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <thread>
 
@@ -386,6 +387,51 @@ TEST_F(RunTest, ProfileWithoutDeviceGivesUpAtWaitDeviceTimeout) {
     EXPECT_TRUE(contains(log_, "profile 'c9': no device appeared within 1500 ms")) << log_;
     EXPECT_GE(took, 1500ms);
     EXPECT_LT(took, 10s);
+}
+
+// A packet socket opened with a protocol queues that protocol's frames from
+// every interface until its filter and bind are in place, so each is opened
+// with protocol 0 (inert), filtered, then bound to its protocol and interface.
+// The window closes before socket() returns, so only the order of the system
+// calls shows it: strace records them for a whole DHCP start with ACD.
+TEST_F(RunTest, PacketSocketsAreOpenedInertThenFilteredThenBound) {
+    auto server = serve_c0();
+    ASSERT_TRUE(server);
+    generate("ip=c0:dhcp");
+    fs::path trace = dir_ / "syscalls";
+    std::vector<std::string> argv{
+        "strace", "-f", "-qq", "-e", "signal=none", "-e", "trace=socket,setsockopt,bind", "-o", trace.string()};
+    for (auto& a : run_argv(true)) argv.push_back(a);
+    auto r = run_command(argv);
+    ASSERT_EQ(r.status, 0) << r.err;
+
+    std::map<std::string, std::string> packet_sockets;  // fd -> "opened" / "filtered" while unbound
+    std::vector<std::string> bound;                     // protocol of each bound packet socket
+    std::string text = slurp(trace);
+    std::istringstream lines(text);
+    auto argument = [](const std::string& line, const std::string& call) {
+        auto at = line.find(call + "(");
+        return line.substr(at + call.size() + 1, line.find(',', at) - at - call.size() - 1);
+    };
+    for (std::string line; std::getline(lines, line);) {
+        if (contains(line, "socket(AF_PACKET,")) {
+            EXPECT_TRUE(contains(line, "htons(0 ")) << "opened with a protocol: " << line;
+            packet_sockets[line.substr(line.rfind("= ") + 2)] = "opened";
+        } else if (contains(line, "SO_ATTACH_FILTER")) {
+            auto fd = packet_sockets.find(argument(line, "setsockopt"));
+            if (fd != packet_sockets.end()) fd->second = "filtered";
+        } else if (contains(line, "bind(") && contains(line, "sa_family=AF_PACKET")) {
+            auto fd = packet_sockets.find(argument(line, "bind"));
+            ASSERT_NE(fd, packet_sockets.end()) << line;
+            EXPECT_EQ(fd->second, "filtered") << "bound before its filter: " << line;
+            EXPECT_TRUE(contains(line, "sll_ifindex=if_nametoindex(\"c0\")")) << line;
+            auto protocol = line.find("sll_protocol=");
+            bound.push_back(line.substr(protocol, line.find(',', protocol) - protocol));
+            packet_sockets.erase(fd);
+        }
+    }
+    EXPECT_TRUE(std::count(bound.begin(), bound.end(), "sll_protocol=htons(ETH_P_IP)") >= 1) << text;
+    EXPECT_TRUE(std::count(bound.begin(), bound.end(), "sll_protocol=htons(ETH_P_ARP)") >= 1) << text;
 }
 
 // The handover: the initrd's earlynet quits with the lease configured; the
