@@ -22,6 +22,11 @@ constexpr auto kDefaultDadTimeout = dhcp::kDefaultProbeTime;
 
 std::string keyfile_method(IpMethod m) { return to_string(m); }
 
+// ipv4.dad-timeout: -1 the default, 0 no probe, else milliseconds.
+Duration dad_timeout(const IpSettings& v4) {
+    return v4.dad_timeout < 0 ? Duration(kDefaultDadTimeout) : Duration(std::chrono::milliseconds(v4.dad_timeout));
+}
+
 const char* kind_name(ConnectionType t) {
     switch (t) {
     case ConnectionType::Ethernet:
@@ -105,8 +110,8 @@ void DeviceActivation::drain() {
     for (bool more = true; more;) {
         more = false;
         if (std::exchange(families_changed_, false)) {
-            engine_.on_families(report_of(v4_.get()), report_of(v6_.get()), !record().addresses.empty(),
-                                boot_time_now());
+            engine_.on_families(report_of(v4_.get()), report_of(v6_.get()),
+                                (v4_ && v4_->has_address()) || (v6_ && v6_->has_address()), boot_time_now());
         }
         while (auto a = engine_.next_action()) {
             more = true;
@@ -207,17 +212,16 @@ void DeviceActivation::make_ipv4() {
         o.client.vendor_class = v4.dhcp_vendor_class;
         o.client.timeout = seconds_or(v4.dhcp_timeout, kDefaultDhcpTimeout);
         o.client.attempts = p.autoconnect_retries > 0 ? p.autoconnect_retries : 1;
-        o.dad_timeout = v4.dad_timeout < 0 ? Duration(kDefaultDadTimeout)
-                                            : Duration(std::chrono::milliseconds(v4.dad_timeout));
+        o.engine.dad_timeout = dad_timeout(v4);
         o.set_mtu_from_lease = !p.ethernet || p.ethernet->mtu == 0;
         o.ignore_auto_dns = v4.ignore_auto_dns;
         o.profile_routes = v4.routes;
-        o.network_root = settings_.network_root;
-        if (link_.mac.size() == HardwareAddress::kInfinibandLength && o.dad_timeout > Duration::zero()) {
+        o.engine.network_root = settings_.network_root;
+        if (link_.mac.size() == HardwareAddress::kInfinibandLength && o.engine.dad_timeout > Duration::zero()) {
             // Our ARP code speaks Ethernet ARP only; IPoIB's (hardware type
             // 32, 20-byte addresses) is not written yet.
             spdlog::info("{}: no address conflict detection on InfiniBand", link_.name);
-            o.dad_timeout = Duration::zero();
+            o.engine.dad_timeout = Duration::zero();
         }
         // A saved lease's client identifier is the one the server bound it
         // to: kept, not recomputed from today's MAC.
@@ -226,18 +230,15 @@ void DeviceActivation::make_ipv4() {
         if (saved_lease && !saved_lease->client_id.empty()) o.client.client_id = saved_lease->client_id;
         if (adopted_ && adopted_->lease) {
             auto saved = from_lease_record(*adopted_->lease);
-            if (saved) o.saved_lease = *saved;
+            if (saved) o.engine.saved_lease = *saved;
             else spdlog::warn("{}: {}, asking for its address again", link_.name, saved.error().message);
         }
-        if (saved_lease && !o.saved_lease) o.init_reboot_address = saved_lease->address;
+        if (saved_lease && !o.engine.saved_lease) o.engine.init_reboot_address = saved_lease->address;
         v4_ = std::make_unique<Ipv4Dhcp>(ctx, o, notify);
         break;
     }
     case IpMethod::Manual:
-        v4_ = std::make_unique<Ipv4Static>(ctx, v4,
-                                           v4.dad_timeout < 0 ? Duration(kDefaultDadTimeout)
-                                                              : Duration(std::chrono::milliseconds(v4.dad_timeout)),
-                                           notify);
+        v4_ = std::make_unique<Ipv4Static>(ctx, v4, dad_timeout(v4), notify);
         break;
     case IpMethod::LinkLocal:
     case IpMethod::Shared:

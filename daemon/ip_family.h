@@ -51,6 +51,8 @@ public:
     virtual void stop() {}
     // Adds this family's addresses, routes, DNS and lease to the record.
     virtual void fill(state::DeviceRecord& record) const = 0;
+    // Whether fill() would add an address (without building the record).
+    virtual bool has_address() const = 0;
 
     State state() const { return state_; }
     const std::string& reason() const { return reason_; }

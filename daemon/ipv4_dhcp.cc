@@ -12,22 +12,17 @@ namespace earlynet::daemon {
 
 namespace {
 
-Ipv4DhcpEngine::Config engine_config(const LinkContext& link, const DhcpOptions& options) {
-    Ipv4DhcpEngine::Config c;
-    c.name = link.name;
-    c.mac = link.mac;
-    c.dad_timeout = options.dad_timeout;
-    c.network_root = options.network_root;
-    c.saved_lease = options.saved_lease;
-    c.init_reboot_address = options.init_reboot_address;
-    return c;
+Ipv4DhcpEngine::Config engine_config(const LinkContext& link, Ipv4DhcpEngine::Config config) {
+    config.name = link.name;
+    config.mac = link.mac;
+    return config;
 }
 
 }  // namespace
 
 Ipv4Dhcp::Ipv4Dhcp(LinkContext link, DhcpOptions options, Listener listener)
     : IpFamily(std::move(listener)), link_(std::move(link)), options_(std::move(options)),
-      engine_(engine_config(link_, options_)), timer_(link_.loop) {}
+      engine_(engine_config(link_, options_.engine)), timer_(link_.loop) {}
 
 Ipv4Dhcp::~Ipv4Dhcp() = default;
 
@@ -49,7 +44,7 @@ void Ipv4Dhcp::start_client() {
         });
     }
     engine_.start(boot_time_now());
-    if (options_.saved_lease && !has_address(options_.saved_lease->address)) engine_.on_saved_address_gone(boot_time_now());
+    if (options_.engine.saved_lease && !has_address(options_.engine.saved_lease->address)) engine_.on_saved_address_gone(boot_time_now());
     pump();
 }
 
@@ -206,6 +201,8 @@ void Ipv4Dhcp::remove(const dhcp::Lease& lease) {
     auto removed = netlink::address::remove(*link_.sock, a);
     if (!removed) spdlog::debug("{}: {}", link_.name, removed.error().message);
 }
+
+bool Ipv4Dhcp::has_address() const { return engine_.lease().has_value(); }
 
 void Ipv4Dhcp::fill(state::DeviceRecord& record) const {
     const auto& lease = engine_.lease();

@@ -22,21 +22,14 @@ namespace earlynet::daemon {
 
 struct DhcpOptions {
     dhcp::ClientConfig client;
-    // ipv4.dad-timeout: zero skips the probe.
-    Duration dad_timeout = std::chrono::milliseconds(200);
+    // The family's policy (probe time, network root, a saved lease or an
+    // address to ask for again); its name and MAC are the link's.
+    Ipv4DhcpEngine::Config engine;
     bool set_mtu_from_lease = true;
     // ipv4.ignore-auto-dns (rd.peerdns=0): the lease's DNS servers and search list are not used.
     bool ignore_auto_dns = false;
     // ipv4.routes (rd.route=), added after the lease's own.
     std::vector<Route> profile_routes;
-    // A lease an earlier earlynet got and configured (`run --import`): it is
-    // continued from BOUND, its address left as it is.
-    std::optional<dhcp::Lease> saved_lease;
-    // Else, an address to ask for again first (INIT-REBOOT).
-    std::optional<Ipv4Address> init_reboot_address;
-    // The root file system is on the network through this device: its
-    // address is defended indefinitely (RFC 5227 2.4(c)).
-    bool network_root = false;
 };
 
 class Ipv4Dhcp final : public IpFamily {
@@ -46,6 +39,7 @@ public:
 
     void start() override;
     void fill(state::DeviceRecord& record) const override;
+    bool has_address() const override;
     // Confirms the lease at once (or restarts a stalled acquisition).
     void on_carrier_regained() override;
     const std::optional<dhcp::Lease>& lease() const { return engine_.lease(); }

@@ -130,6 +130,8 @@ void Ipv4Static::configure() {
     set_state(State::Ready);
 }
 
+bool Ipv4Static::has_address() const { return state() == State::Ready && !settings_.addresses.empty(); }
+
 void Ipv4Static::fill(state::DeviceRecord& record) const {
     if (state() != State::Ready) return;
     for (const auto& a : settings_.addresses) record.addresses.push_back(a);

@@ -20,6 +20,7 @@ public:
 
     void start() override;
     void fill(state::DeviceRecord& record) const override;
+    bool has_address() const override;
     // Stops probing and defending; configured addresses stay.
     void stop() override {
         deliver([this] { probes_.clear(); });

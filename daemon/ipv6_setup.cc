@@ -177,6 +177,11 @@ void Ipv6Setup::check_done() {
     set_state(State::Ready);
 }
 
+bool Ipv6Setup::has_address() const {
+    return state() == State::Ready &&
+           std::any_of(usable_.begin(), usable_.end(), [](const auto& a) { return !is_link_local(a.local.address); });
+}
+
 void Ipv6Setup::fill(state::DeviceRecord& record) const {
     if (state() != State::Ready) return;
     for (const auto& a : usable_)

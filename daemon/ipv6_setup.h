@@ -24,6 +24,7 @@ public:
     void start() override;
     void on_monitor_event(const netlink::MonitorEvent& event) override;
     void fill(state::DeviceRecord& record) const override;
+    bool has_address() const override;
 
     // Stops waiting: no timeout reported after this.
     void stop() override { timer_.cancel(); }
