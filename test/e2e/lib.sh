@@ -54,7 +54,7 @@ e2e_cleanup() {
 e2e_require() {
     local missing="" t
     [ "$(id -u)" = 0 ] || { e2e_log "e2e: must run as root (network namespaces, tap)"; return 1; }
-    for t in qemu-system-x86_64 dracut dnsmasq nbd-server nbd-client mke2fs busybox ip timeout flock; do
+    for t in qemu-system-x86_64 dracut dnsmasq nbd-server nbd-client mke2fs busybox ip timeout flock cpio c++ NetworkManager; do
         command -v "$t" > /dev/null || missing="$missing $t"
     done
     if [ -n "$missing" ]; then
@@ -116,9 +116,7 @@ e2e_build_rootfs() {
     mkdir -p "$dir"/{bin,sbin,usr/sbin,etc,proc,sys,dev,run,tmp,lib64,lib/x86_64-linux-gnu}
     cp /bin/busybox "$dir/bin/busybox"
     strip -o "$dir/usr/sbin/earlynet" "$bin"
-    # iproute2's ip: busybox's has no `ip monitor` (the handover scenario)
-    cp "$(command -v ip)" "$dir/sbin/ip"
-    for lib in $(ldd /bin/busybox "$bin" "$dir/sbin/ip" | awk '/=>/ {print $3} /ld-linux/ {print $1}' | sort -u); do
+    for lib in $(ldd /bin/busybox "$bin" | awk '/=>/ {print $3} /ld-linux/ {print $1}' | sort -u); do
         [ -e "$lib" ] || continue
         mkdir -p "$dir$(dirname "$lib")"
         cp -L "$lib" "$dir$lib"
@@ -128,6 +126,71 @@ e2e_build_rootfs() {
     chmod 0755 "$dir/sbin/init"
     echo e2e-realroot > "$dir/etc/hostname"
     mke2fs -q -F -t ext4 -L e2eroot -d "$dir" "$out.tmp" 96M || { rm -rf "$dir"; return 1; }
+    mv -f "$out.tmp" "$out"
+    rm -rf "$dir"
+}
+
+# e2e_files_of FILE...: the files and the shared libraries they load, one per
+# line, as paths in the guest (the installed files of this machine).
+e2e_files_of() {
+    local f
+    for f in "$@"; do
+        echo "${f#"$dir"/tree}"
+        ldd "$dir/tree${f#"$dir"/tree}" | awk '/=>/ { print $3 }'
+    done | sort -u
+}
+
+# e2e_build_systemd_rootfs OUT EARLYNET_BIN: an ext4 image of a real root
+# that boots systemd, with what the handover scenarios need from this
+# machine's installed packages: systemd, journald, udevd, systemd-networkd,
+# D-Bus and NetworkManager, collected by dracut itself (it copies binaries,
+# libraries and units as it does for an initramfs), then made a real root:
+# no /init, default.target multi-user, earlynet and earlynet-import.service
+# installed and enabled as a package would, the e2e observer service added.
+# The kernel command line picks the manager (e2e.handover=); the others are
+# masked there.
+e2e_build_systemd_rootfs() {
+    local out=$1 bin=$2 dir units
+    dir=$(mktemp -d "$E2E_WORK/sdroot.XXXXXX")
+    mkdir "$dir/no-conf.d"
+    dracut --force --quiet --conf /dev/null --confdir "$dir/no-conf.d" \
+        --no-hostonly --no-hostonly-cmdline --no-early-microcode --no-kernel --no-compress \
+        --modules "systemd systemd-networkd udev-rules dbus network-manager" \
+        --kver "$E2E_KVER" "$dir/tree.cpio" || { rm -rf "$dir"; return 1; }
+    mkdir "$dir/tree"
+    (cd "$dir/tree" && cpio -id --quiet < ../tree.cpio) || { rm -rf "$dir"; return 1; }
+    rm -f "$dir/tree.cpio" "$dir/tree/init"
+    # dracut enables networkd and NetworkManager's initrd units for an
+    # initramfs; here nothing is enabled but what a scenario asks for.
+    rm -rf "$dir/tree/etc/systemd/system"/*.wants "$dir/tree/etc/systemd/system/dbus-org.freedesktop.network1.service"
+    rm -f "$dir/tree/usr/lib/systemd/system"/nm-*initrd.service
+    units=$dir/tree/usr/lib/systemd/system
+    ln -sf ../lib/systemd/systemd "$dir/tree/usr/sbin/init"
+    ln -sf multi-user.target "$units/default.target"
+    cp /bin/busybox "$dir/tree/usr/bin/busybox"
+    strip -o "$dir/tree/usr/sbin/earlynet" "$bin"
+    for lib in $(ldd "$bin" | awk '/=>/ {print $3}'); do
+        [ -e "$dir/tree$lib" ] || cp -L "$lib" "$dir/tree$lib"
+    done
+    # NetworkManager as Debian runs it (dracut installs only its initrd units)
+    cp /lib/systemd/system/NetworkManager.service "$units/"
+    mkdir -p "$dir/tree/etc/NetworkManager" "$dir/tree/var/lib/NetworkManager"
+    printf '[main]\nplugins=keyfile\n' > "$dir/tree/etc/NetworkManager/NetworkManager.conf"
+    cp "$E2E_SRC/hooks/systemd/earlynet-import.service" "$E2E_DIR/realroot/e2e-handover.service" "$units/"
+    mkdir -p "$units/multi-user.target.wants" "$units/sysinit.target.wants" "$dir/tree/usr/lib/e2e"
+    ln -sf ../earlynet-import.service "$units/multi-user.target.wants/"
+    ln -sf ../e2e-handover.service "$units/sysinit.target.wants/"
+    cp "$E2E_DIR/realroot/handover.sh" "$dir/tree/usr/lib/e2e/"
+    "${CXX:-c++}" -std=c++20 -O2 -static -o "$dir/tree/usr/lib/e2e/e2e-root-reader" "$E2E_DIR/realroot/root_reader.cc" \
+        || { rm -rf "$dir"; return 1; }
+    # What each manager loads: read into the page cache before it starts, so
+    # that its own page-in over the root device is not counted as a stall.
+    e2e_files_of /usr/sbin/earlynet > "$dir/tree/usr/lib/e2e/preload.earlynet"
+    e2e_files_of /usr/sbin/NetworkManager "$dir"/tree/usr/lib/x86_64-linux-gnu/NetworkManager/*/*.so \
+        > "$dir/tree/usr/lib/e2e/preload.NetworkManager"
+    e2e_files_of /lib/systemd/systemd-networkd > "$dir/tree/usr/lib/e2e/preload.networkd"
+    echo e2e-realroot > "$dir/tree/etc/hostname"
+    mke2fs -q -F -t ext4 -L e2eroot -d "$dir/tree" "$out.tmp" 192M || { rm -rf "$dir"; return 1; }
     mv -f "$out.tmp" "$out"
     rm -rf "$dir"
 }

@@ -4,7 +4,8 @@
 # namespace where this script runs dnsmasq and nbd-server.
 #
 #   run_e2e.sh [--cache DIR] EARLYNET_BINARY SCENARIO...
-#   scenarios: image dhcp static nbdroot dhcproot nodhcp hostile systemd bond handover   (all: every one)
+#   scenarios: image dhcp static nbdroot dhcproot nodhcp hostile systemd bond handover handover-nm
+#              handover-networkd   (all: every one)
 #
 # Each scenario prints PASS or FAIL with its reasons; the exit status is 1 if
 # any failed. The initramfs and root image are built once into the cache dir
@@ -22,7 +23,7 @@ fi
 bin=$(readlink -f "$1")
 shift
 scenarios=("$@")
-[ "${scenarios[*]}" = all ] && scenarios=(image dhcp static nbdroot dhcproot nodhcp hostile systemd bond handover)
+[ "${scenarios[*]}" = all ] && scenarios=(image dhcp static nbdroot dhcproot nodhcp hostile systemd bond handover handover-nm handover-networkd)
 
 e2e_init e2e-run
 e2e_require || { echo "FAIL: e2e: requirements missing"; exit 1; }
@@ -43,9 +44,13 @@ stale() { # stale TARGET SOURCES...: TARGET missing or older than a source
 initrd=$cache/earlynet-initrd.img
 initrd_systemd=$cache/earlynet-initrd-systemd.img
 rootfs=$cache/rootfs.ext4
-need_systemd=0
+sdroot=$cache/systemd-root.ext4
+need_systemd=0 need_sdroot=0
 for s in "${scenarios[@]}"; do
-    case $s in systemd | image) need_systemd=1 ;; esac
+    case $s in
+    systemd | image) need_systemd=1 ;;
+    handover*) need_sdroot=1 ;;
+    esac
 done
 (
     flock 9
@@ -65,6 +70,11 @@ done
     fi
     if stale "$rootfs" "$bin" "$E2E_DIR/rootfs-init.sh" "$E2E_DIR/lib.sh"; then
         e2e_build_rootfs "$rootfs" "$bin" || { echo "FAIL: e2e: root image not built"; exit 1; }
+    fi
+    if [ "$need_sdroot" = 1 ] && stale "$sdroot" "$bin" "$E2E_DIR/realroot" "$E2E_SRC/hooks/systemd" "$E2E_DIR/lib.sh"; then
+        t0=$(date +%s)
+        e2e_build_systemd_rootfs "$sdroot" "$bin" || { echo "FAIL: e2e: systemd root image not built"; exit 1; }
+        e2e_log "systemd real root built in $(($(date +%s) - t0)) s"
     fi
 ) 9> "$cache/.lock" || exit 1
 
@@ -177,19 +187,23 @@ scenario_nbdroot() {
     check "real root finished" has "$log" "E2E-REALROOT-END"
 }
 
-# (c'') the handover across switch_root: an NBD root whose lease (2 minutes,
-# dnsmasq's shortest, T1 at 30 s) renews only after switch_root; the real
-# root's init runs `earlynet run --import` until the first renewal while it
-# reads the root device. Nothing may be lost: no DISCOVER after the first
-# ACK, no address removed, no stall of the root of a second or more.
-scenario_handover() {
-    local log=$E2E_WORK/handover.serial dlog=$E2E_WORK/handover.dnsmasq.log
-    e2e_net_up && e2e_dnsmasq handover --dhcp-host="$E2E_MAC,$E2E_GUEST_IP,guest1,2m" \
+# (c'') the handover across switch_root, one scenario per manager of the
+# real root: an NBD root whose lease (2 minutes, dnsmasq's shortest, T1 at
+# 30 s) renews only after switch_root, and a real root booting systemd
+# (e2e_build_systemd_rootfs) where earlynet-import.service, NetworkManager or
+# systemd-networkd takes the device over from earlynet's files in /run while
+# e2e-handover.service reads the root device and watches the addresses until
+# the manager's first renewal. Nothing may be lost: no DISCOVER after the
+# first ACK, no address removed, no stall of the root of a second or more.
+realroot_handover() { # realroot_handover SCENARIO MANAGER "KERNEL ARGS"
+    local name=$1 manager=$2 args=$3
+    local log=$E2E_WORK/$name.serial dlog=$E2E_WORK/$name.dnsmasq.log
+    e2e_net_up && e2e_dnsmasq "$name" --dhcp-host="$E2E_MAC,$E2E_GUEST_IP,guest1,2m" \
         --dhcp-option=option:router,$E2E_SERVER --dhcp-option=58,30 --dhcp-option=59,60 \
-        && e2e_nbd handover "$rootfs" || { failures+=("test network not set up"); return; }
-    e2e_boot handover "$initrd" "root=nbd:$E2E_SERVER:root:ext4 ro rd.e2e.continue=1 e2e.handover=100" 240
+        && e2e_nbd "$name" "$sdroot" || { failures+=("test network not set up"); return; }
+    e2e_boot "$name" "$initrd" "root=nbd:$E2E_SERVER:root:ext4 rw rd.e2e.continue=1 e2e.handover=$manager e2e.limit=100 $args" 300
     e2e_stop_all
-    local line discovers removals stall acks renewed
+    local line discovers removals stall acks renewed seconds
     line=$(grep -a "^E2E-HANDOVER " "$log" | head -n1)
     # DISCOVERs the server saw after its first ACK
     discovers=$(awk '/DHCPACK\(br0\)/ { acked = 1 } acked && /DHCPDISCOVER\(br0\)/ { n++ } END { print n + 0 }' "$dlog")
@@ -197,17 +211,33 @@ scenario_handover() {
     removals=$(sed -n 's/.* removals=\([0-9]*\).*/\1/p' <<< "$line")
     stall=$(sed -n 's/.* longest_stall_ms=\([0-9]*\).*/\1/p' <<< "$line")
     renewed=$(sed -n 's/.* renewed=\([a-z]*\).*/\1/p' <<< "$line")
-    echo "handover earlynet: discovers $discovers, removals ${removals:-?}, longest stall ${stall:-?} ms" \
-        "($acks ACKs; guest: ${line#E2E-HANDOVER })"
+    seconds=$(sed -n 's/.* seconds=\([0-9]*\).*/\1/p' <<< "$line")
+    echo "handover $manager: discovers $discovers, removals ${removals:-?}, longest stall ${stall:-?} ms," \
+        "first renewal ${seconds:-?} s after the manager's start ($acks ACKs; guest: ${line#E2E-HANDOVER })"
     check "qemu powered off (exit 0)" test "$E2E_RC" = 0
-    check "switch_root into the NBD root" has "$log" "E2E-REALROOT-BEGIN"
-    check "the import continued the initrd's lease" has_re "$log" "^E2E-IMPORT .*continuing lease 10\.77\.0\.42/24"
-    check "the import renewed it after switch_root (T1)" test "$renewed" = yes
+    check "the real root's systemd started the observer" has "$log" "E2E-REALROOT-BEGIN manager=$manager"
+    check "the manager ran in the real root" has_re "$log" "^E2E-UNIT [^ ]+ active"
+    check "$manager renewed the lease in the real root" test "$renewed" = yes
     check "a renewal the server ACKed (initrd ACK + renewal ACK)" test "$acks" -ge 2
     check "no DISCOVER after the first ACK" test "$discovers" = 0
     check "no address removed in the real root" test "${removals:-x}" = 0
     check "the root never stalled for a second" test "${stall:-99999}" -lt 1000
+    check "no read of the root failed" has "$log" " failures=0 "
     check "the address is still on eth0 at the end" has_re "$log" "^E2E-REALROOT-ADDR .*eth0 +inet 10\.77\.0\.42/24"
+}
+
+scenario_handover() {
+    realroot_handover handover earlynet ""
+    check "earlynet-import.service continued the initrd's lease" \
+        has_re "$E2E_WORK/handover.serial" "^E2E-JOURNAL .*continuing lease 10\.77\.0\.42/24"
+}
+scenario_handover-nm() {
+    realroot_handover handover-nm NetworkManager \
+        "systemd.mask=earlynet-import.service systemd.wants=NetworkManager.service"
+}
+scenario_handover-networkd() {
+    realroot_handover handover-networkd networkd \
+        "systemd.mask=earlynet-import.service systemd.wants=systemd-networkd.service"
 }
 
 # (c') root=dhcp: the root is named by the DHCP root-path; dracut's netroot reads
