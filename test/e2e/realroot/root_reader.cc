@@ -60,7 +60,9 @@ int main(int argc, char** argv) {
             worst = gap;
             worst_at = ms_between(start, now);
         }
-        if (gap > 300) gaps.push_back("gap " + std::to_string(gap) + " ms ending " + std::to_string(ms_between(start, now)) + " ms after the start");
+        if (gap > 300)
+            gaps.push_back("gap " + std::to_string(gap) + " ms ending " + std::to_string(ms_between(start, now)) +
+                           " ms after the start");
         last = now;
         ++reads;
         // A short pause leaves the CPU to the boot being watched.
