@@ -216,7 +216,8 @@ void DeviceActivation::make_ipv4() {
         o.set_mtu_from_lease = !p.ethernet || p.ethernet->mtu == 0;
         o.ignore_auto_dns = v4.ignore_auto_dns;
         o.profile_routes = v4.routes;
-        o.engine.network_root = settings_.network_root;
+        o.engine.network_root = settings_.network_root &&
+                                (settings_.network_root_device.empty() || settings_.network_root_device == link_.name);
         if (link_.mac.size() == HardwareAddress::kInfinibandLength && o.engine.dad_timeout > Duration::zero()) {
             // Our ARP code speaks Ethernet ARP only; IPoIB's (hardware type
             // 32, 20-byte addresses) is not written yet.

@@ -26,7 +26,8 @@ namespace earlynet::daemon {
 struct ActivationSettings {
     std::chrono::milliseconds carrier_timeout{10000};
     BootTime run_started;  // timings are measured from here
-    bool network_root = false;  // see RunSettings::network_root
+    bool network_root = false;        // see RunSettings::network_root
+    std::string network_root_device;  // see RunSettings::network_root_device
 };
 
 // What an earlier earlynet left for this device (`run --import`, after

@@ -10,18 +10,40 @@ bool is_network_root(std::string_view value) {
     return false;
 }
 
-bool cmdline_names_network_root(std::string_view cmdline) {
+namespace {
+
+// Calls f(word) for each blank-separated word until f returns true.
+template <typename F>
+bool any_word(std::string_view cmdline, F f) {
     while (!cmdline.empty()) {
         auto start = cmdline.find_first_not_of(" \t\n");
         if (start == std::string_view::npos) break;
         cmdline.remove_prefix(start);
         auto end = cmdline.find_first_of(" \t\n");
-        std::string_view word = cmdline.substr(0, end);
+        if (f(cmdline.substr(0, end))) return true;
         cmdline.remove_prefix(end == std::string_view::npos ? cmdline.size() : end);
-        for (std::string_view key : {"root=", "netroot="})
-            if (word.substr(0, key.size()) == key && is_network_root(word.substr(key.size()))) return true;
     }
     return false;
+}
+
+}  // namespace
+
+bool cmdline_names_network_root(std::string_view cmdline) {
+    return any_word(cmdline, [](std::string_view word) {
+        for (std::string_view key : {"root=", "netroot="})
+            if (word.substr(0, key.size()) == key && is_network_root(word.substr(key.size()))) return true;
+        return false;
+    });
+}
+
+std::string cmdline_bootdev(std::string_view cmdline) {
+    std::string last;
+    constexpr std::string_view key = "bootdev=";
+    any_word(cmdline, [&](std::string_view word) {
+        if (word.substr(0, key.size()) == key) last = std::string(word.substr(key.size()));
+        return false;
+    });
+    return last;
 }
 
 }  // namespace earlynet::daemon

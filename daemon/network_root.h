@@ -4,6 +4,7 @@
 // (RFC 5227 2.4(c)) instead of giving it up after a second conflict.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 namespace earlynet::daemon {
@@ -14,5 +15,9 @@ bool is_network_root(std::string_view value);
 
 // A whole kernel command line: does a root= or netroot= word name a network root?
 bool cmdline_names_network_root(std::string_view cmdline);
+
+// The interface named by dracut's bootdev= (the one the network root is
+// reached through when there are several), or "" when there is none.
+std::string cmdline_bootdev(std::string_view cmdline);
 
 }  // namespace earlynet::daemon

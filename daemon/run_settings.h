@@ -42,6 +42,9 @@ struct RunSettings {
     // /proc/cmdline, or --network-root=yes): DHCP addresses are defended
     // indefinitely against conflicts instead of given up (RFC 5227 2.4(c)).
     bool network_root = false;
+    // The interface the network root is reached through (bootdev=, or
+    // --network-root=IFACE); empty: every DHCP device is treated as the root's.
+    std::string network_root_device;
 };
 
 // The done flag dracut's finished hook tests, as NetworkManager's /tmp/nm.done.

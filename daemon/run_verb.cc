@@ -11,6 +11,7 @@
 
 #include "base/atomic_file.h"
 #include "base/guard.h"
+#include "base/ip_address.h"
 #include "daemon/device_manager.h"
 #include "daemon/hook_runner.h"
 #include "daemon/logging.h"
@@ -74,6 +75,7 @@ public:
         as.carrier_timeout = profiles.carrier_timeout;
         as.run_started = started_;
         as.network_root = settings_.network_root;
+        as.network_root_device = settings_.network_root_device;
         manager_ = std::make_unique<DeviceManager>(
             loop_, sock_, std::move(profiles), as,
             DeviceManager::Callbacks{[this](DeviceActivation& a) { on_device_changed(a); },
@@ -242,10 +244,14 @@ int run_main(const std::vector<std::string>& args) {
         ->capture_default_str();
     app.add_flag("--debug", s.debug, "Log packet-level detail (also rd.debug on the kernel command line)");
     std::string network_root = "auto";
+    const CLI::Validator interface_name(
+        [](const std::string& v) { return is_valid_interface_name(v) ? std::string() : "not an interface name"; },
+        "IFACE");
     app.add_option("--network-root", network_root,
-                   "The root is on the network, so DHCP addresses are defended indefinitely: yes, no, or auto "
-                   "(root=/netroot= in /proc/cmdline)")
-        ->check(CLI::IsMember({"yes", "no", "auto"}))
+                   "The root is on the network, so DHCP addresses are defended indefinitely: yes (every device), "
+                   "no, an interface (that device only), or auto (root=/netroot= in /proc/cmdline, through the "
+                   "device named by bootdev= if there is one)")
+        ->check(CLI::IsMember({"yes", "no", "auto"}) | interface_name)
         ->capture_default_str();
     if (auto done = parse_verb_arguments(app, args, 2)) return *done;
     if (!profile_dirs.empty()) s.profile_dirs = profile_dirs;
@@ -254,7 +260,13 @@ int run_main(const std::vector<std::string>& args) {
     // leaves them alone unless asked.
     if (s.import && app.count("--resolv-conf") == 0) s.resolv_conf.clear();
     if (s.import && app.count("--hostname-file") == 0) s.hostname_file.clear();
-    s.network_root = network_root == "yes" || (network_root == "auto" && cmdline_names_network_root(kernel_cmdline()));
+    if (network_root == "auto") {
+        s.network_root = cmdline_names_network_root(kernel_cmdline());
+        if (s.network_root) s.network_root_device = cmdline_bootdev(kernel_cmdline());
+    } else if (network_root != "no") {
+        s.network_root = true;
+        if (network_root != "yes") s.network_root_device = network_root;
+    }
     setup_logging(s.debug || kernel_cmdline_has("rd.debug") ? LogDetail::Debug : LogDetail::Normal);
 
     ProfileSet profiles = load_profiles(s);

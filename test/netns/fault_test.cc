@@ -203,6 +203,20 @@ TEST_F(FaultTest, ConflictAfterBindWithNetworkRootIsDefendedAndTheAddressKept) {
     expect_files_name(first);
 }
 
+// With several devices the root is reached through one (bootdev=, or
+// --network-root=IFACE): a device that does not carry it gives its address
+// up on a conflict as if there were no network root.
+TEST_F(FaultTest, ConflictAfterBindOnADeviceThatDoesNotCarryTheRootGivesTheAddressUp) {
+    switch_with_client();
+    auto server = serve_on("sbr", "10.77.0.10,10.77.0.250,255.255.255.0", {});
+    ASSERT_TRUE(server);
+    plug_intruder();
+    std::string first = come_up("root=nfs:10.77.0.1:/srv/root", "eth7");
+    ASSERT_FALSE(first.empty());
+    expect_given_up(first, *server);
+    EXPECT_FALSE(contains(daemon_log(), "the network root depends on it")) << daemon_log();
+}
+
 // A NAK to the RENEW at T1 (the server no longer knows the address): the
 // address goes at once, a new one is acquired, and the files follow.
 TEST_F(FaultTest, NakInRenewingRemovesTheAddressAndAcquiresANewOne) {

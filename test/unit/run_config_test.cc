@@ -2,12 +2,22 @@
 // resolver file, bond options as netlink takes them.
 #include <gtest/gtest.h>
 
+#include "daemon/network_root.h"
 #include "daemon/profile_set.h"
 #include "daemon/resolver_config.h"
 #include "daemon/virtual_link_config.h"
 
 namespace earlynet::daemon {
 namespace {
+
+TEST(RunConfigTest, NetworkRootAndTheDeviceItIsReachedThrough) {
+    EXPECT_TRUE(cmdline_names_network_root("quiet root=nbd:10.0.0.1:root ro"));
+    EXPECT_TRUE(cmdline_names_network_root("root=/dev/nfs netroot=nfs:10.0.0.1:/srv"));
+    EXPECT_FALSE(cmdline_names_network_root("root=/dev/sda1 ip=dhcp bootdev=eth1"));
+    EXPECT_EQ(cmdline_bootdev("root=dhcp ip=eth0:dhcp ip=eth1:dhcp bootdev=eth1"), "eth1");
+    EXPECT_EQ(cmdline_bootdev("bootdev=eth0 root=dhcp bootdev=eth2\n"), "eth2") << "the last one counts";
+    EXPECT_EQ(cmdline_bootdev("root=dhcp nobootdev=eth0"), "");
+}
 
 TEST(RunConfigTest, CarrierTimeoutFromTheGeneratedSnippet) {
     EXPECT_EQ(parse_carrier_timeout("[device-15-carrier-timeout]\nmatch-device=*\ncarrier-wait-timeout=5000\n"),
