@@ -3,8 +3,11 @@
 #include <signal.h>
 #include <systemd/sd-event.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <set>
 #include <sstream>
@@ -31,11 +34,21 @@ namespace earlynet::daemon {
 
 namespace {
 
+// As dracut's getcmdline sees it: /etc/cmdline.d/*.conf (a host-only image
+// keeps root= and ip= there), then /proc/cmdline.
 std::string kernel_cmdline() {
-    std::ifstream in("/proc/cmdline");
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
+    auto slurp = [](const std::filesystem::path& p) {
+        std::ifstream in(p);
+        return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    };
+    std::error_code ec;
+    std::vector<std::filesystem::path> confs;
+    for (const auto& e : std::filesystem::directory_iterator("/etc/cmdline.d", ec))
+        if (e.path().extension() == ".conf") confs.push_back(e.path());
+    std::sort(confs.begin(), confs.end());
+    std::string text;
+    for (const auto& c : confs) text += slurp(c) + ' ';
+    return text + slurp("/proc/cmdline");
 }
 
 bool kernel_cmdline_has(const std::string& word) {

@@ -130,13 +130,14 @@ e2e_build_rootfs() {
     rm -rf "$dir"
 }
 
-# e2e_files_of FILE...: the files and the shared libraries they load, one per
-# line, as paths in the guest (the installed files of this machine).
+# e2e_files_of TREE FILE...: the files (paths in TREE, as the guest sees
+# them) and the shared libraries they load, one per line.
 e2e_files_of() {
-    local f
+    local tree=$1 f
+    shift
     for f in "$@"; do
-        echo "${f#"$dir"/tree}"
-        ldd "$dir/tree${f#"$dir"/tree}" | awk '/=>/ { print $3 }'
+        echo "$f"
+        ldd "$tree$f" | awk '/=>/ { print $3 }'
     done | sort -u
 }
 
@@ -181,14 +182,15 @@ e2e_build_systemd_rootfs() {
     ln -sf ../earlynet-import.service "$units/multi-user.target.wants/"
     ln -sf ../e2e-handover.service "$units/sysinit.target.wants/"
     cp "$E2E_DIR/realroot/handover.sh" "$dir/tree/usr/lib/e2e/"
-    "${CXX:-c++}" -std=c++20 -O2 -static -o "$dir/tree/usr/lib/e2e/e2e-root-reader" "$E2E_DIR/realroot/root_reader.cc" \
+    "${CXX:-c++}" -std=c++20 -O2 -static -pthread -o "$dir/tree/usr/lib/e2e/e2e-root-reader" "$E2E_DIR/realroot/root_reader.cc" \
         || { rm -rf "$dir"; return 1; }
     # What each manager loads: read into the page cache before it starts, so
     # that its own page-in over the root device is not counted as a stall.
-    e2e_files_of /usr/sbin/earlynet > "$dir/tree/usr/lib/e2e/preload.earlynet"
-    e2e_files_of /usr/sbin/NetworkManager "$dir"/tree/usr/lib/x86_64-linux-gnu/NetworkManager/*/*.so \
+    e2e_files_of "$dir/tree" /usr/sbin/earlynet > "$dir/tree/usr/lib/e2e/preload.earlynet"
+    local plugins=("$dir"/tree/usr/lib/x86_64-linux-gnu/NetworkManager/*/*.so)
+    e2e_files_of "$dir/tree" /usr/sbin/NetworkManager "${plugins[@]#"$dir"/tree}" \
         > "$dir/tree/usr/lib/e2e/preload.NetworkManager"
-    e2e_files_of /lib/systemd/systemd-networkd > "$dir/tree/usr/lib/e2e/preload.networkd"
+    e2e_files_of "$dir/tree" /lib/systemd/systemd-networkd > "$dir/tree/usr/lib/e2e/preload.networkd"
     echo e2e-realroot > "$dir/tree/etc/hostname"
     mke2fs -q -F -t ext4 -L e2eroot -d "$dir/tree" "$out.tmp" 192M || { rm -rf "$dir"; return 1; }
     mv -f "$out.tmp" "$out"

@@ -201,19 +201,22 @@ realroot_handover() { # realroot_handover SCENARIO MANAGER "KERNEL ARGS"
     e2e_net_up && e2e_dnsmasq "$name" --dhcp-host="$E2E_MAC,$E2E_GUEST_IP,guest1,2m" \
         --dhcp-option=option:router,$E2E_SERVER --dhcp-option=58,30 --dhcp-option=59,60 \
         && e2e_nbd "$name" "$sdroot" || { failures+=("test network not set up"); return; }
-    e2e_boot "$name" "$initrd" "root=nbd:$E2E_SERVER:root:ext4 rw rd.e2e.continue=1 e2e.handover=$manager e2e.limit=100 $args" 300
+    e2e_boot "$name" "$initrd" "root=nbd:$E2E_SERVER:root:ext4 rw rd.e2e.continue=1 e2e.handover=$manager e2e.addr=$E2E_GUEST_IP e2e.limit=100 $args" 300
     e2e_stop_all
-    local line discovers removals stall acks renewed seconds
+    local line discovers removals stall control acks renewed seconds
     line=$(grep -a "^E2E-HANDOVER " "$log" | head -n1)
     # DISCOVERs the server saw after its first ACK
     discovers=$(awk '/DHCPACK\(br0\)/ { acked = 1 } acked && /DHCPDISCOVER\(br0\)/ { n++ } END { print n + 0 }' "$dlog")
     acks=$(grep -c "DHCPACK(br0)" "$dlog")
     removals=$(sed -n 's/.* removals=\([0-9]*\).*/\1/p' <<< "$line")
     stall=$(sed -n 's/.* longest_stall_ms=\([0-9]*\).*/\1/p' <<< "$line")
+    control=$(sed -n 's/.* control_ms=\([0-9]*\).*/\1/p' <<< "$line")
     renewed=$(sed -n 's/.* renewed=\([a-z]*\).*/\1/p' <<< "$line")
     seconds=$(sed -n 's/.* seconds=\([0-9]*\).*/\1/p' <<< "$line")
     echo "handover $manager: discovers $discovers, removals ${removals:-?}, longest stall ${stall:-?} ms," \
         "first renewal ${seconds:-?} s after the manager's start ($acks ACKs; guest: ${line#E2E-HANDOVER })"
+    # The guest's clock can lose time to a busy host (TCG): the reader's
+    # control thread measures that, and the root's stall is judged beyond it.
     check "qemu powered off (exit 0)" test "$E2E_RC" = 0
     check "the real root's systemd started the observer" has "$log" "E2E-REALROOT-BEGIN manager=$manager"
     check "the manager ran in the real root" has_re "$log" "^E2E-UNIT [^ ]+ active"
@@ -221,7 +224,8 @@ realroot_handover() { # realroot_handover SCENARIO MANAGER "KERNEL ARGS"
     check "a renewal the server ACKed (initrd ACK + renewal ACK)" test "$acks" -ge 2
     check "no DISCOVER after the first ACK" test "$discovers" = 0
     check "no address removed in the real root" test "${removals:-x}" = 0
-    check "the root never stalled for a second" test "${stall:-99999}" -lt 1000
+    check "the root never stalled for a second (${stall:-?} ms, clock ${control:-?} ms)" \
+        test $((${stall:-99999} - ${control:-0})) -lt 1000
     check "no read of the root failed" has "$log" " failures=0 "
     check "the address is still on eth0 at the end" has_re "$log" "^E2E-REALROOT-ADDR .*eth0 +inet 10\.77\.0\.42/24"
 }

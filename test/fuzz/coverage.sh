@@ -39,7 +39,7 @@ files_for() {
     keyfile) echo daemon/keyfile_reader.cc daemon/cmdline_values.cc ;;
     state) echo state/device_record.cc ;;
     netlink) echo netlink/link.cc netlink/address.cc netlink/route.cc netlink/detail/parse.h \
-                  netlink/detail/message.h ;;
+                  netlink/detail/message.h netlink/monitor_cache.cc ;;
     *) return 1 ;;
     esac
 }

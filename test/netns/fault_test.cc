@@ -191,7 +191,7 @@ TEST_F(FaultTest, ConflictAfterBindWithNetworkRootIsDefendedAndTheAddressKept) {
     auto server = serve_on("sbr", "10.77.0.10,10.77.0.250,255.255.255.0", {});
     ASSERT_TRUE(server);
     plug_intruder();
-    std::string first = come_up("root=nfs:10.77.0.1:/srv/root", "yes");
+    std::string first = come_up("root=nfs:10.77.0.1:/srv/root", "c0");  // the root is reached through c0
     ASSERT_FALSE(first.empty());
     claim(first, 4, 500);
     ASSERT_TRUE(wait_for([&] { return contains(daemon_log(), "defending it: the network root depends on it"); }, 5s))
