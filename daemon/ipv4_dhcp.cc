@@ -44,11 +44,12 @@ void Ipv4Dhcp::start_client() {
         });
     }
     engine_.start(boot_time_now());
-    if (options_.engine.saved_lease && !has_address(options_.engine.saved_lease->address)) engine_.on_saved_address_gone(boot_time_now());
+    if (options_.engine.saved_lease && !kernel_has_address(options_.engine.saved_lease->address))
+        engine_.on_saved_address_gone(boot_time_now());
     pump();
 }
 
-bool Ipv4Dhcp::has_address(Ipv4Address address) const {
+bool Ipv4Dhcp::kernel_has_address(Ipv4Address address) const {
     auto addresses = netlink::address::list(*link_.sock, {AddressFamily::V4, link_.ifindex});
     if (!addresses) {
         spdlog::warn("{}: cannot read its addresses: {}", link_.name, addresses.error().message);

@@ -52,7 +52,7 @@ private:
     // deliver(): it may stop us). Exceptions end here: the family fails, alone.
     void pump();
     void start_client();
-    bool has_address(Ipv4Address address) const;
+    bool kernel_has_address(Ipv4Address address) const;
     void drain();
     void perform(const Ipv4DhcpAction& action);
     void start_probe(const dhcp::AcdEngine::Config& config, bool watch_only);
