@@ -192,6 +192,10 @@ e2e_build_systemd_rootfs() {
         > "$dir/tree/usr/lib/e2e/preload.NetworkManager"
     e2e_files_of "$dir/tree" /lib/systemd/systemd-networkd > "$dir/tree/usr/lib/e2e/preload.networkd"
     echo e2e-realroot > "$dir/tree/etc/hostname"
+    # systemd's switch_root (a systemd initramfs) takes only an OS tree
+    rm -f "$dir/tree/etc/initrd-release" "$dir/tree/usr/lib/initrd-release" "$dir/tree/etc/os-release"
+    cp /usr/lib/os-release "$dir/tree/usr/lib/os-release"
+    ln -s ../usr/lib/os-release "$dir/tree/etc/os-release"
     mke2fs -q -F -t ext4 -L e2eroot -d "$dir/tree" "$out.tmp" 192M || { rm -rf "$dir"; return 1; }
     mv -f "$out.tmp" "$out"
     rm -rf "$dir"
