@@ -11,23 +11,7 @@ state::LeaseRecord to_lease_record(const dhcp::Lease& lease, const std::vector<s
     r.address = lease.address;
     r.prefix_length = lease.prefix_length;
     r.server_id = lease.server_id;
-    r.broadcast = lease.broadcast;
-    r.routers = lease.routers;
-    r.dns_servers = lease.dns_servers;
-    r.ntp_servers = lease.ntp_servers;
-    r.hostname = lease.hostname;
-    r.domain_name = lease.domain_name;
-    r.domain_search = lease.domain_search;
-    r.root_path = lease.root_path;
-    r.mtu = lease.mtu;
-    for (const auto& cr : lease.classless_routes) {
-        std::optional<IpAddress> gw;
-        if (!cr.gateway.is_unspecified()) gw = IpAddress(cr.gateway);
-        r.classless_routes.push_back({IpPrefix{IpAddress(cr.destination), cr.prefix_length}, gw});
-    }
     r.next_server = lease.next_server;
-    r.tftp_server_name = lease.tftp_server_name;
-    r.bootfile_name = lease.bootfile_name;
     r.boot_file = lease.boot_file;
     r.client_id = client_id;
     auto secs = [](Seconds s) { return static_cast<std::uint32_t>(s.count()); };

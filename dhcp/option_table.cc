@@ -13,27 +13,29 @@ namespace {
 
 using enum OptionType;
 
-// {code, RFC name, wire type, dhclient-script's variable stem}. Sorted by code
-// (find_option searches it). Sources: RFC 2132 unless noted.
+// {code, RFC name, wire type, dhclient-script's variable stem, NetworkManager's
+// name}. Sorted by code (find_option searches it). Sources: RFC 2132 unless
+// noted. Option 121 is `classless_static_routes` as dracut's dhclient.conf
+// declares it (dhclient's own default name is rfc3442-...).
 constexpr std::array kTable{
-    OptionDefinition{1, "subnet-mask", Ipv4, "subnet_mask"},
+    OptionDefinition{1, "subnet-mask", Ipv4, "subnet_mask", "subnet_mask"},
     OptionDefinition{2, "time-offset", U32, "time_offset"},
-    OptionDefinition{3, "routers", Ipv4List, "routers"},
-    OptionDefinition{6, "domain-name-servers", Ipv4List, "domain_name_servers"},
-    OptionDefinition{12, "host-name", Text, "host_name"},
-    OptionDefinition{15, "domain-name", Text, "domain_name"},
-    OptionDefinition{17, "root-path", Text, "root_path"},
-    OptionDefinition{26, "interface-mtu", U16, "interface_mtu"},
-    OptionDefinition{28, "broadcast-address", Ipv4, "broadcast_address"},
+    OptionDefinition{3, "routers", Ipv4List, "routers", "routers"},
+    OptionDefinition{6, "domain-name-servers", Ipv4List, "domain_name_servers", "domain_name_servers"},
+    OptionDefinition{12, "host-name", Text, "host_name", "host_name"},
+    OptionDefinition{15, "domain-name", Text, "domain_name", "domain_name"},
+    OptionDefinition{17, "root-path", Text, "root_path", "root_path"},
+    OptionDefinition{26, "interface-mtu", U16, "interface_mtu", "interface_mtu"},
+    OptionDefinition{28, "broadcast-address", Ipv4, "broadcast_address", "broadcast_address"},
     OptionDefinition{40, "nis-domain", Text, "nis_domain"},
     OptionDefinition{41, "nis-servers", Ipv4List, "nis_servers"},
-    OptionDefinition{42, "ntp-servers", Ipv4List, "ntp_servers"},
+    OptionDefinition{42, "ntp-servers", Ipv4List, "ntp_servers", "ntp_servers"},
     OptionDefinition{43, "vendor-encapsulated-options", Bytes, "vendor_encapsulated_options"},
     OptionDefinition{44, "netbios-name-servers", Ipv4List, "netbios_name_servers"},
     OptionDefinition{50, "requested-address", Ipv4, "dhcp_requested_address"},
-    OptionDefinition{51, "lease-time", U32, "dhcp_lease_time"},
+    OptionDefinition{51, "lease-time", U32, "dhcp_lease_time", "dhcp_lease_time"},
     OptionDefinition{53, "message-type", U8, "dhcp_message_type"},
-    OptionDefinition{54, "server-identifier", Ipv4, "dhcp_server_identifier"},
+    OptionDefinition{54, "server-identifier", Ipv4, "dhcp_server_identifier", "dhcp_server_identifier"},
     OptionDefinition{55, "parameter-request-list", U8List, "dhcp_parameter_request_list"},
     OptionDefinition{56, "message", Text, "dhcp_message"},
     OptionDefinition{57, "max-message-size", U16, "dhcp_max_message_size"},
@@ -41,11 +43,12 @@ constexpr std::array kTable{
     OptionDefinition{59, "rebinding-time", U32, "dhcp_rebinding_time"},
     OptionDefinition{60, "vendor-class-identifier", Text, "vendor_class_identifier"},
     OptionDefinition{61, "client-identifier", Bytes, "dhcp_client_identifier"},
-    OptionDefinition{66, "tftp-server-name", Text, "tftp_server_name"},
-    OptionDefinition{67, "bootfile-name", Text, "bootfile_name"},
-    OptionDefinition{119, "domain-search", DomainList, "domain_search"},                       // RFC 3397
-    OptionDefinition{121, "classless-static-routes", ClasslessRoutes, "rfc3442_classless_static_routes"},  // RFC 3442
-    OptionDefinition{252, "wpad", Text, "wpad"},  // draft-ietf-wrec-wpad; no dhclient name, ours
+    OptionDefinition{66, "tftp-server-name", Text, "tftp_server_name", "tftp_server_name"},
+    OptionDefinition{67, "bootfile-name", Text, "bootfile_name", "bootfile_name"},
+    OptionDefinition{119, "domain-search", DomainList, "domain_search", "domain_search"},  // RFC 3397
+    OptionDefinition{121, "classless-static-routes", ClasslessRoutes, "classless_static_routes",
+                     "rfc3442_classless_static_routes"},  // RFC 3442
+    OptionDefinition{252, "wpad", Text, "wpad"},          // draft-ietf-wrec-wpad; no dhclient name, ours
 };
 static_assert(std::is_sorted(kTable.begin(), kTable.end(), [](auto& a, auto& b) { return a.code < b.code; }));
 

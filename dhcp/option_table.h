@@ -1,7 +1,9 @@
 // The DHCPv4 option table (RFC 2132 and friends): one row per option we know,
-// {code, name, wire type, shell name}. The codec, the lease, `status --json`,
-// the dracut dhcpopts export and debug dumps all read these rows, so option 17
-// is `root_path` everywhere. Decoding is strict: a value that does not fit its
+// {code, name, wire type, dhclient/dracut variable, NetworkManager key}. It is
+// the one description of an option: the codec, the lease, the state file's
+// renderers (dracut's dhcpopts, NetworkManager's device state, `status`) and
+// debug dumps all read these rows, so option 17 is `root_path` everywhere and
+// exporting one more option is one more row. Decoding is strict: a value that does not fit its
 // wire type is an error. That costs the option, not the message: parse_message
 // sets it aside and lease_from_message refuses the lease only when it is one
 // the lease depends on.
@@ -52,7 +54,12 @@ struct OptionDefinition {
     std::uint8_t code;
     std::string_view name;        // RFC name, kebab-case: "root-path"
     OptionType type;
-    std::string_view shell_name;  // dhclient's variable stem: new_<shell_name>, "root_path"
+    // dhclient's variable stem as dracut's dhclient-script reads it:
+    // new_<shell_name> in dhcpopts, "root_path".
+    std::string_view shell_name;
+    // NetworkManager's option name (nm-dhcp-options.c): dhcp4.<nm_name> in
+    // its device state; empty for an option NetworkManager does not report.
+    std::string_view nm_name = {};
 };
 
 // Option codes the client logic refers to by name.

@@ -35,11 +35,6 @@ json addresses(const std::vector<IpAddress>& v) {
     for (const auto& x : v) a.push_back(x.to_string());
     return a;
 }
-json addresses(const std::vector<Ipv4Address>& v) {
-    json a = json::array();
-    for (const auto& x : v) a.push_back(x.to_string());
-    return a;
-}
 json routes(const std::vector<StaticRouteRecord>& v) {
     json a = json::array();
     for (const auto& r : v) {
@@ -56,19 +51,7 @@ json lease_json(const LeaseRecord& l) {
     o["address"] = l.address.to_string();
     o["prefix_length"] = l.prefix_length;
     o["server_id"] = l.server_id.to_string();
-    o["broadcast"] = l.broadcast ? json(l.broadcast->to_string()) : json(nullptr);
-    o["routers"] = addresses(l.routers);
-    o["dns_servers"] = addresses(l.dns_servers);
-    o["ntp_servers"] = addresses(l.ntp_servers);
-    o["hostname"] = l.hostname;
-    o["domain_name"] = l.domain_name;
-    o["domain_search"] = l.domain_search;
-    o["root_path"] = l.root_path;
-    o["mtu"] = l.mtu ? json(*l.mtu) : json(nullptr);
-    o["classless_routes"] = routes(l.classless_routes);
     o["next_server"] = l.next_server.to_string();
-    o["tftp_server_name"] = l.tftp_server_name;
-    o["bootfile_name"] = l.bootfile_name;
     o["boot_file"] = l.boot_file;
     o["client_id"] = hex(l.client_id);
     o["lease_time_s"] = l.lease_time_s;
@@ -228,28 +211,7 @@ LeaseRecord lease_from(const Reader& r) {
     l.address = r.ip4("address");
     l.prefix_length = static_cast<int>(r.integer("prefix_length", 0, 32));
     l.server_id = r.ip4("server_id");
-    if (r.has_value("broadcast")) l.broadcast = r.ip4("broadcast");
-    else r.at("broadcast");  // null is "none"; absent is a corrupt file
-    auto v4 = [&](const std::string& key) {
-        return r.list<Ipv4Address>(key, [&](const std::string& s) {
-            auto a = Ipv4Address::parse(s);
-            if (!a) r.fail(key, "'" + s + "' is not an IPv4 address");
-            return *a;
-        });
-    };
-    l.routers = v4("routers");
-    l.dns_servers = v4("dns_servers");
-    l.ntp_servers = v4("ntp_servers");
-    l.hostname = r.str("hostname");
-    l.domain_name = r.str("domain_name");
-    l.domain_search = r.strings("domain_search");
-    l.root_path = r.str("root_path");
-    if (r.has_value("mtu")) l.mtu = static_cast<std::uint16_t>(r.integer("mtu", 68, 65535));
-    else r.at("mtu");
-    l.classless_routes = r.route_list("classless_routes");
     l.next_server = r.ip4("next_server");
-    l.tftp_server_name = r.str("tftp_server_name");
-    l.bootfile_name = r.str("bootfile_name");
     l.boot_file = r.str("boot_file");
     l.client_id = r.bytes("client_id", r.str("client_id"));
     l.lease_time_s = static_cast<std::uint32_t>(r.integer("lease_time_s", 0, UINT32_MAX));
@@ -344,8 +306,9 @@ Result<DeviceRecord> device_record_from_json(std::string_view text, const std::s
         if (version > kFormatVersion)
             r.fail("version", "version " + std::to_string(version) + " is newer than this earlynet reads (" +
                                   std::to_string(kFormatVersion) + ")");
-        if (version != kFormatVersion)
-            r.fail("version", std::to_string(version) + " is not " + std::to_string(kFormatVersion));
+        if (version < kOldestFormatVersion)
+            r.fail("version", std::to_string(version) + " is not a version earlynet wrote (" +
+                                  std::to_string(kOldestFormatVersion) + " to " + std::to_string(kFormatVersion) + ")");
         DeviceRecord d;
         d.interface = r.str("interface");
         if (!is_valid_interface_name(d.interface)) r.fail("interface", "'" + d.interface + "' is not an interface name");

@@ -1,8 +1,8 @@
 // The records earlynet leaves under /run/earlynet: per device what it was
 // configured with and how long each step took, and per DHCPv4 lease everything
 // a later process needs to continue it (earlynet run --import, the real root's
-// manager). state/ depends only on base/, so a lease is stored here in its own
-// plain form; the daemon converts from dhcp::Lease.
+// manager). state/ depends on base/ and on dhcp/'s option table only (the one
+// description of an option); the daemon converts from dhcp::Lease.
 #pragma once
 
 #include <chrono>
@@ -19,8 +19,11 @@
 namespace earlynet::state {
 
 // Bumped on any incompatible change of the JSON layout; a reader refuses
-// other versions rather than guess.
-inline constexpr int kFormatVersion = 1;
+// newer versions rather than guess. Version 1 also carried each option's
+// decoded value beside the raw options; this reader still reads it (the
+// initrd's earlynet may be older than the real root's), ignoring those.
+inline constexpr int kFormatVersion = 2;
+inline constexpr int kOldestFormatVersion = 1;
 
 struct StaticRouteRecord {  // option 121 entry, or a route the daemon added
     IpPrefix destination;
@@ -28,24 +31,17 @@ struct StaticRouteRecord {  // option 121 entry, or a route the daemon added
     bool operator==(const StaticRouteRecord&) const = default;
 };
 
+// A DHCPv4 lease as saved: the options as received, the BOOTP header fields,
+// and the values the client derived and acted on (the prefix, with the
+// classful default when option 1 was missing; T1/T2 with RFC 2131's defaults
+// or repaired). Every other value (routers, root path, host name ...) is read
+// from `options` through dhcp/option_table.h, by lease_options.h.
 struct LeaseRecord {
-    Ipv4Address address;
+    Ipv4Address address;  // yiaddr
     int prefix_length = 0;
-    Ipv4Address server_id;
-    std::optional<Ipv4Address> broadcast;
-    std::vector<Ipv4Address> routers;
-    std::vector<Ipv4Address> dns_servers;
-    std::vector<Ipv4Address> ntp_servers;
-    std::string hostname;          // option 12
-    std::string domain_name;       // option 15
-    std::vector<std::string> domain_search;  // option 119
-    std::string root_path;         // option 17
-    std::optional<std::uint16_t> mtu;  // option 26
-    std::vector<StaticRouteRecord> classless_routes;  // option 121
-    Ipv4Address next_server;       // BOOTP siaddr
-    std::string tftp_server_name;  // option 66
-    std::string bootfile_name;     // option 67
-    std::string boot_file;         // BOOTP file field
+    Ipv4Address server_id;                // option 54
+    Ipv4Address next_server;              // BOOTP siaddr
+    std::string boot_file;                // BOOTP file field
     std::vector<std::uint8_t> client_id;  // option 61 as sent
     std::uint32_t lease_time_s = 0;  // 0xffffffff = infinite
     std::uint32_t t1_s = 0;

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "base/atomic_file.h"
+#include "state/lease_options.h"
 
 namespace earlynet::state {
 
@@ -18,31 +19,23 @@ std::string join(const std::vector<std::string>& words, const char* sep) {
     return out;
 }
 
-template <typename Address>
-std::vector<std::string> strings_of(const std::vector<Address>& addresses) {
-    std::vector<std::string> out;
-    for (const auto& a : addresses) out.push_back(a.to_string());
-    return out;
-}
-
-// dhclient prints option 121 as dracut's parse_option_121 reads it: per
-// route the prefix length, the significant octets of the destination, then
-// the four octets of the router, all space-separated (RFC 3442 wire order).
-std::string classless_routes_words(const std::vector<StaticRouteRecord>& routes) {
+// dracut's dhclient.conf declares option 121 `array of unsigned integer 8`,
+// so dhclient prints it as parse_option_121 reads it: the option's bytes in
+// decimal, space-separated (per route the prefix length, the significant
+// octets of the destination, the four of the router: RFC 3442 wire order).
+std::string decimal_bytes(const std::vector<std::uint8_t>& bytes) {
     std::vector<std::string> words;
-    for (const auto& r : routes) {
-        if (!r.destination.address.is_v4()) continue;
-        words.push_back(std::to_string(r.destination.prefix));
-        std::uint32_t dest = r.destination.address.v4().host_order();
-        int significant = (r.destination.prefix + 7) / 8;
-        for (int i = 0; i < significant; ++i) words.push_back(std::to_string((dest >> (24 - 8 * i)) & 0xff));
-        std::uint32_t gw = r.gateway && r.gateway->is_v4() ? r.gateway->v4().host_order() : 0;
-        for (int i = 0; i < 4; ++i) words.push_back(std::to_string((gw >> (24 - 8 * i)) & 0xff));
-    }
+    for (auto b : bytes) words.push_back(std::to_string(b));
     return join(words, " ");
 }
 
-void line(std::string& out, const char* name, const std::string& value) {
+// An option's value as dhclient passes it to dhclient-script.
+std::string dhclient_text(const LeaseRecord& l, const RenderedOption& o) {
+    if (o.definition->type == dhcp::OptionType::ClasslessRoutes) return decimal_bytes(l.options.at(o.definition->code));
+    return dhcp::option_value_to_text(o.value);
+}
+
+void line(std::string& out, std::string_view name, const std::string& value) {
     if (value.empty()) return;
     out += name;
     out += '=';
@@ -121,8 +114,8 @@ std::vector<std::string> search_domains(const std::vector<std::string>& entries)
 // (an on-link default route has no "via"). Otherwise the device's gateway
 // (the first router of a lease, a static gateway).
 std::optional<IpAddress> default_gateway(const DeviceRecord& d) {
-    if (d.lease && !d.lease->classless_routes.empty()) {
-        for (const auto& r : d.lease->classless_routes)
+    if (auto routes = d.lease ? lease_classless_routes(*d.lease) : std::vector<StaticRouteRecord>{}; !routes.empty()) {
+        for (const auto& r : routes)
             if (r.destination.prefix == 0 && r.gateway && r.gateway->is_v4() && !r.gateway->v4().is_unspecified())
                 return r.gateway;
         return std::nullopt;
@@ -155,26 +148,12 @@ std::string dhcpopts_text(const DeviceRecord& d) {
     const LeaseRecord& l = *d.lease;
     std::string out;
     line(out, "new_ip_address", l.address.to_string());
-    line(out, "new_subnet_mask", Ipv4Address::netmask(l.prefix_length).to_string());
-    if (l.broadcast) line(out, "new_broadcast_address", l.broadcast->to_string());
-    line(out, "new_routers", join(strings_of(l.routers), " "));
-    line(out, "new_domain_name", l.domain_name);
-    line(out, "new_domain_search", join(l.domain_search, " "));
-    line(out, "new_domain_name_servers", join(strings_of(l.dns_servers), " "));
-    line(out, "new_ntp_servers", join(strings_of(l.ntp_servers), " "));
-    line(out, "new_host_name", l.hostname);
-    if (l.mtu) line(out, "new_interface_mtu", std::to_string(*l.mtu));
-    line(out, "new_dhcp_lease_time", std::to_string(l.lease_time_s));
-    line(out, "new_dhcp_renewal_time", std::to_string(l.t1_s));
-    line(out, "new_dhcp_rebinding_time", std::to_string(l.t2_s));
-    line(out, "new_classless_static_routes", classless_routes_words(l.classless_routes));
-    line(out, "new_root_path", l.root_path);
+    for (const auto& o : lease_options(l))
+        line(out, "new_" + std::string(o.definition->shell_name), dhclient_text(l, o));
     if (!l.next_server.is_unspecified()) line(out, "new_next_server", l.next_server.to_string());
-    line(out, "new_dhcp_server_identifier", l.server_id.to_string());
-    line(out, "new_tftp_server_name", l.tftp_server_name);
     // NetworkManager's dracut glue exports the boot file as filename=; BOOTP's
     // file field wins over option 67, as in NM's device state (dhcp-bootfile).
-    const std::string& file = !l.boot_file.empty() ? l.boot_file : l.bootfile_name;
+    const std::string file = !l.boot_file.empty() ? l.boot_file : lease_option_text(l, dhcp::option::kBootfileName);
     line(out, "new_filename", file);
     line(out, "filename", file);
     return out;

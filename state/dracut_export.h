@@ -18,12 +18,13 @@ namespace earlynet::state {
 // excepted, which a DHCP option decoded to text cannot hold).
 std::string shell_quote(std::string_view value);
 
-// name='value' lines, sourceable by /bin/sh: the dhclient-parity variables
-// (new_ip_address, new_subnet_mask, new_broadcast_address, new_routers,
-// new_domain_name, new_domain_search, new_domain_name_servers, new_host_name,
-// new_interface_mtu, new_dhcp_lease_time, new_classless_static_routes,
-// new_root_path, new_next_server, new_dhcp_server_identifier, new_filename,
-// filename). Empty text when there is no lease (the file must exist anyway).
+// name='value' lines, sourceable by /bin/sh, as dhclient gives them to
+// dracut's dhclient-script: new_ip_address, then new_<shell_name> for every
+// option of the table the lease has (new_subnet_mask, new_routers,
+// new_root_path, new_classless_static_routes ... in code order; the mask,
+// lease time and T1/T2 as the client used them), new_next_server,
+// new_filename and filename. Empty text when there is no lease (the file must
+// exist anyway).
 std::string dhcpopts_text(const DeviceRecord& device);
 
 // dracut's net.$netif.override: ip= srv= gw= mask= hostname= macaddr= mtu=

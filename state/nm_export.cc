@@ -4,25 +4,17 @@
 #include <cerrno>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "base/atomic_file.h"
+#include "state/lease_options.h"
 
 namespace earlynet::state {
 
 namespace fs = std::filesystem;
 
 namespace {
-
-template <typename Address>
-std::string space_separated(const std::vector<Address>& addresses) {
-    std::string out;
-    for (const auto& a : addresses) {
-        if (!out.empty()) out += ' ';
-        out += a.to_string();
-    }
-    return out;
-}
 
 // GKeyFile values are one line; a value from the network is data, so a
 // newline in it must not start a key of its own. GKeyFile's escapes.
@@ -46,37 +38,22 @@ void key(std::string& out, const std::string& name, const std::string& value) {
     out += name + "=" + keyfile_escape(value) + "\n";
 }
 
-// NetworkManager's option names (nm-dhcp-options.c) and its value formats:
-// lists space-separated, option 121 as "dest/len gateway" pairs.
+// NetworkManager's [dhcp4] section: dhcp4.<nm_name> for every option of the
+// table NetworkManager reports and the lease has, with its value formats
+// (lists space-separated, option 121 as "dest/len gateway" pairs), and the
+// keys it adds itself (ip_address, expiry, next_server, filename). Sorted by
+// key, as NetworkManager writes them.
 std::string dhcp4_section(const LeaseRecord& l) {
+    std::map<std::string, std::string> keys;
+    for (const auto& o : lease_options(l))
+        if (!o.definition->nm_name.empty())
+            keys[std::string(o.definition->nm_name)] = dhcp::option_value_to_text(o.value);
+    keys["ip_address"] = l.address.to_string();
+    if (l.lease_time_s != 0xffffffffu) keys["expiry"] = std::to_string(l.acquired_realtime_s + l.lease_time_s);
+    if (!l.next_server.is_unspecified()) keys["next_server"] = l.next_server.to_string();
+    keys["filename"] = l.boot_file;
     std::string out = "[dhcp4]\n";
-    auto opt = [&](const char* name, const std::string& value) { key(out, std::string("dhcp4.") + name, value); };
-    opt("broadcast_address", l.broadcast ? l.broadcast->to_string() : "");
-    opt("dhcp_lease_time", std::to_string(l.lease_time_s));
-    opt("dhcp_server_identifier", l.server_id.to_string());
-    opt("domain_name", l.domain_name);
-    opt("domain_name_servers", space_separated(l.dns_servers));
-    std::string search;
-    for (const auto& s : l.domain_search) search += (search.empty() ? "" : " ") + s;
-    opt("domain_search", search);
-    if (l.lease_time_s != 0xffffffffu) opt("expiry", std::to_string(l.acquired_realtime_s + l.lease_time_s));
-    opt("filename", l.boot_file);
-    opt("host_name", l.hostname);
-    opt("interface_mtu", l.mtu ? std::to_string(*l.mtu) : "");
-    opt("ip_address", l.address.to_string());
-    opt("next_server", l.next_server.is_unspecified() ? "" : l.next_server.to_string());
-    opt("ntp_servers", space_separated(l.ntp_servers));
-    std::string routes;
-    for (const auto& r : l.classless_routes) {
-        if (!routes.empty()) routes += ' ';
-        routes += r.destination.to_string() + " " + (r.gateway ? r.gateway->to_string() : "0.0.0.0");
-    }
-    opt("rfc3442_classless_static_routes", routes);
-    opt("root_path", l.root_path);
-    opt("routers", space_separated(l.routers));
-    opt("subnet_mask", Ipv4Address::netmask(l.prefix_length).to_string());
-    opt("tftp_server_name", l.tftp_server_name);
-    opt("bootfile_name", l.bootfile_name);
+    for (const auto& [name, value] : keys) key(out, "dhcp4." + name, value);
     return out;
 }
 
@@ -121,8 +98,9 @@ std::string nm_device_state_text(const DeviceRecord& d) {
     if (d.lease) {
         const LeaseRecord& l = *d.lease;
         if (!l.next_server.is_unspecified()) key(out, "next-server", l.next_server.to_string());
-        key(out, "root-path", l.root_path);
-        key(out, "dhcp-bootfile", !l.boot_file.empty() ? l.boot_file : l.bootfile_name);
+        key(out, "root-path", lease_option_text(l, dhcp::option::kRootPath));
+        key(out, "dhcp-bootfile",
+            !l.boot_file.empty() ? l.boot_file : lease_option_text(l, dhcp::option::kBootfileName));
         out += "\n" + dhcp4_section(l);
     }
     return out;

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "fmt/format.h"
+#include "state/lease_options.h"
 
 namespace earlynet::state {
 
@@ -60,7 +61,8 @@ void device_block(std::string& out, const DeviceRecord& d, std::chrono::nanoseco
         out += fmt::format("  lease {}/{} from {}, {} s ({}), T1 {} s, T2 {} s\n", l.address.to_string(),
                            l.prefix_length, l.server_id.to_string(), l.lease_time_s, lease_remaining(l, now), l.t1_s,
                            l.t2_s);
-        if (!l.root_path.empty()) out += "  root-path " + printable(l.root_path) + "\n";
+        if (auto root_path = lease_option_text(l, dhcp::option::kRootPath); !root_path.empty())
+            out += "  root-path " + printable(root_path) + "\n";
         if (!l.next_server.is_unspecified()) out += "  next-server " + l.next_server.to_string() + "\n";
     }
     std::string t = timing("link", d.timings.to_link) + timing("carrier", d.timings.to_carrier) +
@@ -80,8 +82,19 @@ std::string render_status_text(const LoadedState& state, std::chrono::nanosecond
 
 std::string render_status_json(const LoadedState& state) {
     nlohmann::json devices = nlohmann::json::array();
-    // The records' own format, so scripts read what `run --import` reads.
-    for (const auto& d : state.devices) devices.push_back(nlohmann::json::parse(device_record_to_json(d)));
+    // The records' own format, so scripts read what `run --import` reads,
+    // with the lease's options decoded by the option table beside the raw
+    // bytes: "values": {"root-path": "...", "routers": "10.0.0.1 ..."}.
+    for (const auto& d : state.devices) {
+        nlohmann::json device = nlohmann::json::parse(device_record_to_json(d));
+        if (d.lease) {
+            nlohmann::json values = nlohmann::json::object();
+            for (const auto& o : lease_options(*d.lease))
+                values[std::string(o.definition->name)] = dhcp::option_value_to_text(o.value);
+            device["lease"]["values"] = values;
+        }
+        devices.push_back(std::move(device));
+    }
     nlohmann::json corrupt = nlohmann::json::array();
     for (const auto& e : state.corrupt) corrupt.push_back(e.message);
     nlohmann::json o;

@@ -1,7 +1,8 @@
 // `earlynet status`: the state for a person in the emergency shell (one block
 // per device: outcome or failure reason, addresses, lease with its remaining
-// time, timings) or for scripts (--json: {"version":1,"devices":[...],
-// "corrupt":[...]}).
+// time, timings) or for scripts (--json: {"version":2,"devices":[...],
+// "corrupt":[...]}: the records as saved, each lease with "values", its
+// options decoded by dhcp/option_table.h and keyed by their RFC names).
 #pragma once
 
 #include <chrono>

@@ -36,6 +36,7 @@
 #include <thread>
 #include <vector>
 
+#include "state/device_record.h"
 #include "test/netns/run_fixture.h"
 
 namespace earlynet::test {
@@ -471,15 +472,15 @@ TEST_F(StateFaultTest, ImportOfARecordFromAFutureVersionReportsItAndBringsTheDev
     boot_initrd();
     if (HasFatalFailure()) return;
     rewrite_record([](json& r) {
-        r["version"] = 2;
-        r["a_field_of_version_2"] = "unknown here";
+        r["version"] = state::kFormatVersion + 1;
+        r["a_field_of_a_later_version"] = "unknown here";
     });
     auto s = status(true);
     EXPECT_EQ(s.exit, 1) << s.out;
 
     std::string log = import_until_a_fresh_lease();
     expect_report(log, "not trusted");
-    expect_report(log, "version 2 is newer than");
+    expect_report(log, "version " + std::to_string(state::kFormatVersion + 1) + " is newer than");
     expect_brought_up_fresh(log);
 }
 

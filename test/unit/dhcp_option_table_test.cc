@@ -101,7 +101,7 @@ TEST(OptionTable, RequiredRowsHaveTheirTypeAndDhclientShellName) {
         {66, "tftp-server-name", OptionType::Text, "tftp_server_name"},
         {67, "bootfile-name", OptionType::Text, "bootfile_name"},
         {119, "domain-search", OptionType::DomainList, "domain_search"},
-        {121, "classless-static-routes", OptionType::ClasslessRoutes, "rfc3442_classless_static_routes"},
+        {121, "classless-static-routes", OptionType::ClasslessRoutes, "classless_static_routes"},
     };
     for (const auto& row : rows) {
         const OptionDefinition* def = find_option(row.code);
@@ -110,6 +110,27 @@ TEST(OptionTable, RequiredRowsHaveTheirTypeAndDhclientShellName) {
         EXPECT_EQ(def->type, row.type) << row.name;
         EXPECT_EQ(def->shell_name, row.shell);
     }
+}
+
+// NetworkManager's names (nm-dhcp-options.c) for what its device state reports.
+TEST(OptionTable, NetworkManagerNamesAreNetworkManagers) {
+    const std::pair<std::uint8_t, const char*> rows[] = {{1, "subnet_mask"},
+                                                         {3, "routers"},
+                                                         {6, "domain_name_servers"},
+                                                         {12, "host_name"},
+                                                         {15, "domain_name"},
+                                                         {17, "root_path"},
+                                                         {26, "interface_mtu"},
+                                                         {28, "broadcast_address"},
+                                                         {42, "ntp_servers"},
+                                                         {51, "dhcp_lease_time"},
+                                                         {54, "dhcp_server_identifier"},
+                                                         {66, "tftp_server_name"},
+                                                         {67, "bootfile_name"},
+                                                         {119, "domain_search"},
+                                                         {121, "rfc3442_classless_static_routes"}};
+    for (const auto& [code, name] : rows) EXPECT_EQ(find_option(code)->nm_name, name) << int{code};
+    EXPECT_EQ(find_option(53)->nm_name, "") << "NetworkManager does not report the message type";
 }
 
 // The codec round trip for every row: encode, carry in a message through

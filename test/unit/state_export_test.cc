@@ -184,9 +184,9 @@ TEST(DracutExportTest, HostileHostnameComesBackAsDataFromSh) {
     for (const auto& v : hostile_values(dir.path())) {
         SCOPED_TRACE(v);
         DeviceRecord d = full_dhcp_device();
-        d.lease->hostname = v;
-        d.lease->root_path = "nfs:10.77.0.1:/srv/" + v;
-        d.lease->domain_name = v;
+        set_text_option(*d.lease, 12, v);
+        set_text_option(*d.lease, 17, "nfs:10.77.0.1:/srv/" + v);
+        set_text_option(*d.lease, 15, v);
         d.lease->boot_file = v;
         ASSERT_TRUE(export_for_dracut({dir.path()}, d));
         const std::string file = dir / "dhclient.eth0.dhcpopts";
@@ -266,12 +266,10 @@ TEST(DracutExportTest, DhcpoptsHasTheVariablesNetrootAndItsHandlersRead) {
 
 TEST(DracutExportTest, Option121IsInTheFormParseOption121Reads) {
     DeviceRecord d = full_dhcp_device();
-    d.lease->classless_routes = {{prefix("10.0.0.0", 8), ip("10.77.0.1")},
-                                 {prefix("172.16.0.0", 12), ip("10.77.0.2")},
-                                 {prefix("192.168.7.0", 24), std::nullopt},  // on-link
-                                 {prefix("192.168.8.128", 25), ip("10.77.0.3")},
-                                 {prefix("198.51.100.7", 32), ip("10.77.0.4")},
-                                 {prefix("0.0.0.0", 0), ip("10.77.0.1")}};
+    set_classless_routes(*d.lease, {route("10.0.0.0", 8, "10.77.0.1"), route("172.16.0.0", 12, "10.77.0.2"),
+                                    route("192.168.7.0", 24, "0.0.0.0"),  // on-link
+                                    route("192.168.8.128", 25, "10.77.0.3"), route("198.51.100.7", 32, "10.77.0.4"),
+                                    route("0.0.0.0", 0, "10.77.0.1")});
     TempDir dir;
     ASSERT_TRUE(export_for_dracut({dir.path()}, d));
     // dracut's net-lib.sh parse_option_121 (dracut-ng), unchanged but for
@@ -329,7 +327,7 @@ TEST(DracutExportTest, DeviceWithoutLeaseStillGetsAnEmptyDhcpoptsFile) {
 TEST(DracutExportTest, LeaseWithoutNextServerOrRootPathLeavesThemUnset) {
     DeviceRecord d = full_dhcp_device();
     d.lease->next_server = Ipv4Address();
-    d.lease->root_path.clear();
+    d.lease->options.erase(17);
     std::string text = dhcpopts_text(d);
     EXPECT_EQ(text.find("new_next_server"), std::string::npos);
     EXPECT_EQ(text.find("new_root_path"), std::string::npos);  // netroot: "No dhcp root-path received"
@@ -438,10 +436,10 @@ TEST(DracutExportTest, GatewayFileTakesTheDefaultRouteOfOption121OverTheRouterOp
 TEST(DracutExportTest, NoGatewayFileWhenOption121HasNoDefaultRoute) {
     TempDir dir;
     DeviceRecord d = full_dhcp_device();
-    d.lease->classless_routes = {{prefix("192.168.5.0", 24), ip("10.77.0.1")}};
+    set_classless_routes(*d.lease, {route("192.168.5.0", 24, "10.77.0.1")});
     ASSERT_TRUE(export_for_dracut({dir.path()}, d));
     EXPECT_FALSE(exists(dir / "net.eth0.gw"));
-    d.lease->classless_routes = {{prefix("0.0.0.0", 0), std::nullopt}};  // default route on-link: no "via"
+    set_classless_routes(*d.lease, {route("0.0.0.0", 0, "0.0.0.0")});  // default route on-link: no "via"
     ASSERT_TRUE(export_for_dracut({dir.path()}, d));
     EXPECT_FALSE(exists(dir / "net.eth0.gw"));
 }
@@ -449,7 +447,7 @@ TEST(DracutExportTest, NoGatewayFileWhenOption121HasNoDefaultRoute) {
 TEST(DracutExportTest, LeaseWithoutOption121KeepsTheRouterAsGateway) {
     TempDir dir;
     DeviceRecord d = full_dhcp_device();
-    d.lease->classless_routes.clear();
+    d.lease->options.erase(121);
     ASSERT_TRUE(export_for_dracut({dir.path()}, d));
     EXPECT_EQ(read_file(dir / "net.eth0.gw"), "ip route replace default via '10.77.0.1' dev 'eth0'\n");
 }
@@ -550,10 +548,10 @@ TEST(NmExportTest, NewlineInADhcpValueCannotStartAKeyOrGroup) {
     DeviceRecord d = full_dhcp_device();
     const std::string evil = "/srv\nmanaged=false\nconnection-uuid=00000000-0000-0000-0000-000000000000\n[device]\r\n"
                              "\tnm-owned=true\\n";
-    d.lease->root_path = evil;
-    d.lease->hostname = evil;
+    set_text_option(*d.lease, 17, evil);
+    set_text_option(*d.lease, 12, evil);
     d.lease->boot_file = evil;
-    d.lease->domain_search = {"a\nmanaged=false"};
+    set_text_option(*d.lease, 15, "a\nmanaged=false");
     std::string text = nm_device_state_text(d);
     Keyfile kf = parse_keyfile(text);
     EXPECT_EQ(value_of(kf, "device", "managed"), "true");
@@ -563,7 +561,7 @@ TEST(NmExportTest, NewlineInADhcpValueCannotStartAKeyOrGroup) {
     EXPECT_EQ(value_of(kf, "device", "root-path"), evil);
     EXPECT_EQ(value_of(kf, "device", "dhcp-bootfile"), evil);
     EXPECT_EQ(value_of(kf, "dhcp4", "dhcp4.host_name"), evil);
-    EXPECT_EQ(value_of(kf, "dhcp4", "dhcp4.domain_search"), "a\nmanaged=false");
+    EXPECT_EQ(value_of(kf, "dhcp4", "dhcp4.domain_name"), "a\nmanaged=false");
     EXPECT_EQ(kf.size(), 2u);  // [device] and [dhcp4], no group of the server's
     EXPECT_EQ(text.find('\r'), std::string::npos);
 }
@@ -571,7 +569,7 @@ TEST(NmExportTest, NewlineInADhcpValueCannotStartAKeyOrGroup) {
 TEST(NmExportTest, LeadingSpaceOfAValueIsKept) {
     // GKeyFile strips whitespace after '='; \s keeps it.
     DeviceRecord d = full_dhcp_device();
-    d.lease->hostname = " spaced";
+    set_text_option(*d.lease, 12, " spaced");
     std::string text = nm_device_state_text(d);
     EXPECT_NE(text.find("dhcp4.host_name=\\sspaced\n"), std::string::npos);
     EXPECT_EQ(value_of(parse_keyfile(text), "dhcp4", "dhcp4.host_name"), " spaced");
@@ -675,7 +673,7 @@ TEST(StatusRenderTest, EmptyStateSaysSo) {
 TEST(StatusRenderTest, ControlBytesFromTheNetworkAreShownNotSentToTheTerminal) {
     LoadedState s;
     s.devices = {full_dhcp_device()};
-    s.devices[0].lease->root_path = "/srv\ncorrupt state, not trusted: fake\x1b[2J";
+    set_text_option(*s.devices[0].lease, 17, "/srv\ncorrupt state, not trusted: fake\x1b[2J");
     s.devices[0].hostname = "h\rx";
     std::string text = render_status_text(s, std::chrono::seconds(400));
     EXPECT_EQ(text.find('\x1b'), std::string::npos);
@@ -698,6 +696,15 @@ TEST(StatusRenderTest, JsonHasVersionDevicesInTheRecordFormatAndCorrupt) {
     auto back = device_record_from_json(j["devices"][0].dump(), "status");
     ASSERT_TRUE(back) << back.error().message;
     EXPECT_EQ(*back, full_dhcp_device());
+    // ... with its options decoded by the option table, under their RFC names.
+    const nlohmann::json& values = j["devices"][0]["lease"]["values"];
+    EXPECT_EQ(values.at("root-path"), "nfs:10.77.0.1:/srv/root,vers=4");
+    EXPECT_EQ(values.at("routers"), "10.77.0.1 10.77.0.2");
+    EXPECT_EQ(values.at("domain-search"), "lab.example example");
+    EXPECT_EQ(values.at("classless-static-routes"),
+              "192.168.5.0/24 10.77.0.1 10.128.0.0/9 10.77.0.2 0.0.0.0/0 10.77.0.254");
+    EXPECT_EQ(values.at("renewal-time"), "1800") << "T1 as the client used it, though the server sent no option 58";
+    EXPECT_FALSE(j["devices"][1].contains("values"));
     ASSERT_TRUE(j.at("corrupt").is_array());
     ASSERT_EQ(j["corrupt"].size(), 1u);
     EXPECT_EQ(j["corrupt"][0], "/run/earlynet/state/eth9.json: field 'version': 2 is not 1");

@@ -62,8 +62,8 @@ TEST(DeviceRecordTest, FullRecordWithLeaseRoundTripsEveryField) {
     ASSERT_TRUE(back->lease);
     const LeaseRecord &l = *back->lease, &o = *original.lease;
     EXPECT_EQ(l.address, o.address);
-    EXPECT_EQ(l.broadcast, o.broadcast);
-    EXPECT_EQ(l.classless_routes, o.classless_routes);
+    EXPECT_EQ(l.next_server, o.next_server);
+    EXPECT_EQ(l.boot_file, o.boot_file);
     EXPECT_EQ(l.client_id, o.client_id);
     EXPECT_EQ(l.acquired_boottime, o.acquired_boottime);
     EXPECT_EQ(l.acquired_realtime_s, o.acquired_realtime_s);
@@ -81,9 +81,10 @@ TEST(DeviceRecordTest, AbsentOptionalsRoundTripAsAbsent) {
     EXPECT_FALSE(back->timings.to_carrier);
 
     LeaseRecord l = full_lease();
-    l.broadcast.reset();
-    l.mtu.reset();
-    l.classless_routes = {{prefix("10.1.0.0", 16), std::nullopt}};
+    l.options = {};
+    l.next_server = Ipv4Address();
+    l.boot_file.clear();
+    l.client_id.clear();
     l.lease_time_s = 0xffffffffu;  // infinite
     l.acquired_realtime_s = -5;
     d.lease = l;
@@ -109,27 +110,56 @@ TEST(DeviceRecordTest, TextThatIsNotUtf8IsWrittenAsValidJsonInsteadOfThrowing) {
     // that are not UTF-8. Writing must not throw (it runs inside the event
     // loop) and must stay readable; the raw bytes remain in "options".
     DeviceRecord d = full_dhcp_device();
-    d.lease->hostname = "host\xff\xfe";
     d.hostname = "caf\xc3";  // truncated UTF-8 sequence
     std::string text;
     ASSERT_NO_THROW(text = device_record_to_json(d));
     auto back = device_record_from_json(text, kSource);
     ASSERT_TRUE(back) << back.error().message;
-    EXPECT_EQ(back->lease->hostname.substr(0, 4), "host");
-    EXPECT_EQ(back->lease->options, d.lease->options);
+    EXPECT_EQ(back->hostname.substr(0, 3), "caf");
     // Valid UTF-8 is kept as it is.
-    d.lease->hostname = "h\xc3\xb6st";  // "höst"
+    d.hostname = "h\xc3\xb6st";  // "höst"
     back = device_record_from_json(device_record_to_json(d), kSource);
     ASSERT_TRUE(back);
-    EXPECT_EQ(back->lease->hostname, "h\xc3\xb6st");
+    EXPECT_EQ(back->hostname, "h\xc3\xb6st");
+    // A lease's options are raw bytes (hex in the file): any byte survives.
+    d.lease->options[12] = {'h', 'o', 's', 't', 0xff, 0xfe};
+    back = device_record_from_json(device_record_to_json(d), kSource);
+    ASSERT_TRUE(back);
+    EXPECT_EQ(back->lease->options, d.lease->options);
+}
+
+// Version 1 carried each option's decoded value beside the raw options. The
+// initrd's earlynet may be older than the real root's: its records still
+// read, the lease from its options and header fields.
+TEST(DeviceRecordTest, AVersion1RecordStillReads) {
+    DeviceRecord d = full_dhcp_device();
+    json j = json::parse(device_record_to_json(d));
+    j["version"] = 1;
+    json& l = j["lease"];
+    l["broadcast"] = "10.77.0.255";
+    l["routers"] = {"10.77.0.1", "10.77.0.2"};
+    l["dns_servers"] = {"10.77.0.53"};
+    l["ntp_servers"] = json::array();
+    l["hostname"] = "client23";
+    l["domain_name"] = "lab.example";
+    l["domain_search"] = {"lab.example"};
+    l["root_path"] = "nfs:10.77.0.1:/srv/root,vers=4";
+    l["mtu"] = 1400;
+    l["classless_routes"] = json::array();
+    l["tftp_server_name"] = "tftp.lab.example";
+    l["bootfile_name"] = "pxelinux.0";
+    auto back = device_record_from_json(j.dump(), kSource);
+    ASSERT_TRUE(back) << back.error().message;
+    EXPECT_EQ(*back, d);
 }
 
 // ---- strict reading: version ----
 
 TEST(DeviceRecordTest, OtherVersionIsRejected) {
     expect_rejected(edited([](json& j) { j["version"] = kFormatVersion + 1; }),
-                    "field 'version': version 2 is newer than this earlynet reads (1)");
-    expect_rejected(edited([](json& j) { j["version"] = -1; }), "field 'version': -1 is not 1");
+                    "field 'version': version 3 is newer than this earlynet reads (2)");
+    expect_rejected(edited([](json& j) { j["version"] = -1; }),
+                    "field 'version': -1 is not a version earlynet wrote (1 to 2)");
     expect_rejected(edited([](json& j) { j["version"] = 0; }), "field 'version'");
     expect_rejected(edited([](json& j) { j["version"] = "1"; }), "field 'version': not an integer");
 }
@@ -150,17 +180,14 @@ TEST(DeviceRecordTest, MissingTopLevelFieldIsRejectedByName) {
 }
 
 TEST(DeviceRecordTest, MissingNestedFieldIsRejectedWithItsPath) {
-    for (const char* key : {"address", "server_id", "broadcast", "root_path", "mtu", "next_server", "client_id",
-                            "lease_time_s", "t1_s", "t2_s", "acquired_boottime_ns", "acquired_realtime_s",
-                            "options"}) {
+    for (const char* key : {"address", "prefix_length", "server_id", "next_server", "boot_file", "client_id",
+                            "lease_time_s", "t1_s", "t2_s", "acquired_boottime_ns", "acquired_realtime_s", "options"}) {
         SCOPED_TRACE(key);
         expect_rejected(edited([&](json& j) { j["lease"].erase(key); }),
                         std::string("field 'lease.") + key + "': missing");
     }
     expect_rejected(edited([](json& j) { j["timings_ms"].erase("carrier"); }), "field 'timings_ms.carrier': missing");
     expect_rejected(edited([](json& j) { j["routes"][0].erase("gateway"); }), "field 'routes.gateway': missing");
-    expect_rejected(edited([](json& j) { j["lease"]["classless_routes"][0].erase("destination"); }),
-                    "field 'lease.classless_routes.destination': missing");
 }
 
 // ---- strict reading: mistyped fields ----
@@ -175,8 +202,9 @@ TEST(DeviceRecordTest, MistypedFieldIsRejectedByName) {
     expect_rejected(edited([](json& j) { j["timings_ms"] = 5; }), "field 'timings_ms': not an object");
     expect_rejected(edited([](json& j) { j["timings_ms"]["online"] = "1250"; }), "field 'timings_ms.online'");
     expect_rejected(edited([](json& j) { j["lease"] = "yes"; }), "field 'lease': not an object");
-    expect_rejected(edited([](json& j) { j["lease"]["mtu"] = 1400.0; }), "field 'lease.mtu': not an integer");
-    expect_rejected(edited([](json& j) { j["lease"]["routers"] = json::array({nullptr}); }), "field 'lease.routers'");
+    expect_rejected(edited([](json& j) { j["lease"]["t1_s"] = 1800.0; }), "field 'lease.t1_s': not an integer");
+    expect_rejected(edited([](json& j) { j["lease"]["boot_file"] = json::array({nullptr}); }),
+                    "field 'lease.boot_file'");
     expect_rejected(edited([](json& j) { j["lease"]["options"] = json::array(); }), "field 'lease.options'");
     expect_rejected(edited([](json& j) { j["outcome"] = "online"; }), "field 'outcome': 'online' is not");
 }
@@ -185,7 +213,6 @@ TEST(DeviceRecordTest, IntegerOutOfRangeIsRejectedByName) {
     expect_rejected(edited([](json& j) { j["ifindex"] = -1; }), "field 'ifindex': -1 is out of range");
     expect_rejected(edited([](json& j) { j["mtu"] = 65536; }), "field 'mtu'");
     expect_rejected(edited([](json& j) { j["lease"]["prefix_length"] = 33; }), "field 'lease.prefix_length'");
-    expect_rejected(edited([](json& j) { j["lease"]["mtu"] = 67; }), "field 'lease.mtu'");
     expect_rejected(edited([](json& j) { j["lease"]["lease_time_s"] = 4294967296LL; }), "field 'lease.lease_time_s'");
     expect_rejected(edited([](json& j) { j["timings_ms"]["link"] = -3; }), "field 'timings_ms.link'");
 }
@@ -204,16 +231,15 @@ TEST(DeviceRecordTest, BadAddressIsRejectedByName) {
     expect_rejected(edited([](json& j) { j["lease"]["address"] = "10.77.0.256"; }),
                     "field 'lease.address': '10.77.0.256' is not an IPv4 address");
     expect_rejected(edited([](json& j) { j["lease"]["server_id"] = "2001:db8::1"; }), "field 'lease.server_id'");
-    expect_rejected(edited([](json& j) { j["lease"]["dns_servers"][1] = "ns1"; }),
-                    "field 'lease.dns_servers': 'ns1' is not an IPv4 address");
+    expect_rejected(edited([](json& j) { j["lease"]["next_server"] = "ns1"; }),
+                    "field 'lease.next_server': 'ns1' is not an IPv4 address");
     expect_rejected(edited([](json& j) { j["gateway"] = "10.77.0"; }), "field 'gateway': '10.77.0' is not an IP");
     expect_rejected(edited([](json& j) { j["dns"][0] = ""; }), "field 'dns'");
     expect_rejected(edited([](json& j) { j["addresses"][0] = "10.77.0.23"; }), "field 'addresses': '10.77.0.23' is not address/prefix");
     expect_rejected(edited([](json& j) { j["addresses"][0] = "10.77.0.23/33"; }), "field 'addresses': '10.77.0.23/33' has a bad prefix length");
     expect_rejected(edited([](json& j) { j["addresses"][1] = "2001:db8::23/129"; }), "field 'addresses'");
-    expect_rejected(edited([](json& j) { j["routes"][0]["destination"] = "192.168.5.0/x"; }), "field 'routes.destination'");
-    expect_rejected(edited([](json& j) { j["lease"]["classless_routes"][0]["gateway"] = "gw"; }),
-                    "field 'lease.classless_routes.gateway'");
+    expect_rejected(edited([](json& j) { j["routes"][0]["destination"] = "192.168.5.0/x"; }),
+                    "field 'routes.destination'");
     expect_rejected(edited([](json& j) { j["mac"] = "52:54:00:zz:cd:ef"; }), "field 'mac'");
 }
 

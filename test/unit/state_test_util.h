@@ -12,8 +12,10 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "dhcp/option_table.h"
 #include "state/device_record.h"
 
 namespace earlynet::state::testing {
@@ -22,28 +24,19 @@ inline Ipv4Address v4(const char* text) { return *Ipv4Address::parse(text); }
 inline IpAddress ip(const char* text) { return *IpAddress::parse(text); }
 inline IpPrefix prefix(const char* address, int length) { return IpPrefix{ip(address), length}; }
 
+inline std::vector<std::uint8_t> bytes_of(std::string_view text) {
+    return {text.begin(), text.end()};
+}
+
 // A DHCPv4 lease with every field set to something other than its default,
-// so a field the writer or the reader forgets cannot compare equal by luck.
+// so a field the writer or the reader forgets cannot compare equal by luck;
+// its options as a server sends them (as dhcp::lease_to_message encodes).
 inline LeaseRecord full_lease() {
     LeaseRecord l;
     l.address = v4("10.77.0.23");
     l.prefix_length = 24;
     l.server_id = v4("10.77.0.1");
-    l.broadcast = v4("10.77.0.255");
-    l.routers = {v4("10.77.0.1"), v4("10.77.0.2")};
-    l.dns_servers = {v4("10.77.0.53"), v4("9.9.9.9")};
-    l.ntp_servers = {v4("10.77.0.123")};
-    l.hostname = "client23";
-    l.domain_name = "lab.example";
-    l.domain_search = {"lab.example", "example"};
-    l.root_path = "nfs:10.77.0.1:/srv/root,vers=4";
-    l.mtu = 1400;
-    l.classless_routes = {{prefix("192.168.5.0", 24), ip("10.77.0.1")},
-                          {prefix("10.128.0.0", 9), ip("10.77.0.2")},
-                          {prefix("0.0.0.0", 0), ip("10.77.0.254")}};
     l.next_server = v4("10.77.0.9");
-    l.tftp_server_name = "tftp.lab.example";
-    l.bootfile_name = "pxelinux.0";
     l.boot_file = "boot/grub.efi";
     l.client_id = {0x01, 0x52, 0x54, 0x00, 0xab, 0xcd, 0xef};
     l.lease_time_s = 3600;
@@ -51,8 +44,40 @@ inline LeaseRecord full_lease() {
     l.t2_s = 3150;
     l.acquired_boottime = std::chrono::seconds(100);
     l.acquired_realtime_s = 1'790'000'000;
-    l.options = {{1, {255, 255, 255, 0}}, {12, {'c', 'l', 'i', 'e', 'n', 't', '2', '3'}}, {53, {5}}};
+    l.options = {
+        {1, {255, 255, 255, 0}},
+        {3, {10, 77, 0, 1, 10, 77, 0, 2}},  // routers
+        {6, {10, 77, 0, 53, 9, 9, 9, 9}},   // DNS
+        {12, bytes_of("client23")},
+        {15, bytes_of("lab.example")},
+        {17, bytes_of("nfs:10.77.0.1:/srv/root,vers=4")},
+        {26, {0x05, 0x78}},  // MTU 1400
+        {28, {10, 77, 0, 255}},
+        {42, {10, 77, 0, 123}},
+        {51, {0, 0, 0x0e, 0x10}},  // 3600 s
+        {53, {5}},
+        {54, {10, 77, 0, 1}},
+        {66, bytes_of("tftp.lab.example")},
+        {67, bytes_of("pxelinux.0")},
+        {119, {3, 'l', 'a', 'b', 7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 0, 0xc0, 4}},  // lab.example example
+        // 192.168.5.0/24 via 10.77.0.1, 10.128.0.0/9 via 10.77.0.2, default via 10.77.0.254
+        {121, {24, 192, 168, 5, 10, 77, 0, 1, 9, 10, 128, 10, 77, 0, 2, 0, 10, 77, 0, 254}},
+    };
     return l;
+}
+
+// A text option (12 host name, 15 domain, 17 root path, 67 boot file ...) as a server sends it.
+inline void set_text_option(LeaseRecord& l, std::uint8_t code, std::string_view text) {
+    l.options[code] = bytes_of(text);
+}
+
+// Option 121 with these routes (gateway 0.0.0.0: on-link), RFC 3442 encoded.
+inline void set_classless_routes(LeaseRecord& l, const std::vector<dhcp::ClasslessRoute>& routes) {
+    l.options[dhcp::option::kClasslessStaticRoute] =
+        dhcp::encode_option(*dhcp::find_option(dhcp::option::kClasslessStaticRoute), routes);
+}
+inline dhcp::ClasslessRoute route(const char* destination, int length, const char* gateway) {
+    return {v4(destination), length, v4(gateway)};
 }
 
 // A device that came up by DHCP, every field set.
