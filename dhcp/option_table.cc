@@ -72,7 +72,7 @@ struct NameAt {
     std::string name;
     std::size_t next;
 };
-Result<NameAt> read_name(std::span<const std::uint8_t> msg, std::size_t start) {
+Result<NameAt> read_name(std::span<const std::uint8_t> msg, std::size_t start, NameCompression compression) {
     std::string name;
     std::size_t wire_length = 1;  // the terminating zero
     std::size_t pos = start, barrier = start;
@@ -81,6 +81,9 @@ Result<NameAt> read_name(std::span<const std::uint8_t> msg, std::size_t start) {
         if (pos >= msg.size()) return unexpected(ErrorCode::Malformed, "name at offset " + std::to_string(start) + " is truncated");
         std::uint8_t len = msg[pos];
         if ((len & 0xc0) == 0xc0) {
+            if (compression == NameCompression::Refused)
+                return unexpected(ErrorCode::Malformed, "compression pointer at offset " + std::to_string(pos) +
+                                                            " where names are uncompressed");
             if (pos + 1 >= msg.size()) return unexpected(ErrorCode::Malformed, "truncated pointer at offset " + std::to_string(pos));
             std::size_t target = (std::size_t{len} & 0x3f) << 8 | msg[pos + 1];
             if (target >= barrier)
@@ -107,11 +110,11 @@ Result<NameAt> read_name(std::span<const std::uint8_t> msg, std::size_t start) {
     return NameAt{std::move(name), next.value_or(pos + 1)};
 }
 
-Result<std::vector<std::string>> read_domain_list(std::span<const std::uint8_t> bytes) {
+Result<std::vector<std::string>> read_domain_list(std::span<const std::uint8_t> bytes, NameCompression compression) {
     if (bytes.empty()) return unexpected(ErrorCode::Malformed, "is empty");
     std::vector<std::string> names;
     for (std::size_t pos = 0; pos < bytes.size();) {
-        auto n = read_name(bytes, pos);
+        auto n = read_name(bytes, pos, compression);
         if (!n) return unexpected(std::move(n.error()));
         names.push_back(std::move(n->name));
         pos = n->next;
@@ -189,7 +192,7 @@ Result<OptionValue> decode_by_type(OptionType type, std::span<const std::uint8_t
             return OptionValue{std::string(b.begin(), b.begin() + static_cast<std::ptrdiff_t>(n))};
         }
         case DomainList: {
-            auto names = read_domain_list(b);
+            auto names = read_domain_list(b, NameCompression::Allowed);
             if (!names) return unexpected(std::move(names.error()));
             return OptionValue{std::move(*names)};
         }
@@ -257,6 +260,23 @@ Result<OptionValue> decode_option(const OptionDefinition& def, std::span<const s
     return value;
 }
 
+std::vector<std::uint8_t> encode_domain_list(const std::vector<std::string>& names) {
+    WireWriter w;
+    for (auto& name : names) {
+        std::size_t start = 0;
+        while (start <= name.size()) {
+            std::size_t dot = std::min(name.find('.', start), name.size());
+            if (dot > start) {
+                w.u8(static_cast<std::uint8_t>(dot - start));
+                w.bytes({reinterpret_cast<const std::uint8_t*>(name.data() + start), dot - start});
+            }
+            start = dot + 1;
+        }
+        w.u8(0);
+    }
+    return w.take();
+}
+
 std::vector<std::uint8_t> encode_option(const OptionDefinition& def, const OptionValue& value) {
     WireWriter w;
     switch (def.type) {
@@ -281,20 +301,7 @@ std::vector<std::uint8_t> encode_option(const OptionDefinition& def, const Optio
                 w.bytes({reinterpret_cast<const std::uint8_t*>(s->data()), s->size()});
             break;
         case DomainList:
-            if (auto* names = std::get_if<std::vector<std::string>>(&value)) {
-                for (auto& name : *names) {
-                    std::size_t start = 0;
-                    while (start <= name.size()) {
-                        std::size_t dot = std::min(name.find('.', start), name.size());
-                        if (dot > start) {
-                            w.u8(static_cast<std::uint8_t>(dot - start));
-                            w.bytes({reinterpret_cast<const std::uint8_t*>(name.data() + start), dot - start});
-                        }
-                        start = dot + 1;
-                    }
-                    w.u8(0);
-                }
-            }
+            if (auto* names = std::get_if<std::vector<std::string>>(&value)) w.bytes(encode_domain_list(*names));
             break;
         case ClasslessRoutes:
             if (auto* routes = std::get_if<std::vector<ClasslessRoute>>(&value)) {
@@ -319,9 +326,13 @@ std::string option_value_to_text(const OptionValue& value) {
 }
 
 std::optional<std::vector<std::string>> decode_domain_list(std::span<const std::uint8_t> bytes) {
-    auto names = read_domain_list(bytes);
+    auto names = read_domain_list(bytes, NameCompression::Allowed);
     if (!names) return std::nullopt;
     return std::move(*names);
+}
+
+Result<std::vector<std::string>> decode_uncompressed_domain_list(std::span<const std::uint8_t> bytes) {
+    return read_domain_list(bytes, NameCompression::Refused);
 }
 
 std::optional<std::vector<ClasslessRoute>> decode_classless_routes(std::span<const std::uint8_t> bytes) {

@@ -50,6 +50,10 @@ struct ClasslessRoute {
 using OptionValue = std::variant<Ipv4Address, std::vector<Ipv4Address>, std::uint32_t, std::string,
                                  std::vector<std::string>, std::vector<ClasslessRoute>, std::vector<std::uint8_t>>;
 
+// Whether a domain list may use RFC 1035 4.1.4 compression pointers (DHCPv4
+// option 119 may; DHCPv6 names are uncompressed).
+enum class NameCompression { Allowed, Refused };
+
 struct OptionDefinition {
     std::uint8_t code;
     std::string_view name;        // RFC name, kebab-case: "root-path"
@@ -115,6 +119,11 @@ std::string option_value_to_text(const OptionValue& value);
 // RFC 1035 section 4.1.4 names as in option 119: labels, compression pointers
 // that point strictly backwards (so no loop), names of at most 255 bytes.
 std::optional<std::vector<std::string>> decode_domain_list(std::span<const std::uint8_t> bytes);
+// The same names without compression, as DHCPv6 carries them (RFC 8415
+// section 10): a pointer is an error, the labels follow the same rules.
+Result<std::vector<std::string>> decode_uncompressed_domain_list(std::span<const std::uint8_t> bytes);
+// Names as labels, each ended by a zero byte, without compression (both families).
+std::vector<std::uint8_t> encode_domain_list(const std::vector<std::string>& names);
 // RFC 3442: width byte, significant destination octets, 4 gateway octets;
 // bits beyond the prefix length must be zero.
 std::optional<std::vector<ClasslessRoute>> decode_classless_routes(std::span<const std::uint8_t> bytes);
