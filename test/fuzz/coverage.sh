@@ -23,7 +23,7 @@ die() { echo "coverage.sh: $*" >&2; exit 1; }
 [ $# -ge 1 ] || die "usage: $0 BUILD_DIR [NAME...]"
 build=$(cd "$1" && pwd -P) || die "no build directory $1"
 shift
-[ $# -ge 1 ] || set -- cmdline dhcp_message keyfile state netlink
+[ $# -ge 1 ] || set -- cmdline dhcp_message dhcp6_message keyfile state netlink
 src=$(cd "$(dirname "$0")/../.." && pwd -P)
 profdata=${LLVM_PROFDATA:-llvm-profdata}
 cov=${LLVM_COV:-llvm-cov}
@@ -36,6 +36,7 @@ files_for() {
                   daemon/ip_argument.cc daemon/device_arguments.cc daemon/controller_arguments.cc \
                   daemon/bond_options.cc ;;
     dhcp_message) echo dhcp/message.cc dhcp/option_table.cc dhcp/lease.cc dhcp/wire_reader.h ;;
+    dhcp6_message) echo dhcp/dhcp6_message.cc dhcp/wire_reader.h ;;
     keyfile) echo daemon/keyfile_reader.cc daemon/cmdline_values.cc ;;
     state) echo state/device_record.cc ;;
     netlink) echo netlink/link.cc netlink/address.cc netlink/route.cc netlink/detail/parse.h \
@@ -69,7 +70,7 @@ fi
 status=0
 summaries=
 for name in "$@"; do
-    files=$(files_for "$name") || die "unknown target $name (cmdline dhcp_message keyfile state netlink)"
+    files=$(files_for "$name") || die "unknown target $name (cmdline dhcp_message dhcp6_message keyfile state netlink)"
     corpus=$src/test/fuzz/corpus/$name
     [ -d "$corpus" ] || die "no corpus $corpus"
     for f in $files; do [ -f "$src/$f" ] || die "$name: $f does not exist (update files_for)"; done
