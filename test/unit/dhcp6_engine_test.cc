@@ -1,0 +1,440 @@
+// Dhcp6Engine driven by synthetic server messages and a clock passed in.
+#include "dhcp/dhcp6_engine.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+namespace earlynet::dhcp {
+namespace {
+
+using namespace std::chrono_literals;
+using Bytes = std::vector<std::uint8_t>;
+namespace o = dhcp6_option;
+
+BootTime at(Duration d) {
+    return BootTime{d};
+}
+Ipv6Address v6(const char* s) {
+    return *Ipv6Address::parse(s);
+}
+
+const Bytes kDuid{0, 4, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};  // DUID-UUID
+const Bytes kServerA{0, 1, 0, 1, 0xaa, 0xaa, 0xaa, 0xaa, 1, 2, 3, 4, 5, 6};
+const Bytes kServerB{0, 1, 0, 1, 0xbb, 0xbb, 0xbb, 0xbb, 1, 2, 3, 4, 5, 6};
+constexpr std::uint32_t kIaid = 7;
+
+Bytes u32(std::uint32_t v) {
+    return {static_cast<std::uint8_t>(v >> 24), static_cast<std::uint8_t>(v >> 16), static_cast<std::uint8_t>(v >> 8),
+            static_cast<std::uint8_t>(v)};
+}
+
+struct Offer {
+    const char* address = "2001:db8::42";
+    std::uint32_t t1 = 100, t2 = 160, preferred = 180, valid = 200;
+    std::optional<Dhcp6Status> ia_status;
+    std::uint32_t iaid = kIaid;
+};
+
+Dhcp6IaNa ia_of(const Offer& offer) {
+    Dhcp6IaNa ia{offer.iaid, offer.t1, offer.t2, {}, std::nullopt};
+    if (offer.ia_status)
+        ia.status = Dhcp6StatusCode{static_cast<std::uint16_t>(*offer.ia_status), "said the server"};
+    else
+        ia.addresses.push_back({v6(offer.address), offer.preferred, offer.valid, std::nullopt});
+    return ia;
+}
+
+Dhcp6Message answer(Dhcp6MessageType type, std::uint32_t xid, const Bytes& server, const Offer& offer) {
+    Dhcp6Message m;
+    m.type = type;
+    m.transaction_id = xid;
+    m.options = {{o::kClientId, kDuid}, {o::kServerId, server}, {o::kIaNa, encode_dhcp6_ia_na(ia_of(offer))}};
+    return m;
+}
+Dhcp6Message with(Dhcp6Message m, Dhcp6Option option) {
+    m.options.push_back(std::move(option));
+    return m;
+}
+
+class Dhcp6EngineTest : public ::testing::Test {
+protected:
+    Dhcp6Engine engine{Dhcp6Config{kDuid, kIaid, true, 45s}, 1};
+    std::vector<Dhcp6Message> sent;
+    std::vector<Dhcp6Action> other;
+
+    void drain() {
+        while (auto a = engine.next_action()) {
+            if (auto* s = std::get_if<Dhcp6Send>(&*a))
+                sent.push_back(s->message);
+            else
+                other.push_back(std::move(*a));
+        }
+    }
+    template <typename T>
+    std::vector<T> of() const {
+        std::vector<T> out;
+        for (const auto& a : other)
+            if (auto* x = std::get_if<T>(&a)) out.push_back(*x);
+        return out;
+    }
+    const Dhcp6Message& last() const { return sent.back(); }
+    std::uint32_t xid() const { return sent.back().transaction_id; }
+    void clear() {
+        sent.clear();
+        other.clear();
+    }
+    // Through SOLICIT, a rapid-commit REPLY at `when`.
+    void bind(const Offer& offer = {}, BootTime when = at(1s)) {
+        engine.start(at(0s));
+        drain();
+        engine.receive(with(answer(Dhcp6MessageType::Reply, xid(), kServerA, offer), {o::kRapidCommit, {}}), when);
+        drain();
+        ASSERT_EQ(engine.state(), Dhcp6State::Bound);
+        clear();
+    }
+    // Timers up to `end`, as the adapter runs them; a deadline that does not
+    // move on is a bug (the adapter would spin).
+    void run_until(BootTime end) {
+        for (int guard = 0; guard < 1000; ++guard) {
+            auto d = engine.next_deadline();
+            if (!d || *d > end) return;
+            engine.on_timer(*d);
+            drain();
+            auto next = engine.next_deadline();
+            ASSERT_TRUE(!next || *next > *d)
+                << "deadline " << d->since_boot.count() << " ns did not move on in " << to_string(engine.state());
+        }
+        FAIL() << "more than 1000 timers";
+    }
+};
+
+std::vector<std::uint16_t> codes(const Dhcp6Message& m) {
+    std::vector<std::uint16_t> out;
+    for (const auto& option : m.options) out.push_back(option.code);
+    return out;
+}
+Dhcp6IaNa ia_in(const Dhcp6Message& m) {
+    return *decode_dhcp6_ia_na(m.find(o::kIaNa)->data);
+}
+
+TEST_F(Dhcp6EngineTest, SolicitHasClientIdElapsedTimeRapidCommitAnEmptyIaNaAndTheOptionsWeRead) {
+    engine.start(at(0s));
+    drain();
+    ASSERT_EQ(sent.size(), 1u);
+    EXPECT_EQ(last().type, Dhcp6MessageType::Solicit);
+    EXPECT_LE(last().transaction_id, 0xffffffu);
+    EXPECT_EQ(codes(last()), (std::vector<std::uint16_t>{o::kClientId, o::kElapsedTime, o::kRapidCommit, o::kIaNa,
+                                                         o::kOptionRequest}));
+    EXPECT_EQ(last().find(o::kClientId)->data, kDuid);
+    EXPECT_EQ(last().find(o::kElapsedTime)->data, (Bytes{0, 0}));
+    EXPECT_EQ(ia_in(last()), (Dhcp6IaNa{kIaid, 0, 0, {}, std::nullopt}));
+    auto oro = decode_dhcp6_option(*find_dhcp6_option(o::kOptionRequest), last().find(o::kOptionRequest)->data);
+    EXPECT_EQ(dhcp6_option_value_to_text(*oro), "23 24 31 32 59 60 82");
+    EXPECT_EQ(engine.state(), Dhcp6State::Soliciting);
+}
+
+TEST_F(Dhcp6EngineTest, ARapidCommitReplyBindsAtOnceWithTheServersTimes) {
+    engine.start(at(0s));
+    drain();
+    engine.receive(with(answer(Dhcp6MessageType::Reply, xid(), kServerA, {}), {o::kRapidCommit, {}}), at(300ms));
+    drain();
+    ASSERT_EQ(of<Dhcp6Bound>().size(), 1u);
+    const Dhcp6Lease l = of<Dhcp6Bound>()[0].lease;
+    EXPECT_EQ(l.ia.addresses.at(0).address, v6("2001:db8::42"));
+    EXPECT_EQ(l.server_duid, kServerA);
+    EXPECT_EQ(l.t1, 100s);
+    EXPECT_EQ(l.t2, 160s);
+    EXPECT_EQ(l.valid(), 200s);
+    EXPECT_EQ(l.acquired_at, at(300ms));
+    EXPECT_EQ(engine.next_deadline(), at(100300ms)) << "RENEW at T1 from the REPLY";
+    EXPECT_EQ(sent.size(), 1u) << "no REQUEST";
+}
+
+TEST_F(Dhcp6EngineTest, AdvertisesAreCollectedForTheFirstWaitAndTheHighestPreferenceIsRequested) {
+    engine.start(at(0s));
+    drain();
+    std::uint32_t x = xid();
+    engine.receive(
+        with(answer(Dhcp6MessageType::Advertise, x, kServerA, {.address = "2001:db8::a"}), {o::kPreference, {10}}),
+        at(100ms));
+    engine.receive(
+        with(answer(Dhcp6MessageType::Advertise, x, kServerB, {.address = "2001:db8::b"}), {o::kPreference, {20}}),
+        at(200ms));
+    engine.receive(answer(Dhcp6MessageType::Advertise, x, kServerA, {.address = "2001:db8::c"}),
+                   at(300ms));  // preference 0
+    drain();
+    ASSERT_EQ(sent.size(), 1u) << "nothing before the first RT has passed";
+    engine.on_timer(*engine.next_deadline());
+    drain();
+    ASSERT_EQ(sent.size(), 2u);
+    EXPECT_EQ(last().type, Dhcp6MessageType::Request);
+    EXPECT_NE(last().transaction_id, x);
+    EXPECT_EQ(last().find(o::kServerId)->data, kServerB);
+    ASSERT_EQ(ia_in(last()).addresses.size(), 1u);
+    EXPECT_EQ(ia_in(last()).addresses[0].address, v6("2001:db8::b"));
+    // The REPLY binds.
+    engine.receive(answer(Dhcp6MessageType::Reply, xid(), kServerB, {.address = "2001:db8::b"}), at(1500ms));
+    drain();
+    ASSERT_EQ(of<Dhcp6Bound>().size(), 1u);
+    EXPECT_EQ(of<Dhcp6Bound>()[0].lease.server_duid, kServerB);
+}
+
+TEST_F(Dhcp6EngineTest, PreferenceTwoFiftyFiveIsRequestedWithoutWaiting) {
+    engine.start(at(0s));
+    drain();
+    engine.receive(with(answer(Dhcp6MessageType::Advertise, xid(), kServerA, {}), {o::kPreference, {255}}), at(50ms));
+    drain();
+    ASSERT_EQ(sent.size(), 2u);
+    EXPECT_EQ(last().type, Dhcp6MessageType::Request);
+}
+
+TEST_F(Dhcp6EngineTest, AnAdvertiseWithoutAnAddressIsIgnored) {
+    engine.start(at(0s));
+    drain();
+    engine.receive(answer(Dhcp6MessageType::Advertise, xid(), kServerA, {.ia_status = Dhcp6Status::NoAddrsAvail}),
+                   at(50ms));
+    drain();
+    ASSERT_EQ(of<Dhcp6Ignored>().size(), 1u);
+    EXPECT_NE(of<Dhcp6Ignored>()[0].reason.find("status 2"), std::string::npos) << of<Dhcp6Ignored>()[0].reason;
+    engine.on_timer(*engine.next_deadline());
+    drain();
+    EXPECT_EQ(last().type, Dhcp6MessageType::Solicit) << "retransmitted, not requested";
+    EXPECT_EQ(last().transaction_id, sent.front().transaction_id) << "same transaction";
+    EXPECT_NE(last().find(o::kElapsedTime)->data, (Bytes{0, 0})) << "elapsed time grows";
+}
+
+TEST_F(Dhcp6EngineTest, MessagesNotForThisClientAreIgnoredWithAReason) {
+    engine.start(at(0s));
+    drain();
+    std::uint32_t x = xid();
+    Dhcp6Message other_client = answer(Dhcp6MessageType::Advertise, x, kServerA, {});
+    other_client.options[0].data.back() ^= 1;
+    Dhcp6Message no_server = answer(Dhcp6MessageType::Advertise, x, kServerA, {});
+    no_server.options.erase(no_server.options.begin() + 1);
+    engine.receive(answer(Dhcp6MessageType::Advertise, x ^ 1, kServerA, {}), at(10ms));
+    engine.receive(other_client, at(20ms));
+    engine.receive(no_server, at(30ms));
+    engine.receive(answer(Dhcp6MessageType::Reply, x, kServerA, {}), at(40ms));  // no rapid commit option
+    engine.receive(answer(Dhcp6MessageType::Request, x, kServerA, {}), at(50ms));
+    engine.receive(with(answer(Dhcp6MessageType::Advertise, x, kServerA, {.iaid = 99}), {o::kPreference, {255}}),
+                   at(60ms));
+    drain();
+    auto ignored = of<Dhcp6Ignored>();
+    ASSERT_EQ(ignored.size(), 6u);
+    EXPECT_NE(ignored[0].reason.find("transaction id"), std::string::npos);
+    EXPECT_NE(ignored[1].reason.find("client identifier is not ours"), std::string::npos);
+    EXPECT_NE(ignored[2].reason.find("no server identifier"), std::string::npos);
+    EXPECT_NE(ignored[3].reason.find("without rapid commit"), std::string::npos);
+    EXPECT_NE(ignored[4].reason.find("REQUEST is not an answer"), std::string::npos);
+    EXPECT_NE(ignored[5].reason.find("IA_NA 99 is not ours"), std::string::npos);
+    EXPECT_EQ(sent.size(), 1u);
+    EXPECT_EQ(engine.state(), Dhcp6State::Soliciting);
+}
+
+TEST_F(Dhcp6EngineTest, RenewAtT1ToItsServerThenRebindAtT2ThenTheAddressEnds) {
+    bind();  // at 1 s: T1 101, T2 161, valid until 201
+    engine.on_timer(at(101s));
+    drain();
+    ASSERT_EQ(sent.size(), 1u);
+    EXPECT_EQ(last().type, Dhcp6MessageType::Renew);
+    EXPECT_EQ(last().find(o::kServerId)->data, kServerA);
+    EXPECT_EQ(ia_in(last()).addresses.at(0).address, v6("2001:db8::42"));
+    EXPECT_EQ(ia_in(last()).addresses.at(0).valid_s, 0u) << "the client states, the server decides";
+    run_until(at(160900ms));
+    for (const auto& m : sent) EXPECT_EQ(m.type, Dhcp6MessageType::Renew);
+    EXPECT_GE(sent.size(), 3u) << "10, 20, 40 s retransmissions within T2";
+    clear();
+    run_until(at(161s));
+    ASSERT_FALSE(sent.empty());
+    EXPECT_EQ(last().type, Dhcp6MessageType::Rebind);
+    EXPECT_EQ(last().find(o::kServerId), nullptr) << "REBIND goes to any server";
+    EXPECT_EQ(engine.state(), Dhcp6State::Rebinding);
+    run_until(at(201s));
+    ASSERT_EQ(of<Dhcp6Lost>().size(), 1u);
+    EXPECT_EQ(of<Dhcp6Lost>()[0].reason, Dhcp6LossReason::Expired);
+    EXPECT_EQ(last().type, Dhcp6MessageType::Solicit);
+    EXPECT_EQ(engine.state(), Dhcp6State::Soliciting);
+    for (const auto& m : sent) EXPECT_NE(m.type, Dhcp6MessageType::Release);
+}
+
+TEST_F(Dhcp6EngineTest, AReplyToRenewExtendsTheLeaseAndMovesItsTimers) {
+    bind();
+    engine.on_timer(at(101s));
+    drain();
+    engine.receive(
+        answer(Dhcp6MessageType::Reply, xid(), kServerA, {.t1 = 300, .t2 = 480, .preferred = 540, .valid = 600}),
+        at(102s));
+    drain();
+    ASSERT_EQ(of<Dhcp6Extended>().size(), 1u);
+    EXPECT_EQ(of<Dhcp6Extended>()[0].lease.valid(), 600s);
+    EXPECT_EQ(engine.state(), Dhcp6State::Bound);
+    EXPECT_EQ(engine.next_deadline(), at(402s));
+    EXPECT_TRUE(of<Dhcp6Lost>().empty());
+}
+
+TEST_F(Dhcp6EngineTest, NoBindingInAReplyToRenewAsksForTheSameAddressesAgain) {
+    bind();
+    engine.on_timer(at(101s));
+    drain();
+    engine.receive(answer(Dhcp6MessageType::Reply, xid(), kServerA, {.ia_status = Dhcp6Status::NoBinding}), at(102s));
+    drain();
+    EXPECT_EQ(last().type, Dhcp6MessageType::Request);
+    EXPECT_EQ(last().find(o::kServerId)->data, kServerA);
+    EXPECT_EQ(ia_in(last()).addresses.at(0).address, v6("2001:db8::42"));
+    EXPECT_TRUE(of<Dhcp6Lost>().empty()) << "the address is kept while asking";
+}
+
+TEST_F(Dhcp6EngineTest, ZeroT1AndT2AreHalfAndFourFifthsOfThePreferredLifetime) {
+    bind({.t1 = 0, .t2 = 0, .preferred = 1000, .valid = 2000});
+    ASSERT_TRUE(engine.lease());
+    EXPECT_EQ(engine.lease()->t1, 500s);
+    EXPECT_EQ(engine.lease()->t2, 800s);
+}
+
+TEST_F(Dhcp6EngineTest, AnIaNaWithT1AfterT2IsNotUsed) {
+    engine.start(at(0s));
+    drain();
+    engine.receive(
+        with(answer(Dhcp6MessageType::Reply, xid(), kServerA, {.t1 = 200, .t2 = 100}), {o::kRapidCommit, {}}), at(1s));
+    drain();
+    EXPECT_TRUE(of<Dhcp6Bound>().empty());
+    ASSERT_EQ(of<Dhcp6Ignored>().size(), 1u);
+    EXPECT_NE(of<Dhcp6Ignored>()[0].reason.find("T1 200 > T2 100"), std::string::npos);
+}
+
+TEST_F(Dhcp6EngineTest, LinkUpConfirmsAndNotOnLinkDropsTheAddress) {
+    bind();
+    engine.link_up(at(50s));
+    drain();
+    ASSERT_EQ(sent.size(), 1u);
+    EXPECT_EQ(last().type, Dhcp6MessageType::Confirm);
+    EXPECT_EQ(last().find(o::kServerId), nullptr);
+    EXPECT_EQ(last().find(o::kOptionRequest), nullptr);
+    EXPECT_EQ(ia_in(last()).addresses.at(0).address, v6("2001:db8::42"));
+    Dhcp6Message not_on_link = answer(Dhcp6MessageType::Reply, xid(), kServerB, {});
+    not_on_link.options.push_back({o::kStatusCode, encode_dhcp6_status_code({4, "moved"})});
+    engine.receive(not_on_link, at(51s));
+    drain();
+    ASSERT_EQ(of<Dhcp6Lost>().size(), 1u);
+    EXPECT_EQ(of<Dhcp6Lost>()[0].reason, Dhcp6LossReason::NotOnLink);
+    EXPECT_EQ(last().type, Dhcp6MessageType::Solicit);
+}
+
+TEST_F(Dhcp6EngineTest, AConfirmNobodyAnswersKeepsTheAddress) {
+    bind();
+    engine.link_up(at(50s));
+    drain();
+    run_until(at(60s));
+    EXPECT_EQ(engine.state(), Dhcp6State::Bound) << "RFC 8415 18.2.3: silence keeps the addresses";
+    EXPECT_TRUE(of<Dhcp6Lost>().empty());
+    for (const auto& m : sent) EXPECT_EQ(m.type, Dhcp6MessageType::Confirm);
+    EXPECT_EQ(engine.next_deadline(), at(101s)) << "and the lease's T1";
+}
+
+TEST_F(Dhcp6EngineTest, DadFailureDeclinesTheAddressThenSolicitsAgain) {
+    bind();
+    engine.decline(at(2s));
+    drain();
+    ASSERT_EQ(of<Dhcp6Lost>().size(), 1u);
+    EXPECT_EQ(of<Dhcp6Lost>()[0].reason, Dhcp6LossReason::Declined);
+    EXPECT_EQ(last().type, Dhcp6MessageType::Decline);
+    EXPECT_EQ(last().find(o::kServerId)->data, kServerA);
+    EXPECT_EQ(ia_in(last()).addresses.at(0).address, v6("2001:db8::42"));
+    engine.receive(answer(Dhcp6MessageType::Reply, xid(), kServerA, {}), at(3s));
+    drain();
+    EXPECT_EQ(last().type, Dhcp6MessageType::Solicit);
+    EXPECT_FALSE(engine.lease());
+}
+
+TEST_F(Dhcp6EngineTest, ARequestNobodyAnswersTenTimesStartsOver) {
+    engine = Dhcp6Engine{Dhcp6Config{kDuid, kIaid, true, 0s}, 1};  // no overall deadline
+    engine.start(at(0s));
+    drain();
+    engine.receive(with(answer(Dhcp6MessageType::Advertise, xid(), kServerA, {}), {o::kPreference, {255}}), at(10ms));
+    drain();
+    run_until(at(250s));  // REQ_MAX_RC 10 at 1, 2, 4, 8, 16, then 30 s apart: about 180 s
+    auto first_solicit_after =
+        std::find_if(sent.begin() + 1, sent.end(), [](auto& m) { return m.type == Dhcp6MessageType::Solicit; });
+    ASSERT_NE(first_solicit_after, sent.end()) << "REQUEST exhausted: back to SOLICIT";
+    EXPECT_EQ(
+        std::count_if(sent.begin(), first_solicit_after, [](auto& m) { return m.type == Dhcp6MessageType::Request; }),
+        10);
+    EXPECT_EQ(engine.state(), Dhcp6State::Soliciting);
+}
+
+TEST_F(Dhcp6EngineTest, WithoutAServerItGivesUpAfterItsTimeout) {
+    engine.start(at(0s));
+    drain();
+    run_until(at(46s));
+    ASSERT_EQ(of<Dhcp6Failed>().size(), 1u);
+    EXPECT_EQ(of<Dhcp6Failed>()[0].error.message, "no DHCPv6 lease within 45 s");
+    EXPECT_EQ(engine.state(), Dhcp6State::Stopped);
+    EXPECT_FALSE(engine.next_deadline());
+    for (const auto& m : sent) EXPECT_EQ(m.type, Dhcp6MessageType::Solicit);
+    EXPECT_GE(sent.size(), 5u) << "1, 2, 4, 8, 16 s apart";
+}
+
+TEST_F(Dhcp6EngineTest, StatelessConfigurationIsAskedForAndRefreshed) {
+    engine.start_information_request(at(0s));
+    drain();
+    EXPECT_EQ(last().type, Dhcp6MessageType::InformationRequest);
+    EXPECT_EQ(last().find(o::kIaNa), nullptr);
+    EXPECT_NE(last().find(o::kOptionRequest), nullptr);
+    Dhcp6Message reply;
+    reply.type = Dhcp6MessageType::Reply;
+    reply.transaction_id = xid();
+    reply.options = {
+        {o::kServerId, kServerA}, {o::kClientId, kDuid}, {o::kDnsServers, {}}, {o::kInformationRefreshTime, u32(700)}};
+    auto dns = v6("2001:db8::53").bytes();
+    reply.options[2].data.assign(dns.begin(), dns.end());
+    engine.receive(reply, at(1s));
+    drain();
+    ASSERT_EQ(of<Dhcp6InformationReceived>().size(), 1u);
+    EXPECT_EQ(of<Dhcp6InformationReceived>()[0].options, reply.options);
+    EXPECT_EQ(engine.state(), Dhcp6State::Informed);
+    EXPECT_EQ(engine.next_deadline(), at(701s));
+    engine.on_timer(at(701s));
+    drain();
+    EXPECT_EQ(last().type, Dhcp6MessageType::InformationRequest);
+    // A refresh time under ten minutes is ten minutes (RFC 8415 21.23).
+    reply.transaction_id = xid();
+    reply.options[3].data = u32(5);
+    engine.receive(reply, at(702s));
+    drain();
+    EXPECT_EQ(engine.next_deadline(), at(1302s));
+}
+
+TEST_F(Dhcp6EngineTest, ASavedLeaseContinuesWhereItsTimeIs) {
+    Dhcp6Lease lease;
+    lease.server_duid = kServerA;
+    lease.ia = ia_of({});
+    lease.acquired_at = at(10s);
+    lease.t1 = 100s;
+    lease.t2 = 160s;
+    engine.start_bound(lease, at(50s));
+    drain();
+    EXPECT_TRUE(sent.empty()) << "before T1 nothing is sent: no SOLICIT";
+    EXPECT_EQ(engine.next_deadline(), at(110s));
+    Dhcp6Engine late{Dhcp6Config{kDuid, kIaid, true, 45s}, 2};
+    late.start_bound(lease, at(120s));
+    auto a = late.next_action();
+    while (a && !std::holds_alternative<Dhcp6Send>(*a)) a = late.next_action();
+    ASSERT_TRUE(a);
+    EXPECT_EQ(std::get<Dhcp6Send>(*a).message.type, Dhcp6MessageType::Renew) << "past T1: RENEW at once";
+    Dhcp6Engine ended{Dhcp6Config{kDuid, kIaid, true, 45s}, 3};
+    ended.start_bound(lease, at(211s));
+    EXPECT_EQ(ended.state(), Dhcp6State::Soliciting) << "past its valid lifetime: gone";
+}
+
+TEST_F(Dhcp6EngineTest, StoppingSendsNothing) {
+    bind();
+    engine.stop();
+    drain();
+    EXPECT_TRUE(sent.empty()) << "never RELEASE: the root may still need the address";
+    EXPECT_EQ(engine.state(), Dhcp6State::Stopped);
+    EXPECT_FALSE(engine.next_deadline());
+}
+
+}  // namespace
+}  // namespace earlynet::dhcp
