@@ -1,5 +1,7 @@
 #include "daemon/ipv6_setup.h"
 
+#include <systemd/sd-id128.h>
+
 #include "daemon/ipv4_routes.h"
 #include "netlink/address.h"
 #include "netlink/ipv6_sysctl.h"
@@ -19,7 +21,38 @@ bool usable(const netlink::Address& a) {
     return !a.flags.has(AddressFlag::Tentative) && !a.flags.has(AddressFlag::DadFailed);
 }
 
+// An option of the lease decoded by the DHCPv6 option table as T (a list of
+// addresses, of names); empty when absent or malformed.
+template <typename T>
+T option_value(const std::vector<dhcp::Dhcp6Option>& options, std::uint16_t code) {
+    for (const auto& o : options)
+        if (o.code == code)
+            if (auto v = dhcp::decode_dhcp6_option(*dhcp::find_dhcp6_option(code), o.data))
+                if (auto* typed = std::get_if<T>(&*v)) return *typed;
+    return {};
+}
+
 }  // namespace
+
+std::vector<std::uint8_t> dhcp6_duid(const HardwareAddress& mac) {
+    // systemd's application id for DUID-UUID (src/libsystemd-network/dhcp-identifier.c).
+    constexpr sd_id128_t kApplication = SD_ID128_MAKE(a5, 0a, d1, 12, bf, 60, 45, 77, a2, fb, 74, 1a, b1, 95, 5b, 03);
+    sd_id128_t id;
+    if (sd_id128_get_machine_app_specific(kApplication, &id) == 0) {
+        std::vector<std::uint8_t> duid{0, 4};
+        duid.insert(duid.end(), std::begin(id.bytes), std::end(id.bytes));
+        return duid;
+    }
+    std::vector<std::uint8_t> duid{0, 3, 0, 1};  // DUID-LL, hardware type Ethernet
+    for (auto b : mac.bytes()) duid.push_back(b);
+    return duid;
+}
+
+std::uint32_t dhcp6_iaid(const HardwareAddress& mac) {
+    std::uint32_t iaid = 0;
+    for (auto b : mac.bytes()) iaid = iaid << 8 | b;
+    return iaid;
+}
 
 Ipv6Setup::Ipv6Setup(LinkContext link, IpSettings settings, Duration timeout, Listener listener)
     : IpFamily(std::move(listener)), link_(std::move(link)), settings_(std::move(settings)), timeout_(timeout),
@@ -65,9 +98,7 @@ void Ipv6Setup::begin() {
     case IpMethod::Shared:
         set_state(State::Failed, "ipv6.method=shared is not supported in early boot");
         return;
-    case IpMethod::Dhcp:
-        set_state(State::Failed, "ipv6.method=dhcp: DHCPv6 is not supported yet");
-        return;
+    case IpMethod::Dhcp: break;
     case IpMethod::Manual:
         configure_manual();
         if (state() != State::Pending) return;
@@ -83,9 +114,88 @@ void Ipv6Setup::begin() {
     // Addresses that were already there (the link was up before us).
     auto existing = netlink::address::list(*link_.sock, {AddressFamily::V6, link_.ifindex});
     if (existing)
-        for (const auto& a : *existing)
+        for (const auto& a : *existing) {
             if (wanted(a) && usable(a)) usable_.push_back(a);
+            if (settings_.method == IpMethod::Dhcp && is_link_local(a.local.address) && usable(a)) start_dhcp6();
+        }
     check_done();
+}
+
+void Ipv6Setup::stop() {
+    timer_.cancel();
+    if (dhcp6_) dhcp6_->stop();
+}
+
+// DHCPv6 speaks from a link-local address: started once one is usable.
+void Ipv6Setup::start_dhcp6() {
+    if (dhcp6_ || state() != State::Pending) return;
+    dhcp::Dhcp6Config config;
+    config.duid = dhcp6_duid(link_.mac);
+    config.iaid = dhcp6_iaid(link_.mac);
+    config.timeout = timeout_;
+    auto adapter = dhcp::Dhcp6Adapter::create(link_.loop, link_.ifindex, config, link_.seed ^ 0x6,
+                                              [this] { deliver([this] { drain_dhcp6(); }); });
+    if (!adapter) {
+        set_state(State::Failed, "DHCPv6: " + adapter.error().message);
+        return;
+    }
+    dhcp6_ = std::move(*adapter);
+    spdlog::info("{}: DHCPv6 solicit", link_.name);
+    dhcp6_->start();
+    drain_dhcp6();
+}
+
+void Ipv6Setup::drain_dhcp6() {
+    while (dhcp6_) {
+        auto action = dhcp6_->next_action();
+        if (!action) return;
+        std::visit(
+            [&](auto& a) {
+                using T = std::decay_t<decltype(a)>;
+                if constexpr (std::is_same_v<T, dhcp::Dhcp6Bound> || std::is_same_v<T, dhcp::Dhcp6Extended>) {
+                    for (const auto& ia : a.lease.ia.addresses)
+                        spdlog::info("{}: DHCPv6 lease {}/128, valid {} s{}", link_.name, ia.address.to_string(),
+                                     ia.valid_s, std::is_same_v<T, dhcp::Dhcp6Extended> ? " (renewed)" : "");
+                    apply_dhcp6_lease(a.lease);
+                } else if constexpr (std::is_same_v<T, dhcp::Dhcp6Lost>) {
+                    spdlog::warn("{}: DHCPv6 lease lost", link_.name);
+                    remove_dhcp6_addresses(a.lease);
+                } else if constexpr (std::is_same_v<T, dhcp::Dhcp6Failed>) {
+                    if (state() == State::Pending) set_state(State::Failed, a.error.message);
+                } else if constexpr (std::is_same_v<T, dhcp::Dhcp6Ignored>) {
+                    spdlog::debug("{}: DHCPv6: {}", link_.name, a.reason);
+                } else if constexpr (std::is_same_v<T, dhcp::Dhcp6StateChanged>) {
+                    spdlog::debug("{}: DHCPv6 {} -> {}", link_.name, to_string(a.from), to_string(a.to));
+                }
+            },
+            *action);
+    }
+}
+
+void Ipv6Setup::apply_dhcp6_lease(const dhcp::Dhcp6Lease& lease) {
+    lease6_ = lease;
+    for (const auto& ia : lease.ia.addresses) {
+        netlink::Address a;
+        a.ifindex = link_.ifindex;
+        a.local = IpPrefix{IpAddress(ia.address), 128};
+        if (ia.valid_s != 0xffffffff) a.valid_lifetime = std::chrono::seconds(ia.valid_s);
+        if (ia.preferred_s != 0xffffffff) a.preferred_lifetime = std::chrono::seconds(ia.preferred_s);
+        if (auto added = netlink::address::replace(*link_.sock, a); !added)
+            spdlog::warn("{}: {} not added: {}", link_.name, a.local.to_string(), added.error().message);
+    }
+    changed();
+}
+
+void Ipv6Setup::remove_dhcp6_addresses(const dhcp::Dhcp6Lease& lease) {
+    for (const auto& ia : lease.ia.addresses) {
+        netlink::Address a;
+        a.ifindex = link_.ifindex;
+        a.local = IpPrefix{IpAddress(ia.address), 128};
+        (void)netlink::address::remove(*link_.sock, a);
+        std::erase_if(usable_, [&](const netlink::Address& u) { return u.local == a.local; });
+    }
+    lease6_.reset();
+    changed();
 }
 
 void Ipv6Setup::on_timeout() {
@@ -122,9 +232,13 @@ bool Ipv6Setup::wanted(const netlink::Address& a) const {
         for (const auto& p : settings_.addresses)
             if (p == a.local) return true;
         return false;
+    case IpMethod::Dhcp:
+        if (!lease6_) return false;
+        for (const auto& ia : lease6_->ia.addresses)
+            if (a.local == IpPrefix{IpAddress(ia.address), 128}) return true;
+        return false;
     case IpMethod::Disabled:
     case IpMethod::Ignore:
-    case IpMethod::Dhcp:
     case IpMethod::Shared:
         return false;
     }
@@ -136,6 +250,28 @@ void Ipv6Setup::on_monitor_event(const netlink::MonitorEvent& event) {
 }
 
 void Ipv6Setup::on_address_event(const netlink::MonitorEvent& event) {
+    // DHCPv6 starts once the link-local address is usable; a leased address
+    // that fails DAD is declined even after the family is ready.
+    if (settings_.method == IpMethod::Dhcp) {
+        std::visit(
+            [&](const auto& e) {
+                using T = std::decay_t<decltype(e)>;
+                if constexpr (std::is_same_v<T, netlink::AddressAdded> || std::is_same_v<T, netlink::AddressUsable> ||
+                              std::is_same_v<T, netlink::AddressChanged>) {
+                    if (e.address.ifindex == link_.ifindex && is_link_local(e.address.local.address) &&
+                        usable(e.address))
+                        start_dhcp6();
+                } else if constexpr (std::is_same_v<T, netlink::AddressDadFailed>) {
+                    if (dhcp6_ && wanted(e.address)) {
+                        spdlog::error("{}: DHCPv6 address {} is in use on the link, declining it", link_.name,
+                                      e.address.local.to_string());
+                        remove_dhcp6_addresses(*lease6_);
+                        dhcp6_->decline();
+                    }
+                }
+            },
+            event);
+    }
     if (state() != State::Pending) return;
     std::visit(
         [&](const auto& e) {
@@ -189,6 +325,13 @@ void Ipv6Setup::fill(state::DeviceRecord& record) const {
     if (settings_.method == IpMethod::Manual) {
         for (const auto& r : profile_routes(settings_, link_.ifindex, nullptr))
             record.routes.push_back({r.destination, r.gateway});
+    }
+    if (lease6_) {
+        for (const auto& a : option_value<std::vector<Ipv6Address>>(lease6_->options, dhcp::dhcp6_option::kDnsServers))
+            record.dns.push_back(IpAddress(a));
+        for (const auto& name :
+             option_value<std::vector<std::string>>(lease6_->options, dhcp::dhcp6_option::kDomainList))
+            record.dns_search.push_back(name);
     }
 }
 

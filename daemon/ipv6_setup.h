@@ -2,15 +2,21 @@
 // router advertisements, done when a global address is usable (DAD passed);
 // manual = the profile's addresses, done when all passed DAD; link-local =
 // done when the fe80:: address is usable; disabled = IPv6 off on the link;
-// ignore = left as it is. DHCPv6 (ipv6.method=dhcp) is not supported yet
-// and says so. The kernel does DAD for IPv6, so no ACD here.
+// ignore = left as it is; dhcp = DHCPv6 (dhcp/dhcp6_adapter.h) as soon as a
+// link-local address is usable, without waiting for a router advertisement
+// (NetworkManager's ipv6.method=dhcp), done when a leased address passed
+// DAD. The kernel does DAD for IPv6, so no ACD here: a leased address that
+// fails it is declined.
 #pragma once
 
+#include <memory>
+#include <optional>
 #include <vector>
 
 #include "daemon/event_timer.h"
 #include "daemon/ip_family.h"
 #include "daemon/profile.h"
+#include "dhcp/dhcp6_adapter.h"
 
 namespace earlynet::daemon {
 
@@ -26,8 +32,9 @@ public:
     void fill(state::DeviceRecord& record) const override;
     bool has_address() const override;
 
-    // Stops waiting: no timeout reported after this.
-    void stop() override { timer_.cancel(); }
+    // Stops waiting and the DHCPv6 client (without a word to the server):
+    // no timeout reported after this; configured addresses stay.
+    void stop() override;
 
 private:
     void begin();
@@ -36,12 +43,26 @@ private:
     bool wanted(const netlink::Address& a) const;
     void check_done();
     void configure_manual();
+    void start_dhcp6();
+    void drain_dhcp6();
+    void apply_dhcp6_lease(const dhcp::Dhcp6Lease& lease);
+    void remove_dhcp6_addresses(const dhcp::Dhcp6Lease& lease);
 
     LinkContext link_;
     IpSettings settings_;
     Duration timeout_;
     EventTimer timer_;
     std::vector<netlink::Address> usable_;  // wanted addresses that passed DAD
+    std::unique_ptr<dhcp::Dhcp6Adapter> dhcp6_;
+    std::optional<dhcp::Dhcp6Lease> lease6_;
 };
+
+// The client's DUID (RFC 8415 11): DUID-UUID (type 4) of the machine as
+// systemd derives it (an application-specific id of /etc/machine-id, so the
+// initrd and the real root agree when both have it), else DUID-LL (type 3)
+// of the MAC.
+std::vector<std::uint8_t> dhcp6_duid(const HardwareAddress& mac);
+// The IAID: the last four bytes of the MAC, the same in every boot stage.
+std::uint32_t dhcp6_iaid(const HardwareAddress& mac);
 
 }  // namespace earlynet::daemon

@@ -230,6 +230,41 @@ TEST_F(RunTest, SlaacFromRadvdGivesAUsableGlobalAddress) {
     EXPECT_FALSE(contains(ip("-4 -o addr show dev c0"), "inet ")) << "ipv4.method=disabled";
 }
 
+// ipv6.method=dhcp (a profile's, or iBFT's for IPv6 DHCP): DHCPv6 without
+// waiting for a router advertisement, the leased address as a /128 with the
+// server's lifetimes, DNS from option 23 in the state. (ip=dhcp6 writes
+// ipv6.method=auto, as nm-initrd-generator does: DHCPv6 then follows the
+// router's M/O flags, which earlynet does not read yet.)
+TEST_F(RunTest, Dhcp6GivesTheLeasedAddressAndItsDnsServer) {
+    cable("c0", "s0", "");
+    ip_in(peer_namespace(), "-6 addr add 2001:db8:77::1/64 dev s0 nodad");
+    auto server =
+        serve("s0", {"--dhcp-option=option6:dns-server,[2001:db8:77::53]"}, "2001:db8:77::100,2001:db8:77::1ff,64");
+    ASSERT_TRUE(server);
+    generate("ip=c0:dhcp6 rd.net.timeout.carrier=5");
+    fs::path profile = dir_ / "profiles" / "c0.nmconnection";
+    std::string text = slurp(profile);
+    auto at = text.find("[ipv6]");
+    ASSERT_NE(at, std::string::npos) << text;
+    at = text.find("method=auto", at);
+    ASSERT_NE(at, std::string::npos) << text;
+    text.replace(at, 11, "method=dhcp");
+    std::ofstream(profile, std::ios::trunc) << text;
+    auto r = run();
+    ASSERT_EQ(r.status, 0) << log_ << server->log();
+    auto addrs = ip("-6 -o addr show dev c0 scope global");
+    EXPECT_TRUE(contains(addrs, "inet6 2001:db8:77::1")) << addrs;
+    EXPECT_TRUE(contains(addrs, "/128")) << addrs;
+    EXPECT_TRUE(contains(addrs, "valid_lft 3")) << "the server's hour, counting down: " << addrs;
+    EXPECT_FALSE(contains(addrs, "tentative")) << addrs;
+    EXPECT_TRUE(contains(log_, "c0: DHCPv6 lease 2001:db8:77::1")) << log_;
+    EXPECT_TRUE(contains(server->log(), "DHCPREPLY(s0) 2001:db8:77::1")) << server->log();
+    std::string status = status_json();
+    EXPECT_TRUE(contains(status, "\"2001:db8:77::53\"")) << status;
+    EXPECT_TRUE(contains(status, "/128\"")) << status;
+    EXPECT_FALSE(contains(ip("-4 -o addr show dev c0"), "inet ")) << "ipv4.method=disabled";
+}
+
 TEST_F(RunTest, BridgeOfTwoPortsGetsItsAddressByDhcp) {
     auto server = serve_two_cables();
     ASSERT_TRUE(server);
