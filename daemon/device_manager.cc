@@ -252,6 +252,9 @@ void DeviceManager::on_events(std::vector<netlink::MonitorEvent> events) {
                                      std::is_same_v<T, netlink::AddressChanged>) {
                     if (auto it = activations_.find(e.address.ifindex.value); it != activations_.end())
                         guarded(*it->second, [&] { it->second->on_monitor_event(event); });
+                } else if constexpr (std::is_same_v<T, netlink::RouterFlagsChanged>) {
+                    if (auto it = activations_.find(e.flags.index.value); it != activations_.end())
+                        guarded(*it->second, [&] { it->second->on_monitor_event(event); });
                 } else if constexpr (std::is_same_v<T, netlink::MonitorFailed>) {
                     spdlog::warn("netlink monitor: {}", e.error.message);
                 } else if constexpr (std::is_same_v<T, netlink::Resynced>) {

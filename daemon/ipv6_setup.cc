@@ -105,6 +105,9 @@ void Ipv6Setup::begin() {
         break;
     case IpMethod::Auto:
         spdlog::info("{}: waiting for an IPv6 router advertisement", link_.name);
+        // One may have come already (the link was up before us).
+        if (auto flags = netlink::link::ipv6_router_flags(*link_.sock, link_.ifindex); flags && flags->received)
+            on_router_flags(*flags);
         break;
     case IpMethod::LinkLocal:
         break;
@@ -116,7 +119,8 @@ void Ipv6Setup::begin() {
     if (existing)
         for (const auto& a : *existing) {
             if (wanted(a) && usable(a)) usable_.push_back(a);
-            if (settings_.method == IpMethod::Dhcp && is_link_local(a.local.address) && usable(a)) start_dhcp6();
+            if (settings_.method == IpMethod::Dhcp && is_link_local(a.local.address) && usable(a))
+                start_dhcp6(Dhcp6Mode::Stateful);
         }
     check_done();
 }
@@ -126,9 +130,23 @@ void Ipv6Setup::stop() {
     if (dhcp6_) dhcp6_->stop();
 }
 
-// DHCPv6 speaks from a link-local address: started once one is usable.
-void Ipv6Setup::start_dhcp6() {
-    if (dhcp6_ || state() != State::Pending) return;
+void Ipv6Setup::on_router_flags(const netlink::Ipv6RouterFlags& flags) {
+    if (settings_.method != IpMethod::Auto || flags.index != link_.ifindex) return;
+    if (flags.managed)
+        start_dhcp6(Dhcp6Mode::Stateful);
+    else if (flags.other)
+        start_dhcp6(Dhcp6Mode::Stateless);
+}
+
+// DHCPv6 speaks from a link-local address: started once one is usable (for
+// auto, once a router advertisement asked for it: it came to that address).
+// A stateless client becomes a stateful one when the router starts saying M.
+void Ipv6Setup::start_dhcp6(Dhcp6Mode mode) {
+    bool upgrade = dhcp6_ && dhcp6_mode_ == Dhcp6Mode::Stateless && mode == Dhcp6Mode::Stateful;
+    if (dhcp6_ && !upgrade) return;
+    if (!upgrade && state() != State::Pending) return;
+    if (dhcp6_) dhcp6_->stop();
+    dhcp6_mode_ = mode;
     dhcp::Dhcp6Config config;
     config.duid = dhcp6_duid(link_.mac);
     config.iaid = dhcp6_iaid(link_.mac);
@@ -140,8 +158,13 @@ void Ipv6Setup::start_dhcp6() {
         return;
     }
     dhcp6_ = std::move(*adapter);
-    spdlog::info("{}: DHCPv6 solicit", link_.name);
-    dhcp6_->start();
+    if (mode == Dhcp6Mode::Stateful) {
+        spdlog::info("{}: DHCPv6 solicit", link_.name);
+        dhcp6_->start();
+    } else {
+        spdlog::info("{}: DHCPv6 information request (the router's O flag)", link_.name);
+        dhcp6_->start_information_request();
+    }
     drain_dhcp6();
 }
 
@@ -160,8 +183,17 @@ void Ipv6Setup::drain_dhcp6() {
                 } else if constexpr (std::is_same_v<T, dhcp::Dhcp6Lost>) {
                     spdlog::warn("{}: DHCPv6 lease lost", link_.name);
                     remove_dhcp6_addresses(a.lease);
+                } else if constexpr (std::is_same_v<T, dhcp::Dhcp6InformationReceived>) {
+                    spdlog::info("{}: DHCPv6 information received", link_.name);
+                    information_ = a.options;
+                    changed();
                 } else if constexpr (std::is_same_v<T, dhcp::Dhcp6Failed>) {
-                    if (state() == State::Pending) set_state(State::Failed, a.error.message);
+                    // With auto, SLAAC may still give an address: only the
+                    // family's own timeout fails it.
+                    if (state() == State::Pending && settings_.method == IpMethod::Dhcp)
+                        set_state(State::Failed, a.error.message);
+                    else
+                        spdlog::warn("{}: DHCPv6: {}", link_.name, a.error.message);
                 } else if constexpr (std::is_same_v<T, dhcp::Dhcp6Ignored>) {
                     spdlog::debug("{}: DHCPv6: {}", link_.name, a.reason);
                 } else if constexpr (std::is_same_v<T, dhcp::Dhcp6StateChanged>) {
@@ -250,19 +282,23 @@ void Ipv6Setup::on_monitor_event(const netlink::MonitorEvent& event) {
 }
 
 void Ipv6Setup::on_address_event(const netlink::MonitorEvent& event) {
-    // DHCPv6 starts once the link-local address is usable; a leased address
-    // that fails DAD is declined even after the family is ready.
-    if (settings_.method == IpMethod::Dhcp) {
+    // DHCPv6 starts once the link-local address is usable (dhcp) or the
+    // router asks for it (auto); a leased address that fails DAD is declined
+    // even after the family is ready.
+    if (settings_.method == IpMethod::Dhcp || settings_.method == IpMethod::Auto) {
         std::visit(
             [&](const auto& e) {
                 using T = std::decay_t<decltype(e)>;
-                if constexpr (std::is_same_v<T, netlink::AddressAdded> || std::is_same_v<T, netlink::AddressUsable> ||
-                              std::is_same_v<T, netlink::AddressChanged>) {
-                    if (e.address.ifindex == link_.ifindex && is_link_local(e.address.local.address) &&
-                        usable(e.address))
-                        start_dhcp6();
+                if constexpr (std::is_same_v<T, netlink::RouterFlagsChanged>) {
+                    on_router_flags(e.flags);
+                } else if constexpr (std::is_same_v<T, netlink::AddressAdded> ||
+                                     std::is_same_v<T, netlink::AddressUsable> ||
+                                     std::is_same_v<T, netlink::AddressChanged>) {
+                    if (settings_.method == IpMethod::Dhcp && e.address.ifindex == link_.ifindex &&
+                        is_link_local(e.address.local.address) && usable(e.address))
+                        start_dhcp6(Dhcp6Mode::Stateful);
                 } else if constexpr (std::is_same_v<T, netlink::AddressDadFailed>) {
-                    if (dhcp6_ && wanted(e.address)) {
+                    if (dhcp6_ && lease6_ && wanted(e.address) && e.address.local.prefix == 128) {
                         spdlog::error("{}: DHCPv6 address {} is in use on the link, declining it", link_.name,
                                       e.address.local.to_string());
                         remove_dhcp6_addresses(*lease6_);
@@ -326,13 +362,11 @@ void Ipv6Setup::fill(state::DeviceRecord& record) const {
         for (const auto& r : profile_routes(settings_, link_.ifindex, nullptr))
             record.routes.push_back({r.destination, r.gateway});
     }
-    if (lease6_) {
-        for (const auto& a : option_value<std::vector<Ipv6Address>>(lease6_->options, dhcp::dhcp6_option::kDnsServers))
-            record.dns.push_back(IpAddress(a));
-        for (const auto& name :
-             option_value<std::vector<std::string>>(lease6_->options, dhcp::dhcp6_option::kDomainList))
-            record.dns_search.push_back(name);
-    }
+    const std::vector<dhcp::Dhcp6Option>& options = lease6_ ? lease6_->options : information_;
+    for (const auto& a : option_value<std::vector<Ipv6Address>>(options, dhcp::dhcp6_option::kDnsServers))
+        record.dns.push_back(IpAddress(a));
+    for (const auto& name : option_value<std::vector<std::string>>(options, dhcp::dhcp6_option::kDomainList))
+        record.dns_search.push_back(name);
 }
 
 }  // namespace earlynet::daemon

@@ -5,8 +5,9 @@
 // ignore = left as it is; dhcp = DHCPv6 (dhcp/dhcp6_adapter.h) as soon as a
 // link-local address is usable, without waiting for a router advertisement
 // (NetworkManager's ipv6.method=dhcp), done when a leased address passed
-// DAD. The kernel does DAD for IPv6, so no ACD here: a leased address that
-// fails it is declined.
+// DAD. auto also starts DHCPv6 when the router says so, as NetworkManager
+// does: M flag, stateful (an address); O flag alone, stateless (DNS). The kernel does DAD for IPv6, so no ACD here: a
+// leased address that fails it is declined.
 #pragma once
 
 #include <memory>
@@ -43,7 +44,9 @@ private:
     bool wanted(const netlink::Address& a) const;
     void check_done();
     void configure_manual();
-    void start_dhcp6();
+    enum class Dhcp6Mode { Stateful, Stateless };
+    void start_dhcp6(Dhcp6Mode mode);
+    void on_router_flags(const netlink::Ipv6RouterFlags& flags);
     void drain_dhcp6();
     void apply_dhcp6_lease(const dhcp::Dhcp6Lease& lease);
     void remove_dhcp6_addresses(const dhcp::Dhcp6Lease& lease);
@@ -54,7 +57,9 @@ private:
     EventTimer timer_;
     std::vector<netlink::Address> usable_;  // wanted addresses that passed DAD
     std::unique_ptr<dhcp::Dhcp6Adapter> dhcp6_;
+    Dhcp6Mode dhcp6_mode_ = Dhcp6Mode::Stateful;
     std::optional<dhcp::Dhcp6Lease> lease6_;
+    std::vector<dhcp::Dhcp6Option> information_;  // stateless DHCPv6's answer
 };
 
 // The client's DUID (RFC 8415 11): DUID-UUID (type 4) of the machine as

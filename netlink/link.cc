@@ -67,6 +67,19 @@ std::optional<Link> parse_link(const nlmsghdr& nlh) {
     return l;
 }
 
+std::optional<Ipv6RouterFlags> parse_ipv6_router_flags(const nlmsghdr& nlh) {
+    if (nlh.nlmsg_type != RTM_NEWLINK) return std::nullopt;
+    if (nlh.nlmsg_len < NLMSG_HDRLEN + sizeof(ifinfomsg)) return std::nullopt;
+    const auto* ifi = static_cast<const ifinfomsg*>(mnl_nlmsg_get_payload(&nlh));
+    if (ifi->ifi_family != AF_INET6) return std::nullopt;
+    auto attrs = Attributes<IFLA_MAX>::of_message(nlh, sizeof(ifinfomsg));
+    auto inet6 = Attributes<IFLA_INET6_MAX>::of_nest(attrs[IFLA_PROTINFO]);
+    auto flags = inet6.u32(IFLA_INET6_FLAGS);
+    if (!flags) return std::nullopt;
+    // include/net/if_inet6.h: IF_RA_OTHERCONF 0x80, IF_RA_MANAGED 0x40, IF_RA_RCVD 0x20.
+    return Ipv6RouterFlags{IfIndex{ifi->ifi_index}, (*flags & 0x20) != 0, (*flags & 0x40) != 0, (*flags & 0x80) != 0};
+}
+
 }  // namespace detail
 
 namespace {
@@ -113,6 +126,21 @@ std::string interface_label(Socket& sock, IfIndex index) {
 }
 
 namespace link {
+
+Result<Ipv6RouterFlags> ipv6_router_flags(Socket& sock, IfIndex index) {
+    detail::Message msg(RTM_GETLINK, 0);
+    msg.put_header<ifinfomsg>()->ifi_family = AF_INET6;
+    std::optional<Ipv6RouterFlags> found;
+    auto r = sock.dump(msg.header(),
+                       [&](const nlmsghdr& nlh) -> Result<void> {
+                           if (auto f = detail::parse_ipv6_router_flags(nlh); f && f->index == index) found = *f;
+                           return {};
+                       },
+                       {"get IPv6 router flags", {}, {}, index});
+    if (!r) return unexpected(std::move(r.error()));
+    if (!found) return Ipv6RouterFlags{index};
+    return *found;
+}
 
 Result<std::vector<Link>> list(Socket& sock) {
     std::vector<Link> links;

@@ -52,9 +52,23 @@ struct Link {
     bool operator==(const Link&) const = default;
 };
 
+// What the last router advertisement on a link said about DHCPv6 (RFC 4861
+// 4.2): M, addresses are managed (stateful DHCPv6); O, other configuration
+// (stateless DHCPv6). The kernel keeps them (IF_RA_MANAGED, IF_RA_OTHERCONF)
+// and notifies RTNLGRP_IPV6_IFINFO when they change.
+struct Ipv6RouterFlags {
+    IfIndex index;
+    bool received = false;  // an RA arrived at all (IF_RA_RCVD)
+    bool managed = false;
+    bool other = false;
+    bool operator==(const Ipv6RouterFlags&) const = default;
+};
+
 namespace link {
 
 [[nodiscard]] Result<std::vector<Link>> list(Socket& sock);
+// The flags of one link as the kernel has them now (an AF_INET6 dump).
+[[nodiscard]] Result<Ipv6RouterFlags> ipv6_router_flags(Socket& sock, IfIndex index);
 // ENODEV (System) when there is no such link.
 [[nodiscard]] Result<Link> get(Socket& sock, IfIndex index);
 [[nodiscard]] Result<Link> get(Socket& sock, std::string_view name);

@@ -14,8 +14,8 @@ namespace earlynet::netlink {
 
 namespace {
 
-constexpr unsigned kGroups[] = {RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR, RTNLGRP_IPV4_ROUTE,
-                                RTNLGRP_IPV6_ROUTE};
+constexpr unsigned kGroups[] = {RTNLGRP_LINK,       RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR,
+                                RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV6_ROUTE,  RTNLGRP_IPV6_IFINFO};
 
 // Datagrams read per wakeup before yielding to the rest of the loop; the
 // source is level-triggered, so the remainder is read on the next iteration.
@@ -105,7 +105,12 @@ bool Monitor::read_pending(std::vector<MonitorEvent>& out) {
         while (const nlmsghdr* nlh = detail::next_message(buffer_.data(), static_cast<std::size_t>(n), offset)) {
             switch (nlh->nlmsg_type) {
                 case RTM_NEWLINK:
-                    if (auto l = detail::parse_link(*nlh)) cache_.link_updated(*l, out);
+                    // RTNLGRP_IPV6_IFINFO sends RTM_NEWLINK of family AF_INET6:
+                    // the IPv6 side of a link (its RA flags), not the link.
+                    if (auto f = detail::parse_ipv6_router_flags(*nlh))
+                        out.emplace_back(RouterFlagsChanged{*f});
+                    else if (auto l = detail::parse_link(*nlh))
+                        cache_.link_updated(*l, out);
                     break;
                 case RTM_DELLINK:
                     if (auto l = detail::parse_link(*nlh)) cache_.link_removed(*l, out);

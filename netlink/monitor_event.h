@@ -51,6 +51,11 @@ struct AddressChanged {
     Address address;
 };
 
+// A router advertisement changed the link's M/O flags (Ipv6RouterFlags).
+struct RouterFlagsChanged {
+    Ipv6RouterFlags flags;
+};
+
 struct RouteAdded {
     Route route;
 };
@@ -74,7 +79,7 @@ struct MonitorFailed {
 };
 
 using MonitorEvent = std::variant<LinkAdded, LinkRemoved, CarrierChanged, OperStateChanged, LinkChanged, AddressAdded,
-                                  AddressRemoved, AddressUsable, AddressDadFailed, AddressChanged, RouteAdded,
-                                  RouteRemoved, RouteChanged, Resynced, MonitorFailed>;
+                                  AddressRemoved, AddressUsable, AddressDadFailed, AddressChanged, RouterFlagsChanged,
+                                  RouteAdded, RouteRemoved, RouteChanged, Resynced, MonitorFailed>;
 
 }  // namespace earlynet::netlink

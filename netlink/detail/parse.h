@@ -17,6 +17,9 @@
 namespace earlynet::netlink::detail {
 
 std::optional<Link> parse_link(const nlmsghdr& nlh);
+// An AF_INET6 RTM_NEWLINK (RTNLGRP_IPV6_IFINFO, or a dump of that family):
+// the router advertisement flags the kernel keeps for the link.
+std::optional<Ipv6RouterFlags> parse_ipv6_router_flags(const nlmsghdr& nlh);
 std::optional<Address> parse_address(const nlmsghdr& nlh);
 std::optional<Route> parse_route(const nlmsghdr& nlh);
 

@@ -265,6 +265,29 @@ TEST_F(RunTest, Dhcp6GivesTheLeasedAddressAndItsDnsServer) {
     EXPECT_FALSE(contains(ip("-4 -o addr show dev c0"), "inet ")) << "ipv4.method=disabled";
 }
 
+// ip=dhcp6 writes ipv6.method=auto (as nm-initrd-generator does): the
+// router's advertisement decides. dnsmasq's RA for a DHCPv6 range says M
+// (managed), so the address comes from DHCPv6, as NetworkManager would get it.
+TEST_F(RunTest, Dhcp6FromTheCommandLineFollowsTheRoutersManagedFlag) {
+    cable("c0", "s0", "");
+    ip_in(peer_namespace(), "-6 addr add 2001:db8:77::1/64 dev s0 nodad");
+    auto server = serve("s0", {"--enable-ra", "--dhcp-option=option6:dns-server,[2001:db8:77::53]"},
+                        "2001:db8:77::100,2001:db8:77::1ff,64");
+    ASSERT_TRUE(server);
+    generate("ip=c0:dhcp6 rd.net.timeout.carrier=5");
+    EXPECT_TRUE(
+        contains(slurp(dir_ / "profiles" / "c0.nmconnection"), "[ipv6]\ndhcp-timeout=90\nmay-fail=false\nmethod=auto"));
+    auto r = run();
+    ASSERT_EQ(r.status, 0) << log_ << server->log();
+    auto addrs = ip("-6 -o addr show dev c0 scope global");
+    EXPECT_TRUE(contains(addrs, "inet6 2001:db8:77::1")) << addrs;
+    EXPECT_TRUE(contains(addrs, "/128")) << addrs;
+    EXPECT_TRUE(contains(log_, "c0: DHCPv6 solicit")) << log_;
+    EXPECT_TRUE(contains(log_, "c0: DHCPv6 lease 2001:db8:77::1")) << log_;
+    EXPECT_TRUE(contains(server->log(), "DHCPREPLY(s0) 2001:db8:77::1")) << server->log();
+    EXPECT_TRUE(contains(status_json(), "\"2001:db8:77::53\""));
+}
+
 TEST_F(RunTest, BridgeOfTwoPortsGetsItsAddressByDhcp) {
     auto server = serve_two_cables();
     ASSERT_TRUE(server);
