@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 
+#include "base/hex.h"
 #include "dhcp/option_table.h"
 #include "dhcp/wire_reader.h"
 
@@ -291,16 +292,7 @@ std::string dhcp6_option_value_to_text(const Dhcp6OptionValue& value) {
             for (auto c : codes) out += (out.empty() ? "" : " ") + std::to_string(c);
             return out;
         }
-        std::string operator()(const std::vector<std::uint8_t>& bytes) const {
-            static const char* digits = "0123456789abcdef";
-            std::string out;
-            for (auto b : bytes) {
-                if (!out.empty()) out += ':';
-                out += digits[b >> 4];
-                out += digits[b & 15];
-            }
-            return out;
-        }
+        std::string operator()(const std::vector<std::uint8_t>& bytes) const { return to_hex(bytes, ':'); }
     };
     return std::visit(Visitor{}, value);
 }

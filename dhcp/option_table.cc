@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 
+#include "base/hex.h"
 #include "dhcp/wire_reader.h"
 
 namespace earlynet::dhcp {
@@ -234,10 +235,7 @@ struct TextVisitor {
             return r.destination.to_string() + "/" + std::to_string(r.prefix_length) + " " + r.gateway.to_string();
         });
     }
-    std::string operator()(const std::vector<std::uint8_t>& bytes) const {
-        static constexpr char kHex[] = "0123456789abcdef";
-        return join(bytes, [](std::uint8_t b) { return std::string{kHex[b >> 4], kHex[b & 0xf]}; }, ":");
-    }
+    std::string operator()(const std::vector<std::uint8_t>& bytes) const { return to_hex(bytes, ':'); }
 };
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/hex.h"
+
 namespace earlynet::state {
 
 using nlohmann::json;
@@ -19,16 +21,6 @@ const char* to_string(DeviceOutcome o) {
 }
 
 namespace {
-
-std::string hex(const std::vector<std::uint8_t>& bytes) {
-    static const char* digits = "0123456789abcdef";
-    std::string s;
-    for (auto b : bytes) {
-        s += digits[b >> 4];
-        s += digits[b & 15];
-    }
-    return s;
-}
 
 json addresses(const std::vector<IpAddress>& v) {
     json a = json::array();
@@ -53,14 +45,14 @@ json lease_json(const LeaseRecord& l) {
     o["server_id"] = l.server_id.to_string();
     o["next_server"] = l.next_server.to_string();
     o["boot_file"] = l.boot_file;
-    o["client_id"] = hex(l.client_id);
+    o["client_id"] = to_hex(l.client_id);
     o["lease_time_s"] = l.lease_time_s;
     o["t1_s"] = l.t1_s;
     o["t2_s"] = l.t2_s;
     o["acquired_boottime_ns"] = l.acquired_boottime.count();
     o["acquired_realtime_s"] = l.acquired_realtime_s;
     json opts = json::object();
-    for (const auto& [code, bytes] : l.options) opts[std::to_string(code)] = hex(bytes);
+    for (const auto& [code, bytes] : l.options) opts[std::to_string(code)] = to_hex(bytes);
     o["options"] = opts;
     return o;
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "base/atomic_file.h"
+#include "base/hex.h"
 
 namespace earlynet::state {
 
@@ -14,17 +15,6 @@ bool is_mac_client_id(const std::vector<std::uint8_t>& id, const std::string& ma
     auto mac = HardwareAddress::parse(mac_text);
     if (!mac || id.size() != mac->bytes().size() + 1 || id[0] != 0x01) return false;
     return std::equal(mac->bytes().begin(), mac->bytes().end(), id.begin() + 1);
-}
-
-std::string hex(const std::vector<std::uint8_t>& bytes) {
-    static const char* digits = "0123456789abcdef";
-    std::string out;
-    for (auto b : bytes) {
-        if (!out.empty()) out += ':';
-        out += digits[b >> 4];
-        out += digits[b & 15];
-    }
-    return out;
 }
 
 std::string lower(std::string s) {
@@ -68,7 +58,7 @@ std::string networkd_network_text(const DeviceRecord& d) {
         const std::vector<std::uint8_t>* id = d.lease ? &d.lease->client_id : nullptr;
         if (id ? is_mac_client_id(*id, d.mac) : d.kind == "ethernet") out += "ClientIdentifier=mac\n";
         else if (id && !id->empty())
-            out += "# The lease's client identifier (" + hex(*id) +
+            out += "# The lease's client identifier (" + to_hex(*id, ':') +
                    ") has no networkd setting; the server may see another client.\n";
         // A RELEASE when networkd stops (at shutdown) would take the address
         // of a root file system still mounted over it.

@@ -3,6 +3,8 @@
 #include <cstdlib>
 #include <variant>
 
+#include "base/hex.h"
+
 namespace earlynet::test {
 
 DhcpTestClient::DhcpTestClient(sd_event* loop, netlink::Socket& sock, IfIndex ifindex, dhcp::ClientConfig config,
@@ -31,10 +33,7 @@ DhcpTestClient::DhcpTestClient(sd_event* loop, netlink::Socket& sock, IfIndex if
 
 void DhcpTestClient::capture(dhcp::ClientAdapter::Direction d, std::span<const std::uint8_t> bytes) {
     if (!capture_.is_open()) return;
-    static constexpr char kHex[] = "0123456789abcdef";
-    capture_ << (d == dhcp::ClientAdapter::Direction::Sent ? "> " : "< ");
-    for (std::uint8_t b : bytes) capture_ << kHex[b >> 4] << kHex[b & 15];
-    capture_ << "\n";
+    capture_ << (d == dhcp::ClientAdapter::Direction::Sent ? "> " : "< ") << to_hex(bytes) << "\n";
 }
 
 bool DhcpTestClient::saw_state(dhcp::ClientState s) const {
