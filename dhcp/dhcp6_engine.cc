@@ -155,6 +155,26 @@ void Dhcp6Engine::send_current(BootTime now) {
     }
     emit(Dhcp6Send{build(type, now)});
     timer_ = exchange_->deadline();
+    // While the addresses are in use, their end comes before any wait.
+    if (holds_lease())
+        if (auto end = lease_end(); end && *end < *timer_) timer_ = end;
+}
+
+bool Dhcp6Engine::holds_lease() const {
+    switch (state_) {
+        case Dhcp6State::Bound:
+        case Dhcp6State::Renewing:
+        case Dhcp6State::Rebinding:
+        case Dhcp6State::Confirming:
+        case Dhcp6State::Requesting:  // the addresses asked for again after NoBinding
+            return lease_.has_value();
+        default: return false;
+    }
+}
+
+std::optional<BootTime> Dhcp6Engine::lease_end() const {
+    if (!lease_ || lease_->valid().count() >= kInfinity) return std::nullopt;
+    return lease_->acquired_at + lease_->valid();
 }
 
 // RFC 8415 Appendix A/B: which options go into which client message.
@@ -173,9 +193,12 @@ Dhcp6Message Dhcp6Engine::build(Dhcp6MessageType type, BootTime now) const {
         case Dhcp6MessageType::Request:
             if (best_advertise_) {
                 server = &best_advertise_->find(o::kServerId)->data;
-                if (const Dhcp6Option* offered = best_advertise_->find(o::kIaNa))
-                    if (auto offer = decode_dhcp6_ia_na(offered->data))
-                        for (const auto& a : offer->addresses) ia.addresses.push_back({a.address, 0, 0, std::nullopt});
+                for (const auto& offered : best_advertise_->options) {
+                    if (offered.code != o::kIaNa) continue;
+                    auto offer = decode_dhcp6_ia_na(offered.data);
+                    if (!offer || offer->iaid != config_.iaid) continue;
+                    for (const auto& a : offer->addresses) ia.addresses.push_back({a.address, 0, 0, std::nullopt});
+                }
             }
             // After NoBinding (the server forgot us): ask for the addresses we hold.
             if (ia.addresses.empty() && lease_)
@@ -244,9 +267,10 @@ void Dhcp6Engine::arm_lease_timers() {
     switch (state_) {
         case Dhcp6State::Bound: timer_ = at(l.t1); break;
         case Dhcp6State::Renewing: timer_ = at(l.t2); break;
-        default: timer_ = at(l.valid()); break;
+        default: break;
     }
-    if (!timer_) timer_ = at(l.valid());
+    // A server may give T1/T2 beyond the addresses' end: the end comes first.
+    if (auto end = lease_end(); end && (!timer_ || *end < *timer_)) timer_ = end;
 }
 
 void Dhcp6Engine::on_timer(BootTime now) {
@@ -262,6 +286,12 @@ void Dhcp6Engine::on_timer(BootTime now) {
         return;
     }
     if (!timer_ || now < *timer_) return;
+    if (holds_lease())
+        if (auto end = lease_end(); end && now >= *end) {
+            exchange_.reset();
+            lose(Dhcp6LossReason::Expired, now);
+            return;
+        }
     if (exchange_) {
         // SOLICIT: the ADVERTISEs collected during the first RT are answered now.
         if (state_ == Dhcp6State::Soliciting && best_advertise_) {
@@ -280,15 +310,18 @@ void Dhcp6Engine::on_timer(BootTime now) {
     }
     if (!lease_) return;
     const Dhcp6Lease& l = *lease_;
-    if (l.valid().count() < kInfinity && now >= l.acquired_at + l.valid()) {
+    const std::optional<BootTime> end = lease_end();
+    if (end && now >= *end) {
         lose(Dhcp6LossReason::Expired, now);
     } else if (l.t2.count() < kInfinity && now >= l.acquired_at + l.t2) {
         Dhcp6RetransmissionParameters rebind = dhcp6_timing::kRebind;
-        rebind.mrd = (l.acquired_at + l.valid()) - now;  // until the last address ends
+        rebind.mrd = end ? *end - now : Duration(0);  // until the last address ends (never, if never)
         begin_exchange(Dhcp6State::Rebinding, rebind, now);
     } else if (l.t1.count() < kInfinity && now >= l.acquired_at + l.t1) {
         Dhcp6RetransmissionParameters renew = dhcp6_timing::kRenew;
-        renew.mrd = (l.acquired_at + l.t2) - now;  // until T2
+        BootTime until = l.t2.count() < kInfinity ? l.acquired_at + l.t2 : BootTime{Duration::max() / 2};
+        if (end && *end < until) until = *end;
+        renew.mrd = until - now;  // until T2, or the end when that comes first
         begin_exchange(Dhcp6State::Renewing, renew, now);
     } else {
         arm_lease_timers();
@@ -299,7 +332,14 @@ void Dhcp6Engine::on_exchange_failed(BootTime now) {
     exchange_.reset();
     switch (state_) {
         case Dhcp6State::Requesting:  // REQ_MAX_RC: the server went away; look for another
-        case Dhcp6State::Declining:   // DEC_MAX_RC: the server was told enough
+            // After NoBinding the addresses we asked for again are gone too.
+            if (lease_)
+                lose(Dhcp6LossReason::NoBinding, now);
+            else
+                solicit(now);
+            break;
+        case Dhcp6State::Declining:  // DEC_MAX_RC: the server was told enough
+            lease_.reset();
             solicit(now);
             break;
         case Dhcp6State::Renewing:   // MRD is T2: REBIND now
@@ -420,8 +460,9 @@ std::optional<Dhcp6Lease> Dhcp6Engine::lease_from(const Dhcp6Message& m, BootTim
             if (preferred == kInfinity) return Seconds(kInfinity);
             return Seconds(static_cast<std::int64_t>(preferred) * tenths / 10);
         };
-        lease.t1 = share(lease.ia.t1_s, 5);  // RFC 8415 18.2.4: 0.5 and 0.8 of the
-        lease.t2 = share(lease.ia.t2_s, 8);  // shortest preferred lifetime
+        lease.t1 = share(lease.ia.t1_s, 5);            // RFC 8415 18.2.4: 0.5 and 0.8 of the
+        lease.t2 = share(lease.ia.t2_s, 8);            // shortest preferred lifetime
+        if (lease.t2 < lease.t1) lease.t2 = lease.t1;  // the server's T1 beyond our T2
         return lease;
     }
     if (why.empty()) why = "no IA_NA";
@@ -443,7 +484,12 @@ void Dhcp6Engine::on_reply(const Dhcp6Message& m, BootTime now) {
             if (!lease) {
                 // NoAddrsAvail, NotOnLink ...: this server gives nothing; look again.
                 emit(Dhcp6Ignored{"REPLY: " + why});
-                if (state_ == Dhcp6State::Requesting) solicit(now);
+                if (state_ == Dhcp6State::Requesting) {
+                    if (lease_)
+                        lose(Dhcp6LossReason::NoBinding, now);  // the REQUEST after NoBinding failed
+                    else
+                        solicit(now);
+                }
                 return;
             }
             exchange_.reset();

@@ -139,6 +139,10 @@ private:
     void arm_lease_timers();
     void lose(Dhcp6LossReason reason, BootTime now);
     void on_exchange_failed(BootTime now);
+    // Bound, or renewing, rebinding, confirming a lease: its addresses are in use.
+    bool holds_lease() const;
+    // When the last address's valid lifetime ends; nullopt for never.
+    std::optional<BootTime> lease_end() const;
 
     std::optional<std::string> not_for_us(const Dhcp6Message& m) const;
     void on_advertise(const Dhcp6Message& m, BootTime now);

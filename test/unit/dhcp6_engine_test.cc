@@ -285,6 +285,42 @@ TEST_F(Dhcp6EngineTest, NoBindingInAReplyToRenewAsksForTheSameAddressesAgain) {
     EXPECT_TRUE(of<Dhcp6Lost>().empty()) << "the address is kept while asking";
 }
 
+// T1 and T2 beyond the addresses' end: the end comes first, even while a
+// RENEW is being retransmitted (found by review: the loss came at T2).
+TEST_F(Dhcp6EngineTest, TheAddressesEndAtTheirValidLifetimeWhateverT1AndT2Say) {
+    bind({.t1 = 100, .t2 = 400, .preferred = 150, .valid = 200});  // at 1 s
+    run_until(at(200500ms));
+    EXPECT_TRUE(of<Dhcp6Lost>().empty());
+    EXPECT_EQ(engine.state(), Dhcp6State::Renewing);
+    run_until(at(201s));
+    ASSERT_EQ(of<Dhcp6Lost>().size(), 1u);
+    EXPECT_EQ(of<Dhcp6Lost>()[0].reason, Dhcp6LossReason::Expired);
+    EXPECT_EQ(engine.state(), Dhcp6State::Soliciting);
+    EXPECT_FALSE(engine.lease());
+}
+
+TEST_F(Dhcp6EngineTest, ARequestAfterNoBindingThatNobodyAnswersDropsTheAddresses) {
+    engine = Dhcp6Engine{Dhcp6Config{kDuid, kIaid, true, 0s}, 1};
+    bind({.t1 = 100, .t2 = 160, .preferred = 1000, .valid = 2000});
+    engine.on_timer(at(101s));
+    drain();
+    engine.receive(answer(Dhcp6MessageType::Reply, xid(), kServerA, {.ia_status = Dhcp6Status::NoBinding}), at(102s));
+    drain();
+    ASSERT_EQ(last().type, Dhcp6MessageType::Request);
+    run_until(at(400s));  // REQ_MAX_RC REQUESTs, about 180 s
+    ASSERT_EQ(of<Dhcp6Lost>().size(), 1u);
+    EXPECT_EQ(of<Dhcp6Lost>()[0].reason, Dhcp6LossReason::NoBinding);
+    EXPECT_FALSE(engine.lease());
+    EXPECT_EQ(engine.state(), Dhcp6State::Soliciting);
+}
+
+TEST_F(Dhcp6EngineTest, AServersT1BeyondTheDefaultT2MovesT2) {
+    bind({.t1 = 1000, .t2 = 0, .preferred = 1000, .valid = 2000});
+    ASSERT_TRUE(engine.lease());
+    EXPECT_EQ(engine.lease()->t1, 1000s);
+    EXPECT_EQ(engine.lease()->t2, 1000s) << "not 800 s: RENEW must come before REBIND";
+}
+
 TEST_F(Dhcp6EngineTest, ZeroT1AndT2AreHalfAndFourFifthsOfThePreferredLifetime) {
     bind({.t1 = 0, .t2 = 0, .preferred = 1000, .valid = 2000});
     ASSERT_TRUE(engine.lease());
