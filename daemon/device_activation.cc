@@ -129,6 +129,7 @@ void DeviceActivation::perform(const ActivationAction& action) {
                 start_ip();
             } else if constexpr (std::is_same_v<T, ConfirmLease>) {
                 if (v4_) v4_->on_carrier_regained();
+                if (v6_) v6_->on_carrier_regained();
             } else if constexpr (std::is_same_v<T, StopFamilies>) {
                 if (v4_) v4_->stop();
                 if (v6_) v6_->stop();

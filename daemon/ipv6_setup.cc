@@ -55,7 +55,10 @@ std::uint32_t dhcp6_iaid(const HardwareAddress& mac) {
 }
 
 Ipv6Setup::Ipv6Setup(LinkContext link, IpSettings settings, Duration timeout, Listener listener)
-    : IpFamily(std::move(listener)), link_(std::move(link)), settings_(std::move(settings)), timeout_(timeout),
+    : IpFamily(std::move(listener)),
+      link_(std::move(link)),
+      settings_(std::move(settings)),
+      timeout_(timeout),
       timer_(link_.loop) {}
 
 void Ipv6Setup::prepare() {
@@ -64,24 +67,21 @@ void Ipv6Setup::prepare() {
         if (!r) spdlog::warn("{}: {}", link_.name, r.error().message);
     };
     switch (settings_.method) {
-    case IpMethod::Disabled:
-        warn(sysctl::set_disable_ipv6(link_.name, true));
-        return;
-    case IpMethod::Ignore:
-    case IpMethod::Shared:
-        return;
-    case IpMethod::Auto:
-    case IpMethod::Dhcp:
-        warn(sysctl::set_disable_ipv6(link_.name, false));
-        warn(sysctl::set_accept_ra(link_.name, netlink::AcceptRa::On));
-        warn(sysctl::set_autoconf(link_.name, true));
-        return;
-    case IpMethod::Manual:
-    case IpMethod::LinkLocal:
-        warn(sysctl::set_disable_ipv6(link_.name, false));
-        warn(sysctl::set_accept_ra(link_.name, netlink::AcceptRa::Off));
-        warn(sysctl::set_autoconf(link_.name, false));
-        return;
+        case IpMethod::Disabled: warn(sysctl::set_disable_ipv6(link_.name, true)); return;
+        case IpMethod::Ignore:
+        case IpMethod::Shared: return;
+        case IpMethod::Auto:
+        case IpMethod::Dhcp:
+            warn(sysctl::set_disable_ipv6(link_.name, false));
+            warn(sysctl::set_accept_ra(link_.name, netlink::AcceptRa::On));
+            warn(sysctl::set_autoconf(link_.name, true));
+            return;
+        case IpMethod::Manual:
+        case IpMethod::LinkLocal:
+            warn(sysctl::set_disable_ipv6(link_.name, false));
+            warn(sysctl::set_accept_ra(link_.name, netlink::AcceptRa::Off));
+            warn(sysctl::set_autoconf(link_.name, false));
+            return;
     }
 }
 
@@ -91,26 +91,21 @@ void Ipv6Setup::start() {
 
 void Ipv6Setup::begin() {
     switch (settings_.method) {
-    case IpMethod::Disabled:
-    case IpMethod::Ignore:
-        set_state(State::Skipped);
-        return;
-    case IpMethod::Shared:
-        set_state(State::Failed, "ipv6.method=shared is not supported in early boot");
-        return;
-    case IpMethod::Dhcp: break;
-    case IpMethod::Manual:
-        configure_manual();
-        if (state() != State::Pending) return;
-        break;
-    case IpMethod::Auto:
-        spdlog::info("{}: waiting for an IPv6 router advertisement", link_.name);
-        // One may have come already (the link was up before us).
-        if (auto flags = netlink::link::ipv6_router_flags(*link_.sock, link_.ifindex); flags && flags->received)
-            on_router_flags(*flags);
-        break;
-    case IpMethod::LinkLocal:
-        break;
+        case IpMethod::Disabled:
+        case IpMethod::Ignore: set_state(State::Skipped); return;
+        case IpMethod::Shared: set_state(State::Failed, "ipv6.method=shared is not supported in early boot"); return;
+        case IpMethod::Dhcp: break;
+        case IpMethod::Manual:
+            configure_manual();
+            if (state() != State::Pending) return;
+            break;
+        case IpMethod::Auto:
+            spdlog::info("{}: waiting for an IPv6 router advertisement", link_.name);
+            // One may have come already (the link was up before us).
+            if (auto flags = netlink::link::ipv6_router_flags(*link_.sock, link_.ifindex); flags && flags->received)
+                on_router_flags(*flags);
+            break;
+        case IpMethod::LinkLocal: break;
     }
     auto armed = timer_.arm_in(timeout_, [this] { deliver([this] { on_timeout(); }); });
     if (!armed) spdlog::warn("{}: {}", link_.name, armed.error().message);
@@ -204,9 +199,46 @@ void Ipv6Setup::drain_dhcp6() {
     }
 }
 
+void Ipv6Setup::on_carrier_regained() {
+    deliver([this] {
+        if (dhcp6_) dhcp6_->link_up();
+        drain_dhcp6();
+    });
+}
+
+bool Ipv6Setup::leased(const netlink::Address& a) const {
+    if (!lease6_ || a.ifindex != link_.ifindex) return false;
+    for (const auto& ia : lease6_->ia.addresses)
+        if (a.local == IpPrefix{IpAddress(ia.address), 128}) return true;
+    return false;
+}
+
+// A leased address that passed DAD, in any state (a lease acquired again
+// after a loss comes when the family is long ready).
+void Ipv6Setup::track_usable(const netlink::Address& a) {
+    if (!leased(a) || !usable(a)) return;
+    for (const auto& u : usable_)
+        if (u.local == a.local) return;
+    usable_.push_back(a);
+    if (state() == State::Pending)
+        check_done();
+    else
+        changed();
+}
+
 void Ipv6Setup::apply_dhcp6_lease(const dhcp::Dhcp6Lease& lease) {
+    // Addresses the server no longer gives go now, not at their lifetime's end.
+    if (lease6_) {
+        dhcp::Dhcp6Lease gone = *lease6_;
+        std::erase_if(gone.ia.addresses, [&](const dhcp::Dhcp6IaAddress& old) {
+            return std::any_of(lease.ia.addresses.begin(), lease.ia.addresses.end(),
+                               [&](const auto& now) { return now.address == old.address && now.valid_s != 0; });
+        });
+        if (!gone.ia.addresses.empty()) remove_dhcp6_addresses(gone);
+    }
     lease6_ = lease;
-    for (const auto& ia : lease.ia.addresses) {
+    std::erase_if(lease6_->ia.addresses, [](const dhcp::Dhcp6IaAddress& a) { return a.valid_s == 0; });
+    for (const auto& ia : lease6_->ia.addresses) {
         netlink::Address a;
         a.ifindex = link_.ifindex;
         a.local = IpPrefix{IpAddress(ia.address), 128};
@@ -226,17 +258,17 @@ void Ipv6Setup::remove_dhcp6_addresses(const dhcp::Dhcp6Lease& lease) {
         (void)netlink::address::remove(*link_.sock, a);
         std::erase_if(usable_, [&](const netlink::Address& u) { return u.local == a.local; });
     }
-    lease6_.reset();
+    if (lease6_ && lease6_->ia.addresses == lease.ia.addresses) lease6_.reset();
     changed();
 }
 
 void Ipv6Setup::on_timeout() {
     if (state() != State::Pending) return;
     auto secs = std::chrono::duration_cast<Seconds>(timeout_).count();
-    set_state(State::Failed, settings_.method == IpMethod::Auto
-                                 ? "no usable IPv6 address from router advertisements after " +
-                                       std::to_string(secs) + " s"
-                                 : "IPv6 addresses not usable after " + std::to_string(secs) + " s");
+    set_state(State::Failed,
+              settings_.method == IpMethod::Auto
+                  ? "no usable IPv6 address from router advertisements after " + std::to_string(secs) + " s"
+                  : "IPv6 addresses not usable after " + std::to_string(secs) + " s");
 }
 
 void Ipv6Setup::configure_manual() {
@@ -256,23 +288,20 @@ void Ipv6Setup::configure_manual() {
 bool Ipv6Setup::wanted(const netlink::Address& a) const {
     if (a.ifindex != link_.ifindex || a.local.address.is_v4()) return false;
     switch (settings_.method) {
-    case IpMethod::Auto:
-        return !is_link_local(a.local.address) && a.scope == netlink::AddressScope::Universe;
-    case IpMethod::LinkLocal:
-        return is_link_local(a.local.address);
-    case IpMethod::Manual:
-        for (const auto& p : settings_.addresses)
-            if (p == a.local) return true;
-        return false;
-    case IpMethod::Dhcp:
-        if (!lease6_) return false;
-        for (const auto& ia : lease6_->ia.addresses)
-            if (a.local == IpPrefix{IpAddress(ia.address), 128}) return true;
-        return false;
-    case IpMethod::Disabled:
-    case IpMethod::Ignore:
-    case IpMethod::Shared:
-        return false;
+        case IpMethod::Auto: return !is_link_local(a.local.address) && a.scope == netlink::AddressScope::Universe;
+        case IpMethod::LinkLocal: return is_link_local(a.local.address);
+        case IpMethod::Manual:
+            for (const auto& p : settings_.addresses)
+                if (p == a.local) return true;
+            return false;
+        case IpMethod::Dhcp:
+            if (!lease6_) return false;
+            for (const auto& ia : lease6_->ia.addresses)
+                if (a.local == IpPrefix{IpAddress(ia.address), 128}) return true;
+            return false;
+        case IpMethod::Disabled:
+        case IpMethod::Ignore:
+        case IpMethod::Shared: return false;
     }
     return false;
 }
@@ -297,8 +326,9 @@ void Ipv6Setup::on_address_event(const netlink::MonitorEvent& event) {
                     if (settings_.method == IpMethod::Dhcp && e.address.ifindex == link_.ifindex &&
                         is_link_local(e.address.local.address) && usable(e.address))
                         start_dhcp6(Dhcp6Mode::Stateful);
+                    track_usable(e.address);
                 } else if constexpr (std::is_same_v<T, netlink::AddressDadFailed>) {
-                    if (dhcp6_ && lease6_ && wanted(e.address) && e.address.local.prefix == 128) {
+                    if (dhcp6_ && leased(e.address)) {
                         spdlog::error("{}: DHCPv6 address {} is in use on the link, declining it", link_.name,
                                       e.address.local.to_string());
                         remove_dhcp6_addresses(*lease6_);

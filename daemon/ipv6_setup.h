@@ -30,6 +30,8 @@ public:
     void prepare();
     void start() override;
     void on_monitor_event(const netlink::MonitorEvent& event) override;
+    // DHCPv6 CONFIRMs its addresses: the link may lead elsewhere now.
+    void on_carrier_regained() override;
     void fill(state::DeviceRecord& record) const override;
     bool has_address() const override;
 
@@ -50,6 +52,8 @@ private:
     void drain_dhcp6();
     void apply_dhcp6_lease(const dhcp::Dhcp6Lease& lease);
     void remove_dhcp6_addresses(const dhcp::Dhcp6Lease& lease);
+    bool leased(const netlink::Address& a) const;
+    void track_usable(const netlink::Address& a);
 
     LinkContext link_;
     IpSettings settings_;

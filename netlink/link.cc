@@ -67,6 +67,11 @@ std::optional<Link> parse_link(const nlmsghdr& nlh) {
     return l;
 }
 
+bool is_ipv6_link_info(const nlmsghdr& nlh) {
+    if (nlh.nlmsg_len < NLMSG_HDRLEN + sizeof(ifinfomsg)) return false;
+    return static_cast<const ifinfomsg*>(mnl_nlmsg_get_payload(&nlh))->ifi_family == AF_INET6;
+}
+
 std::optional<Ipv6RouterFlags> parse_ipv6_router_flags(const nlmsghdr& nlh) {
     if (nlh.nlmsg_type != RTM_NEWLINK) return std::nullopt;
     if (nlh.nlmsg_len < NLMSG_HDRLEN + sizeof(ifinfomsg)) return std::nullopt;

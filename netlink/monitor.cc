@@ -107,10 +107,11 @@ bool Monitor::read_pending(std::vector<MonitorEvent>& out) {
                 case RTM_NEWLINK:
                     // RTNLGRP_IPV6_IFINFO sends RTM_NEWLINK of family AF_INET6:
                     // the IPv6 side of a link (its RA flags), not the link.
-                    if (auto f = detail::parse_ipv6_router_flags(*nlh))
-                        out.emplace_back(RouterFlagsChanged{*f});
-                    else if (auto l = detail::parse_link(*nlh))
+                    if (detail::is_ipv6_link_info(*nlh)) {
+                        if (auto f = detail::parse_ipv6_router_flags(*nlh)) out.emplace_back(RouterFlagsChanged{*f});
+                    } else if (auto l = detail::parse_link(*nlh)) {
                         cache_.link_updated(*l, out);
+                    }
                     break;
                 case RTM_DELLINK:
                     if (auto l = detail::parse_link(*nlh)) cache_.link_removed(*l, out);

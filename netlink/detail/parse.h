@@ -20,6 +20,8 @@ std::optional<Link> parse_link(const nlmsghdr& nlh);
 // An AF_INET6 RTM_NEWLINK (RTNLGRP_IPV6_IFINFO, or a dump of that family):
 // the router advertisement flags the kernel keeps for the link.
 std::optional<Ipv6RouterFlags> parse_ipv6_router_flags(const nlmsghdr& nlh);
+// Whether a link message is of family AF_INET6 (never a link's own state).
+bool is_ipv6_link_info(const nlmsghdr& nlh);
 std::optional<Address> parse_address(const nlmsghdr& nlh);
 std::optional<Route> parse_route(const nlmsghdr& nlh);
 
