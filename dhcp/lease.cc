@@ -18,9 +18,6 @@ constexpr std::int64_t kT1Numerator = 1, kT1Denominator = 2;
 constexpr std::int64_t kT2Numerator = 7, kT2Denominator = 8;
 // RFC 791: every host must accept 68-byte datagrams; a smaller MTU cannot carry IPv4.
 constexpr std::uint32_t kMinimumMtu = 68;
-// RFC 3021: a /31 is a point-to-point link of two hosts, and a /32 is one
-// host; neither has a network or a broadcast address.
-constexpr int kLongestPrefixWithBroadcast = 30;
 
 // The options a lease cannot work without, so that a malformed one refuses
 // the message instead of being dropped:
@@ -50,11 +47,6 @@ std::string label(std::uint8_t code) {
 
 std::string ignoring(std::string why) {
     return std::move(why) + ", ignoring";
-}
-
-std::string subnet_text(Ipv4Address address, int prefix) {
-    Ipv4Address network = Ipv4Address::from_host(address.host_order() & Ipv4Address::netmask(prefix).host_order());
-    return network.to_string() + "/" + std::to_string(prefix);
 }
 
 // Every option of the message as received (a parsed message keeps the
@@ -89,29 +81,6 @@ DecodedOptions decode_options(const Message& m) {
             d.malformed.emplace(code, std::move(value.error()));
     }
     return d;
-}
-
-// Why an address cannot be anyone's, or nullptr. RFC 1122 3.2.1.3 and RFC
-// 5735: "this network" (0/8), loopback (127/8), multicast and reserved
-// (224/4 and 240/4, which includes the limited broadcast).
-const char* unusable_reason(Ipv4Address a) {
-    std::uint32_t h = a.host_order();
-    if ((h >> 24) == 0) return "is in 0.0.0.0/8 (this network)";
-    if ((h >> 24) == 127) return "is a loopback address";
-    if ((h >> 28) == 0xe) return "is a multicast address";
-    if ((h >> 28) == 0xf) return "is a reserved or broadcast address";
-    return nullptr;
-}
-
-// Why `a` cannot be a host of address/prefix's subnet: it is the subnet's
-// network or directed broadcast address (RFC 1122 3.2.1.3 (c)-(e), RFC 919).
-std::optional<std::string> subnet_reason(Ipv4Address a, Ipv4Address address, int prefix) {
-    if (prefix > kLongestPrefixWithBroadcast) return std::nullopt;
-    std::uint32_t mask = Ipv4Address::netmask(prefix).host_order();
-    if (a.host_order() == (address.host_order() & mask))
-        return "is the network address of " + subnet_text(address, prefix);
-    if (a == address.broadcast(prefix)) return "is the broadcast address of " + subnet_text(address, prefix);
-    return std::nullopt;
 }
 
 struct Times {
@@ -154,26 +123,6 @@ std::vector<Ipv4Address> usable_addresses(const DecodedOptions& o, std::uint8_t 
 }
 
 }  // namespace
-
-std::optional<std::string> unusable_router(Ipv4Address router, Ipv4Address address, int prefix_length) {
-    if (const char* why = unusable_reason(router)) return why;
-    if (router == address) return "is the offered address itself";
-    return subnet_reason(router, address, prefix_length);
-}
-
-std::optional<std::string> unusable_classless_route(const ClasslessRoute& route, Ipv4Address address,
-                                                    int prefix_length) {
-    // A destination is judged as a prefix: 0.0.0.0/0 (the default route) and
-    // 0.0.0.0/1 are not "inside 0/8", 0.0.0.0/8 and 127.0.0.1/32 are. Multicast
-    // destinations stay: an on-link route for 224.0.0.0/4 is how a host sends
-    // its multicast out of one interface (dracut's parse_option_121 keeps them).
-    std::uint32_t destination = route.destination.host_order();
-    int block = (destination >> 24) == 0 || (destination >> 24) == 127 ? 8 : (destination >> 28) == 0xf ? 4 : 33;
-    if (route.prefix_length >= block) return std::string("the destination ") + unusable_reason(route.destination);
-    if (route.gateway.is_unspecified()) return std::nullopt;  // RFC 3442: on-link
-    if (auto why = unusable_router(route.gateway, address, prefix_length)) return "the gateway " + *why;
-    return std::nullopt;
-}
 
 Result<Lease> lease_from_message(const Message& reply, BootTime acquired_at) {
     // Only these two carry a lease (an ACK to INFORM has yiaddr 0 and fails below).

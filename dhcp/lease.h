@@ -13,6 +13,7 @@
 #include "base/clock.h"
 #include "base/ip_address.h"
 #include "base/result.h"
+#include "dhcp/ipv4_rules.h"
 #include "dhcp/message.h"
 #include "dhcp/option_table.h"
 
@@ -76,20 +77,5 @@ Result<Lease> lease_from_message(const Message& reply, BootTime acquired_at);
 // options; malformed ones in malformed_options, as parse_message leaves them);
 // lease_from_message(lease_to_message(l), l.acquired_at) == l.
 Message lease_to_message(const Lease& lease);
-
-// Why `router` cannot be the next hop of a host holding address/prefix_length
-// (RFC 1122 3.2.1.3 and 3.3.1): "is a loopback address", "is the offered
-// address itself", "is the broadcast address of 10.0.0.0/24" ...; nullopt when
-// it can. 0.0.0.0 is unusable here (it is no router).
-std::optional<std::string> unusable_router(Ipv4Address router, Ipv4Address address, int prefix_length);
-
-// Why an option 121 route cannot be installed for a host holding
-// address/prefix_length: its destination lies inside 0.0.0.0/8, 127.0.0.0/8 or
-// 240.0.0.0/4 ("the destination is a loopback address"), or its gateway is
-// no usable router ("the gateway is the offered address itself"); nullopt when
-// it can. Gateway 0.0.0.0 means on-link (RFC 3442) and is fine; so is the
-// default route 0.0.0.0/0 and a wide prefix such as 0.0.0.0/1.
-std::optional<std::string> unusable_classless_route(const ClasslessRoute& route, Ipv4Address address,
-                                                    int prefix_length);
 
 }  // namespace earlynet::dhcp

@@ -30,8 +30,9 @@ std::string decimal_bytes(const std::vector<std::uint8_t>& bytes) {
 }
 
 // An option's value as dhclient passes it to dhclient-script.
-std::string dhclient_text(const LeaseRecord& l, const RenderedOption& o) {
-    if (o.definition->type == dhcp::OptionType::ClasslessRoutes) return decimal_bytes(l.options.at(o.definition->code));
+std::string dhclient_text(const RenderedOption& o) {
+    if (o.definition->type == dhcp::OptionType::ClasslessRoutes)
+        return decimal_bytes(dhcp::encode_option(*o.definition, o.value));
     return dhcp::option_value_to_text(o.value);
 }
 
@@ -148,8 +149,7 @@ std::string dhcpopts_text(const DeviceRecord& d) {
     const LeaseRecord& l = *d.lease;
     std::string out;
     line(out, "new_ip_address", l.address.to_string());
-    for (const auto& o : lease_options(l))
-        line(out, "new_" + std::string(o.definition->shell_name), dhclient_text(l, o));
+    for (const auto& o : lease_options(l)) line(out, "new_" + std::string(o.definition->shell_name), dhclient_text(o));
     if (!l.next_server.is_unspecified()) line(out, "new_next_server", l.next_server.to_string());
     // NetworkManager's dracut glue exports the boot file as filename=; BOOTP's
     // file field wins over option 67, as in NM's device state (dhcp-bootfile).

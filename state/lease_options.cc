@@ -1,8 +1,51 @@
 #include "state/lease_options.h"
 
+#include "dhcp/ipv4_rules.h"
+
 namespace earlynet::state {
 
 namespace opt = dhcp::option;
+
+namespace {
+
+// What the client used of an option, by the rules lease_from_message applied
+// (dhcp/ipv4_rules.h): routers a host can reach, name and time servers that
+// can be anyone's, option 121 routes it could install, the subnet's own
+// broadcast address, an MTU IPv4 can use. nullopt when nothing is left.
+std::optional<dhcp::OptionValue> usable_part(const LeaseRecord& l, std::uint8_t code, dhcp::OptionValue value) {
+    auto addresses = [&](auto why) -> std::optional<dhcp::OptionValue> {
+        auto list = std::get<std::vector<Ipv4Address>>(value);
+        std::erase_if(list, why);
+        if (list.empty()) return std::nullopt;
+        return list;
+    };
+    switch (code) {
+        case opt::kRouter:
+            return addresses(
+                [&](Ipv4Address a) { return dhcp::unusable_router(a, l.address, l.prefix_length).has_value(); });
+        case opt::kDomainNameServer:
+        case opt::kNtpServers: return addresses([](Ipv4Address a) { return dhcp::unusable_reason(a) != nullptr; });
+        case opt::kClasslessStaticRoute: {
+            auto routes = std::get<std::vector<dhcp::ClasslessRoute>>(value);
+            std::erase_if(routes, [&](const dhcp::ClasslessRoute& r) {
+                return dhcp::unusable_classless_route(r, l.address, l.prefix_length).has_value();
+            });
+            if (routes.empty()) return std::nullopt;
+            return routes;
+        }
+        case opt::kBroadcastAddress:
+            if (l.prefix_length > dhcp::kLongestPrefixWithBroadcast ||
+                std::get<Ipv4Address>(value) != l.address.broadcast(l.prefix_length))
+                return std::nullopt;
+            return value;
+        case opt::kInterfaceMtu:
+            if (std::get<std::uint32_t>(value) < 68) return std::nullopt;  // RFC 791's minimum
+            return value;
+        default: return value;
+    }
+}
+
+}  // namespace
 
 std::optional<dhcp::OptionValue> lease_option(const LeaseRecord& lease, const dhcp::OptionDefinition& def) {
     switch (def.code) {
@@ -17,7 +60,7 @@ std::optional<dhcp::OptionValue> lease_option(const LeaseRecord& lease, const dh
     if (it == lease.options.end()) return std::nullopt;
     auto value = dhcp::decode_option(def, it->second);
     if (!value) return std::nullopt;
-    return std::move(*value);
+    return usable_part(lease, def.code, std::move(*value));
 }
 
 std::optional<dhcp::OptionValue> lease_option(const LeaseRecord& lease, std::uint8_t code) {

@@ -35,7 +35,7 @@ files_for() {
     cmdline) echo daemon/cmdline_reader.cc daemon/cmdline_fields.cc daemon/cmdline_values.cc \
                   daemon/ip_argument.cc daemon/device_arguments.cc daemon/controller_arguments.cc \
                   daemon/bond_options.cc ;;
-    dhcp_message) echo dhcp/message.cc dhcp/option_table.cc dhcp/lease.cc dhcp/wire_reader.h ;;
+    dhcp_message) echo dhcp/message.cc dhcp/option_table.cc dhcp/lease.cc dhcp/ipv4_rules.cc dhcp/wire_reader.h ;;
     dhcp6_message) echo dhcp/dhcp6_message.cc dhcp/wire_reader.h ;;
     keyfile) echo daemon/keyfile_reader.cc daemon/cmdline_values.cc ;;
     state) echo state/device_record.cc ;;

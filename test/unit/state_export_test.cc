@@ -264,6 +264,35 @@ TEST(DracutExportTest, DhcpoptsHasTheVariablesNetrootAndItsHandlersRead) {
     }
 }
 
+// The state keeps the options as the server sent them; dracut's files and
+// NetworkManager's show what the client used of them (dhcp/ipv4_rules.h):
+// never a router, route or server the client refused.
+TEST(DracutExportTest, WhatTheClientRefusedIsNotExported) {
+    DeviceRecord d = full_dhcp_device();                                 // 10.77.0.23/24
+    d.lease->options[3] = {127, 0, 0, 1, 10, 77, 0, 1, 10, 77, 0, 255};  // loopback, fine, the broadcast address
+    d.lease->options[6] = {224, 0, 0, 1, 10, 77, 0, 53};                 // multicast, fine
+    d.lease->options[26] = {0, 60};                                      // MTU 60 < 68
+    d.lease->options[28] = {10, 77, 1, 255};                             // not this subnet's broadcast
+    set_classless_routes(*d.lease, {route("0.0.0.0", 0, "10.77.0.23"),   // via the address itself
+                                    route("127.0.0.0", 8, "10.77.0.1"),  // to loopback
+                                    route("192.168.5.0", 24, "10.77.0.1")});
+    std::string text = dhcpopts_text(d);
+    TempDir dir;
+    write_raw(dir / "opts", text);
+    EXPECT_EQ(sourced(dir / "opts", "new_routers"), "10.77.0.1");
+    EXPECT_EQ(sourced(dir / "opts", "new_domain_name_servers"), "10.77.0.53");
+    EXPECT_EQ(sourced(dir / "opts", "new_classless_static_routes"), "24 192 168 5 10 77 0 1");
+    EXPECT_EQ(text.find("new_interface_mtu"), std::string::npos) << text;
+    EXPECT_EQ(text.find("new_broadcast_address"), std::string::npos) << text;
+    // 121 still has a route, so option 3 does not apply (RFC 3442), and its
+    // refused default route gives no gateway file.
+    ASSERT_TRUE(export_for_dracut({dir.path()}, d));
+    EXPECT_FALSE(exists(dir / "net.eth0.gw"));
+    Keyfile kf = parse_keyfile(nm_device_state_text(d));
+    EXPECT_EQ(value_of(kf, "dhcp4", "dhcp4.routers"), "10.77.0.1");
+    EXPECT_EQ(value_of(kf, "dhcp4", "dhcp4.rfc3442_classless_static_routes"), "192.168.5.0/24 10.77.0.1");
+}
+
 TEST(DracutExportTest, Option121IsInTheFormParseOption121Reads) {
     DeviceRecord d = full_dhcp_device();
     set_classless_routes(*d.lease, {route("10.0.0.0", 8, "10.77.0.1"), route("172.16.0.0", 12, "10.77.0.2"),
