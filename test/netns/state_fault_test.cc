@@ -289,11 +289,18 @@ TEST_F(StateFaultTest, KilledAtRandomPointsDuringStartItNeverLeavesATornRecordAn
     ASSERT_TRUE(server);
     generate("ip=c0:dhcp");
 
-    // One whole start, to know how long one takes: the kills fall inside it.
-    auto began = std::chrono::steady_clock::now();
-    ASSERT_EQ(run().status, 0) << log_;
-    auto whole = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - began);
-    expect_whole_state("after a whole start");
+    // Whole starts, to know how long one takes: the kills fall inside it. The
+    // fastest of three: on a busy machine one may wait out a retransmitted
+    // DISCOVER (4 s more), and kills spread over that would mostly come
+    // after the next, quicker, starts had finished.
+    auto whole = std::chrono::milliseconds::max();
+    for (int i = 0; i < 3; ++i) {
+        auto began = std::chrono::steady_clock::now();
+        ASSERT_EQ(run().status, 0) << log_;
+        whole = std::min(
+            whole, std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - began));
+        expect_whole_state("after a whole start");
+    }
 
     constexpr int kKills = 40;
     int killed = 0;
