@@ -235,8 +235,14 @@ void Dhcp6Engine::link_up(BootTime now) {
         case Dhcp6State::Renewing:
         case Dhcp6State::Rebinding:
         case Dhcp6State::Confirming: begin_exchange(Dhcp6State::Confirming, dhcp6_timing::kConfirm, now); break;
-        case Dhcp6State::Soliciting:
-        case Dhcp6State::Requesting: solicit(now); break;
+        case Dhcp6State::Soliciting: solicit(now); break;
+        case Dhcp6State::Requesting:
+            // A REQUEST after NoBinding: the addresses it asked for may not fit the new link.
+            if (lease_)
+                lose(Dhcp6LossReason::NoBinding, now);
+            else
+                solicit(now);
+            break;
         case Dhcp6State::InformationRequesting:
         case Dhcp6State::Informed: start_information_request(now); break;
         case Dhcp6State::Declining:
@@ -436,10 +442,11 @@ std::optional<Dhcp6Lease> Dhcp6Engine::lease_from(const Dhcp6Message& m, BootTim
             why = "IA_NA T1 " + std::to_string(ia->t1_s) + " > T2 " + std::to_string(ia->t2_s);
             return std::nullopt;
         }
+        bool offered = !ia->addresses.empty();
         std::erase_if(ia->addresses,
                       [](const Dhcp6IaAddress& a) { return a.valid_s == 0 || (a.status && a.status->code != 0); });
         if (ia->addresses.empty()) {
-            why = "IA_NA holds no usable address";
+            why = offered ? "IA_NA revokes every address (valid lifetime 0)" : "IA_NA holds no usable address";
             return std::nullopt;
         }
         Dhcp6Lease lease;
@@ -462,7 +469,13 @@ std::optional<Dhcp6Lease> Dhcp6Engine::lease_from(const Dhcp6Message& m, BootTim
         };
         lease.t1 = share(lease.ia.t1_s, 5);            // RFC 8415 18.2.4: 0.5 and 0.8 of the
         lease.t2 = share(lease.ia.t2_s, 8);            // shortest preferred lifetime
-        if (lease.t2 < lease.t1) lease.t2 = lease.t1;  // the server's T1 beyond our T2
+        // T2 never before T1: raise our T2 to the server's T1, or lower our T1 to its T2.
+        if (lease.t2 < lease.t1) {
+            if (lease.ia.t1_s != 0)
+                lease.t2 = lease.t1;
+            else
+                lease.t1 = lease.t2;
+        }
         return lease;
     }
     if (why.empty()) why = "no IA_NA";
@@ -509,6 +522,12 @@ void Dhcp6Engine::on_reply(const Dhcp6Message& m, BootTime now) {
                 if (is(ia_na_status(m, config_.iaid), Dhcp6Status::NoBinding)) {
                     best_advertise_ = m;
                     request_from_advertise(now);
+                    return;
+                }
+                // RFC 8415 18.2.10.1: addresses returned with valid lifetime 0 end now.
+                if (why.starts_with("IA_NA revokes")) {
+                    exchange_.reset();
+                    lose(Dhcp6LossReason::Revoked, now);
                     return;
                 }
                 emit(Dhcp6Ignored{"REPLY: " + why});

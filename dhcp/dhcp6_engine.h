@@ -80,7 +80,7 @@ struct Dhcp6Bound {
 struct Dhcp6Extended {
     Dhcp6Lease lease;
 };
-enum class Dhcp6LossReason { Expired, NotOnLink, NoBinding, Declined };
+enum class Dhcp6LossReason { Expired, NotOnLink, NoBinding, Declined, Revoked };
 // The addresses must go; the engine solicits again.
 struct Dhcp6Lost {
     Dhcp6Lease lease;

@@ -321,6 +321,24 @@ TEST_F(Dhcp6EngineTest, AServersT1BeyondTheDefaultT2MovesT2) {
     EXPECT_EQ(engine.lease()->t2, 1000s) << "not 800 s: RENEW must come before REBIND";
 }
 
+TEST_F(Dhcp6EngineTest, OurT1NeverAfterTheServersT2) {
+    bind({.t1 = 0, .t2 = 600, .preferred = 3600, .valid = 7200});
+    ASSERT_TRUE(engine.lease());
+    EXPECT_EQ(engine.lease()->t1, 600s) << "not 1800 s: a RENEW before the server's REBIND time";
+    EXPECT_EQ(engine.lease()->t2, 600s);
+}
+
+TEST_F(Dhcp6EngineTest, ARenewReplyThatRevokesEveryAddressEndsThemNow) {
+    bind();
+    engine.on_timer(at(101s));
+    drain();
+    engine.receive(answer(Dhcp6MessageType::Reply, xid(), kServerA, {.preferred = 0, .valid = 0}), at(102s));
+    drain();
+    ASSERT_EQ(of<Dhcp6Lost>().size(), 1u);
+    EXPECT_EQ(of<Dhcp6Lost>()[0].reason, Dhcp6LossReason::Revoked);
+    EXPECT_EQ(last().type, Dhcp6MessageType::Solicit);
+}
+
 TEST_F(Dhcp6EngineTest, ZeroT1AndT2AreHalfAndFourFifthsOfThePreferredLifetime) {
     bind({.t1 = 0, .t2 = 0, .preferred = 1000, .valid = 2000});
     ASSERT_TRUE(engine.lease());
