@@ -79,7 +79,8 @@ DeviceActivation::DeviceActivation(LinkContext link, const LoadedProfile& profil
                                    SavedDevice saved)
     : link_(std::move(link)), profile_(profile), controller_(controller), settings_(settings),
       listener_(std::move(listener)), adopted_(std::move(saved.adopted)),
-      remembered_lease_(std::move(saved.remembered_lease)), kind_(kind_name(profile.profile.type)),
+      remembered_lease_(std::move(saved.remembered_lease)),
+      remembered_lease6_(std::move(saved.remembered_lease6)), kind_(kind_name(profile.profile.type)),
       engine_(engine_config(link_.name, profile.profile, settings)), timer_(link_.loop) {}
 
 DeviceActivation::~DeviceActivation() = default;
@@ -172,8 +173,11 @@ void DeviceActivation::start(const netlink::Link& link) {
                 return engine_.on_link_failed(prepared.error().message, boot_time_now());
         }
         if (!p.is_port()) {
+            std::optional<SavedDhcp6> saved6;
+            if (adopted_ && adopted_->lease6) saved6 = SavedDhcp6{*adopted_->lease6, true};
+            else if (remembered_lease6_) saved6 = SavedDhcp6{*remembered_lease6_, false};
             auto v6 = std::make_unique<Ipv6Setup>(link_, p.ipv6, seconds_or(p.ipv6.dhcp_timeout, kDefaultDhcpTimeout),
-                                                  [this] { on_family_changed(); });
+                                                  [this] { on_family_changed(); }, std::move(saved6));
             // An adopted device keeps its sysctls as the initrd set them.
             if (!adopted_) v6->prepare();
             v6_ = std::move(v6);

@@ -42,6 +42,8 @@ struct SavedDevice {
     // another boot): the device is activated anew, and DHCPv4 first asks
     // for this lease's address again (INIT-REBOOT) with its client identifier.
     std::optional<state::LeaseRecord> remembered_lease;
+    // The same for DHCPv6: its DUID and IAID are used again (SOLICIT).
+    std::optional<state::Lease6Record> remembered_lease6;
 };
 
 class DeviceActivation {
@@ -99,6 +101,7 @@ private:
     Listener listener_;
     std::optional<state::DeviceRecord> adopted_;
     std::optional<state::LeaseRecord> remembered_lease_;
+    std::optional<state::Lease6Record> remembered_lease6_;
     std::string kind_;
     bool created_ = false;
 

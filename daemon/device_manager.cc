@@ -199,7 +199,10 @@ void DeviceManager::consider(const netlink::Link& link) {
             saved.adopted = r;
         } else {
             spdlog::error("{}: not trusted, {} is activated anew", trusted.error().message, link.name);
-            if (r.lease && r.profile_uuid == lp->profile.uuid) saved.remembered_lease = r.lease;
+            if (r.profile_uuid == lp->profile.uuid) {
+                saved.remembered_lease = r.lease;
+                saved.remembered_lease6 = r.lease6;
+            }
         }
         adoptable_.erase(it);
     }

@@ -2,7 +2,10 @@
 
 #include <systemd/sd-id128.h>
 
+#include <ctime>
+
 #include "daemon/ipv4_routes.h"
+#include "daemon/lease_record.h"
 #include "netlink/address.h"
 #include "netlink/ipv6_sysctl.h"
 #include "netlink/route.h"
@@ -43,7 +46,12 @@ std::vector<std::uint8_t> dhcp6_duid(const HardwareAddress& mac) {
         duid.insert(duid.end(), std::begin(id.bytes), std::end(id.bytes));
         return duid;
     }
-    std::vector<std::uint8_t> duid{0, 3, 0, 1};  // DUID-LL, hardware type Ethernet
+    // DUID-LLT: hardware type (Ethernet, or InfiniBand for a 20-byte
+    // address), seconds since 2000-01-01 UTC modulo 2^32, the address.
+    std::uint16_t type = mac.size() == HardwareAddress::kInfinibandLength ? 32 : 1;
+    auto since_2000 = static_cast<std::uint32_t>(static_cast<std::uint64_t>(std::time(nullptr)) - 946684800u);
+    std::vector<std::uint8_t> duid{0, 1, static_cast<std::uint8_t>(type >> 8), static_cast<std::uint8_t>(type)};
+    for (int shift = 24; shift >= 0; shift -= 8) duid.push_back(static_cast<std::uint8_t>(since_2000 >> shift));
     for (auto b : mac.bytes()) duid.push_back(b);
     return duid;
 }
@@ -54,12 +62,33 @@ std::uint32_t dhcp6_iaid(const HardwareAddress& mac) {
     return iaid;
 }
 
-Ipv6Setup::Ipv6Setup(LinkContext link, IpSettings settings, Duration timeout, Listener listener)
+Ipv6Setup::Ipv6Setup(LinkContext link, IpSettings settings, Duration timeout, Listener listener,
+                     std::optional<SavedDhcp6> saved)
     : IpFamily(std::move(listener)),
       link_(std::move(link)),
       settings_(std::move(settings)),
       timeout_(timeout),
-      timer_(link_.loop) {}
+      timer_(link_.loop),
+      saved_(std::move(saved)) {
+    if (saved_ && !saved_->lease.client_duid.empty()) {
+        duid_ = saved_->lease.client_duid;
+        iaid_ = saved_->lease.iaid;
+    } else {
+        duid_ = dhcp6_duid(link_.mac);
+        iaid_ = dhcp6_iaid(link_.mac);
+    }
+}
+
+std::optional<dhcp::Dhcp6Lease> Ipv6Setup::lease_to_continue() const {
+    if (!saved_ || !saved_->adopted) return std::nullopt;
+    if (settings_.method != IpMethod::Dhcp && settings_.method != IpMethod::Auto) return std::nullopt;
+    auto lease = from_lease6_record(saved_->lease, boot_time_now());
+    if (!lease) {
+        spdlog::warn("{}: {}, soliciting", link_.name, lease.error().message);
+        return std::nullopt;
+    }
+    return *lease;
+}
 
 void Ipv6Setup::prepare() {
     namespace sysctl = netlink::ipv6_sysctl;
@@ -109,6 +138,9 @@ void Ipv6Setup::begin() {
     }
     auto armed = timer_.arm_in(timeout_, [this] { deliver([this] { on_timeout(); }); });
     if (!armed) spdlog::warn("{}: {}", link_.name, armed.error().message);
+    // A lease the initrd left is continued at once, router advertisement or
+    // not (auto): the server already knows this client.
+    if (saved_ && saved_->adopted) start_dhcp6(Dhcp6Mode::Stateful);
     // Addresses that were already there (the link was up before us).
     auto existing = netlink::address::list(*link_.sock, {AddressFamily::V6, link_.ifindex});
     if (existing)
@@ -143,8 +175,8 @@ void Ipv6Setup::start_dhcp6(Dhcp6Mode mode) {
     if (dhcp6_) dhcp6_->stop();
     dhcp6_mode_ = mode;
     dhcp::Dhcp6Config config;
-    config.duid = dhcp6_duid(link_.mac);
-    config.iaid = dhcp6_iaid(link_.mac);
+    config.duid = duid_;
+    config.iaid = iaid_;
     config.timeout = timeout_;
     auto adapter = dhcp::Dhcp6Adapter::create(link_.loop, link_.ifindex, config, link_.seed ^ 0x6,
                                               [this] { deliver([this] { drain_dhcp6(); }); });
@@ -153,7 +185,14 @@ void Ipv6Setup::start_dhcp6(Dhcp6Mode mode) {
         return;
     }
     dhcp6_ = std::move(*adapter);
-    if (mode == Dhcp6Mode::Stateful) {
+    auto saved = mode == Dhcp6Mode::Stateful ? lease_to_continue() : std::nullopt;
+    saved_.reset();  // continued once, or never
+    if (saved) {
+        spdlog::info("{}: continuing DHCPv6 lease {}, renewing at T1", link_.name,
+                     saved->ia.addresses.front().address.to_string());
+        apply_dhcp6_lease(*saved);
+        dhcp6_->start_bound(*saved);
+    } else if (mode == Dhcp6Mode::Stateful) {
         spdlog::info("{}: DHCPv6 solicit", link_.name);
         dhcp6_->start();
     } else {
@@ -238,12 +277,18 @@ void Ipv6Setup::apply_dhcp6_lease(const dhcp::Dhcp6Lease& lease) {
     }
     lease6_ = lease;
     std::erase_if(lease6_->ia.addresses, [](const dhcp::Dhcp6IaAddress& a) { return a.valid_s == 0; });
+    // Lifetimes run from the REPLY (long ago for a lease continued after
+    // switch_root): the kernel gets what is left of them.
+    auto elapsed = std::chrono::duration_cast<Seconds>(boot_time_now() - lease.acquired_at).count();
+    auto left = [&](std::uint32_t s) {
+        return std::chrono::seconds(std::max<std::int64_t>(1, static_cast<std::int64_t>(s) - elapsed));
+    };
     for (const auto& ia : lease6_->ia.addresses) {
         netlink::Address a;
         a.ifindex = link_.ifindex;
         a.local = IpPrefix{IpAddress(ia.address), 128};
-        if (ia.valid_s != 0xffffffff) a.valid_lifetime = std::chrono::seconds(ia.valid_s);
-        if (ia.preferred_s != 0xffffffff) a.preferred_lifetime = std::chrono::seconds(ia.preferred_s);
+        if (ia.valid_s != 0xffffffff) a.valid_lifetime = left(ia.valid_s);
+        if (ia.preferred_s != 0xffffffff) a.preferred_lifetime = std::min(left(ia.preferred_s), left(ia.valid_s));
         if (auto added = netlink::address::replace(*link_.sock, a); !added)
             spdlog::warn("{}: {} not added: {}", link_.name, a.local.to_string(), added.error().message);
     }
@@ -397,6 +442,7 @@ void Ipv6Setup::fill(state::DeviceRecord& record) const {
         record.dns.push_back(IpAddress(a));
     for (const auto& name : option_value<std::vector<std::string>>(options, dhcp::dhcp6_option::kDomainList))
         record.dns_search.push_back(name);
+    if (lease6_) record.lease6 = to_lease6_record(*lease6_, duid_, iaid_);
 }
 
 }  // namespace earlynet::daemon

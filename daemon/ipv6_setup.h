@@ -21,9 +21,20 @@
 
 namespace earlynet::daemon {
 
+// A DHCPv6 lease from the state (`run --import`). Adopted (the device was
+// taken over as it is) and still running, it is continued: its addresses put
+// back with what is left of their lifetimes, RENEW at its T1, no SOLICIT.
+// Otherwise only its DUID and IAID are used again, so the server sees the
+// client it knows.
+struct SavedDhcp6 {
+    state::Lease6Record lease;
+    bool adopted = false;
+};
+
 class Ipv6Setup final : public IpFamily {
 public:
-    Ipv6Setup(LinkContext link, IpSettings settings, Duration timeout, Listener listener);
+    Ipv6Setup(LinkContext link, IpSettings settings, Duration timeout, Listener listener,
+              std::optional<SavedDhcp6> saved = std::nullopt);
 
     // Sysctls that must be in place before the link goes up (so the first
     // router solicitation and the link-local address follow them).
@@ -48,6 +59,8 @@ private:
     void configure_manual();
     enum class Dhcp6Mode { Stateful, Stateless };
     void start_dhcp6(Dhcp6Mode mode);
+    // The saved lease when it is to be continued (adopted and running).
+    std::optional<dhcp::Dhcp6Lease> lease_to_continue() const;
     void on_router_flags(const netlink::Ipv6RouterFlags& flags);
     void drain_dhcp6();
     void apply_dhcp6_lease(const dhcp::Dhcp6Lease& lease);
@@ -63,13 +76,17 @@ private:
     std::unique_ptr<dhcp::Dhcp6Adapter> dhcp6_;
     Dhcp6Mode dhcp6_mode_ = Dhcp6Mode::Stateful;
     std::optional<dhcp::Dhcp6Lease> lease6_;
+    std::optional<SavedDhcp6> saved_;
+    std::vector<std::uint8_t> duid_;  // the saved lease's, else dhcp6_duid()
+    std::uint32_t iaid_ = 0;
     std::vector<dhcp::Dhcp6Option> information_;  // stateless DHCPv6's answer
 };
 
 // The client's DUID (RFC 8415 11): DUID-UUID (type 4) of the machine as
-// systemd derives it (an application-specific id of /etc/machine-id, so the
-// initrd and the real root agree when both have it), else DUID-LL (type 3)
-// of the MAC.
+// systemd derives it (an application-specific id of /etc/machine-id), else
+// DUID-LLT (type 1) of the MAC and the time now. It is saved with the lease,
+// and `run --import` uses the saved one: the real root has a machine-id the
+// initrd often lacks, and a DUID-LLT differs at every call.
 std::vector<std::uint8_t> dhcp6_duid(const HardwareAddress& mac);
 // The IAID: the last four bytes of the MAC, the same in every boot stage.
 std::uint32_t dhcp6_iaid(const HardwareAddress& mac);

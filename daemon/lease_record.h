@@ -1,4 +1,4 @@
-// dhcp::Lease <-> state::LeaseRecord: the lease as the state file keeps it
+// dhcp::Lease <-> state::LeaseRecord (and the DHCPv6 pair): the lease as the state file keeps it
 // (state/ knows nothing of dhcp/), with the wall-clock time it started.
 #pragma once
 
@@ -7,6 +7,7 @@
 
 #include "base/clock.h"
 #include "base/result.h"
+#include "dhcp/dhcp6_engine.h"
 #include "dhcp/lease.h"
 #include "state/device_record.h"
 
@@ -22,5 +23,13 @@ state::LeaseRecord to_lease_record(const dhcp::Lease& lease, const std::vector<s
 [[nodiscard]] Result<dhcp::Lease> from_lease_record(const state::LeaseRecord& record, BootTime now);
 // The same, now.
 [[nodiscard]] Result<dhcp::Lease> from_lease_record(const state::LeaseRecord& record);
+
+// A DHCPv6 lease with the DUID and IAID it was bound to.
+state::Lease6Record to_lease6_record(const dhcp::Dhcp6Lease& lease, const std::vector<std::uint8_t>& client_duid,
+                                     std::uint32_t iaid);
+// Back for `run --import`: refused (ErrorCode::Invalid) when every address's
+// valid lifetime has ended by `now` or the lease began after it, and
+// (ErrorCode::Malformed) when it has no address or no server.
+[[nodiscard]] Result<dhcp::Dhcp6Lease> from_lease6_record(const state::Lease6Record& record, BootTime now);
 
 }  // namespace earlynet::daemon

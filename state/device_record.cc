@@ -57,6 +57,25 @@ json lease_json(const LeaseRecord& l) {
     return o;
 }
 
+json lease6_json(const Lease6Record& l) {
+    json o;
+    o["client_duid"] = to_hex(l.client_duid);
+    o["iaid"] = l.iaid;
+    o["server_duid"] = to_hex(l.server_duid);
+    json a = json::array();
+    for (const auto& x : l.addresses)
+        a.push_back({{"address", x.address.to_string()}, {"preferred_s", x.preferred_s}, {"valid_s", x.valid_s}});
+    o["addresses"] = a;
+    o["t1_s"] = l.t1_s;
+    o["t2_s"] = l.t2_s;
+    o["acquired_boottime_ns"] = l.acquired_boottime.count();
+    o["acquired_realtime_s"] = l.acquired_realtime_s;
+    json opts = json::array();
+    for (const auto& x : l.options) opts.push_back({{"code", x.code}, {"data", to_hex(x.data)}});
+    o["options"] = opts;
+    return o;
+}
+
 // A small non-negative number exactly as std::to_string writes it: digits
 // only, no sign, space or leading zero. std::stoi would also take "+24",
 // " 24" and "024", so two spellings could name the same option code (and the
@@ -186,6 +205,20 @@ public:
         }
         return std::chrono::milliseconds(integer(key, 0, INT64_MAX / 2));
     }
+    Ipv6Address ip6(const std::string& key) const {
+        auto a = Ipv6Address::parse(str(key));
+        if (!a) fail(key, "'" + str(key) + "' is not an IPv6 address");
+        return *a;
+    }
+    std::uint32_t u32(const std::string& key) const { return static_cast<std::uint32_t>(integer(key, 0, UINT32_MAX)); }
+    // Each entry of a list of objects, read by `read(entry_reader)`.
+    template <typename F>
+    void each_object(const std::string& key, F read) const {
+        for (const auto& e : array(key)) {
+            if (!e.is_object()) fail(key, "has an entry that is not an object");
+            read(Reader(e, path_ + key + "."));
+        }
+    }
     Reader object(const std::string& key) const {
         const json& v = at(key);
         if (!v.is_object()) fail(key, "not an object");
@@ -218,6 +251,25 @@ LeaseRecord lease_from(const Reader& r) {
         if (!value.is_string()) r.fail("options", "option " + key + " is not a hex string");
         l.options[static_cast<std::uint8_t>(*code)] = r.bytes("options." + key, value.get<std::string>());
     }
+    return l;
+}
+
+Lease6Record lease6_from(const Reader& r) {
+    Lease6Record l;
+    l.client_duid = r.bytes("client_duid", r.str("client_duid"));
+    l.iaid = r.u32("iaid");
+    l.server_duid = r.bytes("server_duid", r.str("server_duid"));
+    r.each_object("addresses", [&](const Reader& a) {
+        l.addresses.push_back({a.ip6("address"), a.u32("preferred_s"), a.u32("valid_s")});
+    });
+    l.t1_s = r.u32("t1_s");
+    l.t2_s = r.u32("t2_s");
+    l.acquired_boottime = std::chrono::nanoseconds(r.integer("acquired_boottime_ns", 0, INT64_MAX));
+    l.acquired_realtime_s = r.integer("acquired_realtime_s", INT64_MIN, INT64_MAX);
+    r.each_object("options", [&](const Reader& o) {
+        auto code = static_cast<std::uint16_t>(o.integer("code", 1, 65535));
+        l.options.push_back({code, o.bytes("data", o.str("data"))});
+    });
     return l;
 }
 
@@ -255,6 +307,7 @@ std::string device_record_to_json(const DeviceRecord& d) {
                        {"address", millis(d.timings.to_address)},
                        {"online", millis(d.timings.to_online)}};
     o["lease"] = d.lease ? lease_json(*d.lease) : json(nullptr);
+    o["lease6"] = d.lease6 ? lease6_json(*d.lease6) : json(nullptr);
     // Text options may hold any byte but NUL (a hostname of 0xff from a
     // server), and JSON only UTF-8: dump() would throw on such a string, out
     // of the event loop. Invalid sequences become U+FFFD instead; the bytes as
@@ -339,6 +392,8 @@ Result<DeviceRecord> device_record_from_json(std::string_view text, const std::s
         d.timings.to_online = t.millis("online");
         if (r.has_value("lease")) d.lease = lease_from(r.object("lease"));
         else r.at("lease");
+        if (r.has_value("lease6")) d.lease6 = lease6_from(r.object("lease6"));
+        else if (version >= 3) r.at("lease6");
         return d;
     } catch (const ParseFailure& f) {
         return unexpected(ErrorCode::Malformed, source + ": " + f.message);

@@ -1,7 +1,7 @@
 // The records earlynet leaves under /run/earlynet: per device what it was
 // configured with and how long each step took, and per DHCPv4 lease everything
 // a later process needs to continue it (earlynet run --import, the real root's
-// manager). state/ depends on base/ and on dhcp/'s option table only (the one
+// manager), and the same for a DHCPv6 lease. state/ depends on base/ and on dhcp/'s option table only (the one
 // description of an option); the daemon converts from dhcp::Lease.
 #pragma once
 
@@ -22,7 +22,8 @@ namespace earlynet::state {
 // newer versions rather than guess. Version 1 also carried each option's
 // decoded value beside the raw options; this reader still reads it (the
 // initrd's earlynet may be older than the real root's), ignoring those.
-inline constexpr int kFormatVersion = 2;
+// Version 3 added "lease6" (absent from older files: read as none).
+inline constexpr int kFormatVersion = 3;
 inline constexpr int kOldestFormatVersion = 1;
 
 struct StaticRouteRecord {  // option 121 entry, or a route the daemon added
@@ -54,6 +55,39 @@ struct LeaseRecord {
     // Every option as received, code -> raw bytes (hex in the file).
     std::map<std::uint8_t, std::vector<std::uint8_t>> options;
     bool operator==(const LeaseRecord&) const = default;
+};
+
+// An address of a DHCPv6 IA_NA with the lifetimes the server gave (RFC 8415
+// 21.6), counted from Lease6Record::acquired_boottime; 0xffffffff = infinite.
+struct Lease6AddressRecord {
+    Ipv6Address address;
+    std::uint32_t preferred_s = 0;
+    std::uint32_t valid_s = 0;
+    bool operator==(const Lease6AddressRecord&) const = default;
+};
+
+struct Dhcp6OptionRecord {  // a top-level option of the REPLY, as received
+    std::uint16_t code = 0;
+    std::vector<std::uint8_t> data;
+    bool operator==(const Dhcp6OptionRecord&) const = default;
+};
+
+// A DHCPv6 lease as saved: who we were (DUID and IAID, kept for the real
+// root so the server sees one client), who granted it, the IA_NA's addresses
+// and timers as the client acts on them, and every option of the REPLY in
+// wire order (a code may repeat); DNS servers, search list and boot-file URL
+// are read from `options` through dhcp/dhcp6_message.h's option table.
+struct Lease6Record {
+    std::vector<std::uint8_t> client_duid;  // option 1 as sent
+    std::uint32_t iaid = 0;
+    std::vector<std::uint8_t> server_duid;  // option 2 of the REPLY
+    std::vector<Lease6AddressRecord> addresses;
+    std::uint32_t t1_s = 0;
+    std::uint32_t t2_s = 0;
+    std::chrono::nanoseconds acquired_boottime{0};  // CLOCK_BOOTTIME, as for DHCPv4
+    std::int64_t acquired_realtime_s = 0;
+    std::vector<Dhcp6OptionRecord> options;
+    bool operator==(const Lease6Record&) const = default;
 };
 
 enum class DeviceOutcome { Activating, Activated, Failed };
@@ -93,6 +127,7 @@ struct DeviceRecord {
     std::string failure_reason;      // one line, when Failed
     DeviceTimings timings;
     std::optional<LeaseRecord> lease;
+    std::optional<Lease6Record> lease6;  // DHCPv6 (stateful)
     bool operator==(const DeviceRecord&) const = default;
 };
 

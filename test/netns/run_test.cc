@@ -17,6 +17,7 @@
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <regex>
 #include <thread>
 
 #include "test/netns/run_fixture.h"
@@ -230,6 +231,18 @@ TEST_F(RunTest, SlaacFromRadvdGivesAUsableGlobalAddress) {
     EXPECT_FALSE(contains(ip("-4 -o addr show dev c0"), "inet ")) << "ipv4.method=disabled";
 }
 
+// c0's generated profile with ipv6.method=dhcp instead of auto (what a
+// profile or iBFT may say): DHCPv6 without waiting for a router advertisement.
+void use_ipv6_method_dhcp(const fs::path& profile) {
+    std::string text = slurp(profile);
+    auto at = text.find("[ipv6]");
+    ASSERT_NE(at, std::string::npos) << text;
+    at = text.find("method=auto", at);
+    ASSERT_NE(at, std::string::npos) << text;
+    text.replace(at, 11, "method=dhcp");
+    std::ofstream(profile, std::ios::trunc) << text;
+}
+
 // ipv6.method=dhcp (a profile's, or iBFT's for IPv6 DHCP): DHCPv6 without
 // waiting for a router advertisement, the leased address as a /128 with the
 // server's lifetimes, DNS from option 23 in the state. (ip=dhcp6 writes
@@ -242,14 +255,7 @@ TEST_F(RunTest, Dhcp6GivesTheLeasedAddressAndItsDnsServer) {
         serve("s0", {"--dhcp-option=option6:dns-server,[2001:db8:77::53]"}, "2001:db8:77::100,2001:db8:77::1ff,64");
     ASSERT_TRUE(server);
     generate("ip=c0:dhcp6 rd.net.timeout.carrier=5");
-    fs::path profile = dir_ / "profiles" / "c0.nmconnection";
-    std::string text = slurp(profile);
-    auto at = text.find("[ipv6]");
-    ASSERT_NE(at, std::string::npos) << text;
-    at = text.find("method=auto", at);
-    ASSERT_NE(at, std::string::npos) << text;
-    text.replace(at, 11, "method=dhcp");
-    std::ofstream(profile, std::ios::trunc) << text;
+    use_ipv6_method_dhcp(dir_ / "profiles" / "c0.nmconnection");
     auto r = run();
     ASSERT_EQ(r.status, 0) << log_ << server->log();
     auto addrs = ip("-6 -o addr show dev c0 scope global");
@@ -534,6 +540,64 @@ TEST_F(RunTest, ImportContinuesTheLeaseWithoutRemovingTheAddress) {
     EXPECT_EQ(address(after), address(before));
     EXPECT_FALSE(fs::exists(dir_ / "tmp" / "earlynet.done")) << "no dracut files after switch_root";
     EXPECT_TRUE(contains(status_json(), "\"t1_s\": 3")) << "the state follows the renewed lease";
+}
+
+// The DHCPv6 handover: the initrd (no /etc/machine-id there, so a DUID-LLT)
+// leaves the lease in the state; the real root's `run --import` (which has a
+// machine-id) continues it with the saved DUID and IAID: its T1 has passed
+// during switch_root, so a RENEW at once, which the server answers for the
+// binding it knows; no SOLICIT, and the address never goes.
+TEST_F(RunTest, ImportContinuesTheDhcp6LeaseWithTheSavedDuid) {
+    cable("c0", "s0", "");
+    ip_in(peer_namespace(), "-6 addr add 2001:db8:77::1/64 dev s0 nodad");
+    auto server = serve("s0", {}, "2001:db8:77::100,2001:db8:77::1ff,64");
+    ASSERT_TRUE(server);
+    generate("ip=c0:dhcp6 rd.net.timeout.carrier=5");
+    use_ipv6_method_dhcp(dir_ / "profiles" / "c0.nmconnection");
+    std::vector<std::string> initrd{"unshare", "-m", "sh", "-c",
+                                    "mount --make-rprivate / && mount --bind /dev/null /etc/machine-id && exec \"$@\"",
+                                    "sh"};
+    for (auto& a : run_argv(true)) initrd.push_back(a);
+    auto r = run_command(initrd);
+    ASSERT_EQ(r.status, 0) << r.err << server->log();
+    auto global = [&] { return ip("-6 -o addr show dev c0 scope global"); };
+    std::string before = global();
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(before, m, std::regex(R"(inet6 (2001:db8:77::[0-9a-f]+)/128)"))) << before;
+    std::string address = m[1];
+    fs::path record = dir_ / "state" / "c0.json";
+    std::string saved = slurp(record);
+    ASSERT_TRUE(contains(saved, "\"client_duid\": \"0001")) << "DUID-LLT without a machine-id: " << saved;
+    // T1 passed while the real root came up.
+    saved = std::regex_replace(saved, std::regex(R"("t1_s": \d+)"), "\"t1_s\": 1");
+    std::ofstream(record, std::ios::trunc) << saved;
+    std::this_thread::sleep_for(1100ms);
+    int solicits = server->count_in_log("DHCPSOLICIT(s0)");
+
+    BackgroundProcess watch({"ip", "-o", "monitor", "address"});
+    fs::path log = dir_ / "import.log";
+    std::vector<std::string> argv{"sh", "-c", "exec \"$@\" 2>\"$0\"", log.string()};
+    for (auto& a : run_argv(false)) argv.push_back(a);
+    argv.push_back("--import");
+    BackgroundProcess real_root(argv);
+    bool renewed = false;
+    for (int i = 0; i < 200 && !renewed; ++i) {
+        renewed = server->count_in_log_after("DHCPRENEW(s0)", "DHCPREPLY(s0) " + address) > 0;
+        if (!renewed) std::this_thread::sleep_for(50ms);
+    }
+    ASSERT_EQ(::kill(real_root.pid(), SIGTERM), 0);
+    real_root.wait();
+    ASSERT_EQ(::kill(watch.pid(), SIGTERM), 0);
+    auto events = watch.wait().out;
+    std::string text = slurp(log);
+    EXPECT_TRUE(renewed) << "the server knew the saved DUID's binding: " << server->log() << text;
+    EXPECT_TRUE(contains(text, "c0: continuing DHCPv6 lease " + address)) << text;
+    EXPECT_EQ(server->count_in_log("DHCPSOLICIT(s0)"), solicits) << "continued, not solicited: " << server->log();
+    EXPECT_FALSE(contains(events, "Deleted")) << "an address was removed: " << events;
+    EXPECT_TRUE(contains(global(), "inet6 " + address + "/128")) << global();
+    std::string after = slurp(record);
+    EXPECT_TRUE(contains(after, "\"client_duid\": \"0001")) << "the saved DUID, not one from the machine-id: " << after;
+    EXPECT_FALSE(contains(after, "\"t1_s\": 1,")) << "the state follows the renewed lease: " << after;
 }
 
 // Issue 13: the address of a trusted saved lease is gone when the real root

@@ -69,6 +69,15 @@ TEST(DeviceRecordTest, FullRecordWithLeaseRoundTripsEveryField) {
     EXPECT_EQ(l.acquired_realtime_s, o.acquired_realtime_s);
     EXPECT_EQ(l.options, o.options);
     EXPECT_EQ(l, o);
+    ASSERT_TRUE(back->lease6);
+    const Lease6Record &l6 = *back->lease6, &o6 = *original.lease6;
+    EXPECT_EQ(l6.client_duid, o6.client_duid);
+    EXPECT_EQ(l6.iaid, o6.iaid);
+    EXPECT_EQ(l6.server_duid, o6.server_duid);
+    EXPECT_EQ(l6.addresses, o6.addresses);
+    EXPECT_EQ(l6.acquired_boottime, o6.acquired_boottime);
+    EXPECT_EQ(l6.options, o6.options);
+    EXPECT_EQ(l6, o6);
 }
 
 TEST(DeviceRecordTest, AbsentOptionalsRoundTripAsAbsent) {
@@ -148,18 +157,50 @@ TEST(DeviceRecordTest, AVersion1RecordStillReads) {
     l["classless_routes"] = json::array();
     l["tftp_server_name"] = "tftp.lab.example";
     l["bootfile_name"] = "pxelinux.0";
+    j.erase("lease6");
+    d.lease6.reset();
     auto back = device_record_from_json(j.dump(), kSource);
     ASSERT_TRUE(back) << back.error().message;
     EXPECT_EQ(*back, d);
+}
+
+// Version 2 had no DHCPv6 lease: read as none. From version 3 on the field
+// must be there (null when there is no lease).
+TEST(DeviceRecordTest, AVersion2RecordHasNoDhcp6Lease) {
+    DeviceRecord d = full_dhcp_device();
+    json j = json::parse(device_record_to_json(d));
+    j["version"] = 2;
+    j.erase("lease6");
+    auto back = device_record_from_json(j.dump(), kSource);
+    ASSERT_TRUE(back) << back.error().message;
+    EXPECT_FALSE(back->lease6);
+    d.lease6.reset();
+    EXPECT_EQ(*back, d);
+    j["version"] = 3;
+    expect_rejected(j.dump(), "field 'lease6': missing");
+}
+
+TEST(DeviceRecordTest, ABadDhcp6LeaseIsRejectedByName) {
+    expect_rejected(edited([](json& j) { j["lease6"]["addresses"][0]["address"] = "10.0.0.1"; }),
+                    "field 'lease6.addresses.address': '10.0.0.1' is not an IPv6 address");
+    expect_rejected(edited([](json& j) { j["lease6"]["addresses"][1]["valid_s"] = 4294967296; }),
+                    "field 'lease6.addresses.valid_s': 4294967296 is out of range");
+    expect_rejected(edited([](json& j) { j["lease6"]["options"][0]["code"] = 0; }),
+                    "field 'lease6.options.code': 0 is out of range");
+    expect_rejected(edited([](json& j) { j["lease6"]["options"][2]["data"] = "6e6"; }),
+                    "field 'lease6.options.data': odd number of hex digits");
+    expect_rejected(edited([](json& j) { j["lease6"]["client_duid"] = 4; }), "field 'lease6.client_duid': not a string");
+    expect_rejected(edited([](json& j) { j["lease6"]["addresses"] = json::object(); }),
+                    "field 'lease6.addresses': not a list");
 }
 
 // ---- strict reading: version ----
 
 TEST(DeviceRecordTest, OtherVersionIsRejected) {
     expect_rejected(edited([](json& j) { j["version"] = kFormatVersion + 1; }),
-                    "field 'version': version 3 is newer than this earlynet reads (2)");
+                    "field 'version': version 4 is newer than this earlynet reads (3)");
     expect_rejected(edited([](json& j) { j["version"] = -1; }),
-                    "field 'version': -1 is not a version earlynet wrote (1 to 2)");
+                    "field 'version': -1 is not a version earlynet wrote (1 to 3)");
     expect_rejected(edited([](json& j) { j["version"] = 0; }), "field 'version'");
     expect_rejected(edited([](json& j) { j["version"] = "1"; }), "field 'version': not an integer");
 }

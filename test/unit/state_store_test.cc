@@ -143,7 +143,8 @@ TEST(StateStoreTest, CorruptFilesAreReportedAndNotTrustedWhileGoodOnesLoad) {
     std::string text = device_record_to_json(static_device());
     write_raw(dir / "eth1.json", text.substr(0, text.size() / 2));  // truncated
     std::string other = device_record_to_json(failed_device());
-    other.replace(other.find("\"version\": 2"), 12, "\"version\": 3");
+    std::string current = "\"version\": " + std::to_string(kFormatVersion);
+    other.replace(other.find(current), current.size(), "\"version\": " + std::to_string(kFormatVersion + 1));
     write_raw(dir / "eth2.json", other);  // a later format
     write_raw(dir / "eth3.json", "");     // empty
 

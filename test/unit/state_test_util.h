@@ -66,6 +66,28 @@ inline LeaseRecord full_lease() {
     return l;
 }
 
+// A DHCPv6 lease with every field set: two addresses, DNS (23), search list
+// (24) and boot-file URL (59) among the REPLY's options.
+inline Lease6Record full_lease6() {
+    Lease6Record l;
+    l.client_duid = {0, 4, 0xa5, 0x0a, 0xd1, 0x12, 0xbf, 0x60, 0x45, 0x77, 0xa2, 0xfb, 0x74, 0x1a, 0xb1, 0x95, 0x5b, 0x03};
+    l.iaid = 0xabcdef01;
+    l.server_duid = {0, 3, 0, 1, 0x52, 0x54, 0x00, 0x11, 0x22, 0x33};
+    l.addresses = {{*Ipv6Address::parse("2001:db8::1:23"), 1800, 3600},
+                   {*Ipv6Address::parse("2001:db8::1:24"), 0xffffffffu, 0xffffffffu}};
+    l.t1_s = 900;
+    l.t2_s = 1440;
+    l.acquired_boottime = std::chrono::seconds(101);
+    l.acquired_realtime_s = 1'790'000'001;
+    l.options = {
+        {23, {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x53}},
+        {24, {3, 'l', 'a', 'b', 7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 0}},
+        {59, bytes_of("nfs://[2001:db8::1]/srv/root")},
+        {23, {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x54}},  // a code may repeat
+    };
+    return l;
+}
+
 // A text option (12 host name, 15 domain, 17 root path, 67 boot file ...) as a server sends it.
 inline void set_text_option(LeaseRecord& l, std::uint8_t code, std::string_view text) {
     l.options[code] = bytes_of(text);
@@ -108,6 +130,7 @@ inline DeviceRecord full_dhcp_device() {
     d.timings = {std::chrono::milliseconds(3), std::chrono::milliseconds(40), std::chrono::milliseconds(1200),
                  std::chrono::milliseconds(1250)};
     d.lease = full_lease();
+    d.lease6 = full_lease6();
     return d;
 }
 
