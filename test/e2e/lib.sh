@@ -13,6 +13,9 @@ E2E_MAC=52:54:00:e2:e0:01
 E2E_MAC2=52:54:00:e2:e0:02
 E2E_SERVER=10.77.0.1
 E2E_GUEST_IP=10.77.0.42
+# IPv6 on the same bridge (e2e_net_v6): the server, and what DHCPv6 gives the guest.
+E2E_SERVER6=2001:db8::1
+E2E_GUEST_IP6=2001:db8::42
 
 e2e_log() { printf '%s\n' "$*" >&2; }
 
@@ -218,6 +221,15 @@ e2e_net_up() {
     done
 }
 
+# e2e_net_v6: the bridge gets 2001:db8::1/64 too (no DAD: nbd-server binds
+# it at once) and floods multicast without MLD snooping, so the guest's
+# router solicitations and DHCPv6 SOLICITs (ff02::2, ff02::1:2) reach dnsmasq
+# whatever the bridge learnt.
+e2e_net_v6() {
+    ip -n "$E2E_NS" link set br0 type bridge mcast_snooping 0 &&
+        ip -n "$E2E_NS" addr add "$E2E_SERVER6/64" dev br0 nodad
+}
+
 e2e_net_down() {
     [ -n "$E2E_NS" ] || return 0
     ip -n "$E2E_NS" link del tap0 2> /dev/null
@@ -256,14 +268,17 @@ e2e_dnsmasq() {
     kill -0 "$pid" 2> /dev/null || { e2e_log "dnsmasq did not start"; return 1; }
 }
 
-# e2e_nbd TAG IMAGE: nbd-server on 10.77.0.1:10809 exporting a copy of IMAGE as "root"
+# e2e_nbd TAG IMAGE [ADDRESS]: nbd-server on ADDRESS (10.77.0.1; 2001:db8::1
+# after e2e_net_v6) port 10809 exporting a copy of IMAGE as "root"
 # (writable: dracut runs e2fsck on the root before mounting it).
 e2e_nbd() {
-    local tag=$1 img=$E2E_WORK/$1.root.img pid i
+    local tag=$1 img=$E2E_WORK/$1.root.img addr=${3:-$E2E_SERVER} listen pid i
+    listen=$addr
+    [[ $addr == *:* ]] && listen="[$addr]"
     cp --sparse=always "$2" "$img" || return 1
     cat > "$E2E_WORK/$tag.nbd.conf" << CONF
 [generic]
-    listenaddr = $E2E_SERVER
+    listenaddr = $addr
     port = 10809
     allowlist = false
 [root]
@@ -273,7 +288,7 @@ CONF
     pid=$!
     E2E_PIDS+=("$pid")
     for i in $(seq 50); do
-        ip netns exec "$E2E_NS" ss -ltn 2> /dev/null | grep -q "$E2E_SERVER:10809" && break
+        ip netns exec "$E2E_NS" ss -ltn 2> /dev/null | grep -q -F "$listen:10809" && break
         sleep 0.1
     done
     kill -0 "$pid" 2> /dev/null || { e2e_log "nbd-server did not start: $(cat "$E2E_WORK/$tag.nbd.log")"; return 1; }

@@ -15,6 +15,9 @@ for f in /run/earlynet/state/*; do
 done
 /usr/sbin/earlynet status --state-dir /run/earlynet/state 2>&1 | while IFS= read -r l; do con "E2E-REALROOT-STATUS $l"; done
 busybox ip -4 -o addr show | while IFS= read -r l; do con "E2E-REALROOT-ADDR $l"; done
+busybox ip -6 -o addr show | while IFS= read -r l; do con "E2E-REALROOT-ADDR6 $l"; done
+busybox ip -6 route show | while IFS= read -r l; do con "E2E-REALROOT-ROUTE6 $l"; done
+/usr/sbin/earlynet status --json --state-dir /run/earlynet/state 2>&1 | while IFS= read -r l; do con "E2E-REALROOT-JSON $l"; done
 con "E2E-REALROOT-END"
 busybox sleep 0.5
 echo o > /proc/sysrq-trigger

@@ -26,6 +26,8 @@
     done
     ip -4 -o addr show | while IFS= read -r _e2e_l; do echo "E2E-ADDR $_e2e_l"; done
     ip -4 route show | while IFS= read -r _e2e_l; do echo "E2E-ROUTE $_e2e_l"; done
+    ip -6 -o addr show | while IFS= read -r _e2e_l; do echo "E2E-ADDR6 $_e2e_l"; done
+    ip -6 route show | while IFS= read -r _e2e_l; do echo "E2E-ROUTE6 $_e2e_l"; done
     echo "E2E-HOSTNAME $(cat /proc/sys/kernel/hostname)"
     if command -v earlynet > /dev/null; then
         earlynet status 2>&1 | while IFS= read -r _e2e_l; do echo "E2E-STATUS $_e2e_l"; done
