@@ -44,6 +44,29 @@ bool is(const std::optional<Dhcp6StatusCode>& s, Dhcp6Status code) {
     return s && s->code == static_cast<std::uint16_t>(code);
 }
 
+// A server's refusal: a failure status that decoded, the message's own or
+// that of our IA_NA (NoAddrsAvail, NotOnLink ...). A status that does not
+// decode, or an IA_NA that does not, refuses nothing.
+bool refused(const Dhcp6Message& m, std::uint32_t iaid) {
+    auto failed = [](const std::optional<Dhcp6StatusCode>& s) { return s && s->code != 0; };
+    return failed(top_status(m)) || failed(ia_na_status(m, iaid));
+}
+
+// An address a REPLY to RENEW/REBIND left out, its lifetimes counted from
+// `now` instead of from `since`; nullopt once its valid lifetime is over.
+// Elapsed time is rounded up, so a lifetime is never stretched.
+std::optional<Dhcp6IaAddress> remaining(Dhcp6IaAddress a, BootTime since, BootTime now) {
+    const std::int64_t elapsed = std::max<std::int64_t>(0, std::chrono::ceil<seconds>(now - since).count());
+    auto left = [&](std::uint32_t lifetime) -> std::uint32_t {
+        if (lifetime == kInfinity) return kInfinity;
+        return lifetime > elapsed ? static_cast<std::uint32_t>(lifetime - elapsed) : 0;
+    };
+    a.preferred_s = left(a.preferred_s);
+    a.valid_s = left(a.valid_s);
+    if (a.valid_s == 0) return std::nullopt;
+    return a;
+}
+
 }  // namespace
 
 const char* to_string(Dhcp6State state) {
@@ -417,7 +440,8 @@ void Dhcp6Engine::request_from_advertise(BootTime now) {
     begin_exchange(Dhcp6State::Requesting, dhcp6_timing::kRequest, now);
 }
 
-std::optional<Dhcp6Lease> Dhcp6Engine::lease_from(const Dhcp6Message& m, BootTime now, std::string& why) const {
+std::optional<Dhcp6Lease> Dhcp6Engine::lease_from(const Dhcp6Message& m, BootTime now, std::string& why,
+                                                  const Dhcp6Lease* held) const {
     if (auto status = top_status(m); status && status->code != 0) {
         why = status_text(*status);
         return std::nullopt;
@@ -443,6 +467,16 @@ std::optional<Dhcp6Lease> Dhcp6Engine::lease_from(const Dhcp6Message& m, BootTim
             return std::nullopt;
         }
         bool offered = !ia->addresses.empty();
+        // RFC 8415 18.2.10.1: "Leave unchanged any information about leases
+        // the client has recorded in the IA but that were not included in the
+        // IA from the server". An IA_NA without any address is not taken as
+        // an answer, so that the RENEW goes on.
+        if (held && offered)
+            for (const auto& a : held->ia.addresses) {
+                auto listed = [&](const Dhcp6IaAddress& b) { return b.address == a.address; };
+                if (std::ranges::any_of(ia->addresses, listed)) continue;
+                if (auto kept = remaining(a, held->acquired_at, now)) ia->addresses.push_back(*kept);
+            }
         std::erase_if(ia->addresses,
                       [](const Dhcp6IaAddress& a) { return a.valid_s == 0 || (a.status && a.status->code != 0); });
         if (ia->addresses.empty()) {
@@ -495,9 +529,12 @@ void Dhcp6Engine::on_reply(const Dhcp6Message& m, BootTime now) {
             std::string why;
             auto lease = lease_from(m, now, why);
             if (!lease) {
-                // NoAddrsAvail, NotOnLink ...: this server gives nothing; look again.
                 emit(Dhcp6Ignored{"REPLY: " + why});
-                if (state_ == Dhcp6State::Requesting) {
+                // RFC 8415 section 16: an invalid message is discarded; the
+                // exchange goes on, and a genuine REPLY may still come. Only a
+                // server's refusal (NoAddrsAvail, NotOnLink ...) sends us to
+                // look again.
+                if (state_ == Dhcp6State::Requesting && refused(m, config_.iaid)) {
                     if (lease_)
                         lose(Dhcp6LossReason::NoBinding, now);  // the REQUEST after NoBinding failed
                     else
@@ -516,7 +553,7 @@ void Dhcp6Engine::on_reply(const Dhcp6Message& m, BootTime now) {
         case Dhcp6State::Renewing:
         case Dhcp6State::Rebinding: {
             std::string why;
-            auto lease = lease_from(m, now, why);
+            auto lease = lease_from(m, now, why, lease_ ? &*lease_ : nullptr);
             if (!lease) {
                 // RFC 8415 18.2.10.1: NoBinding asks for the IA again with a REQUEST.
                 if (is(ia_na_status(m, config_.iaid), Dhcp6Status::NoBinding)) {
@@ -541,6 +578,12 @@ void Dhcp6Engine::on_reply(const Dhcp6Message& m, BootTime now) {
             return;
         }
         case Dhcp6State::Confirming:
+            // RFC 8415 18.2.10.3: a Success, explicit or implicit (no status
+            // code), confirms; a status code that does not decode is neither.
+            if (m.find(o::kStatusCode) != nullptr && !status) {
+                emit(Dhcp6Ignored{"REPLY: its status code does not decode"});
+                return;
+            }
             if (is(status, Dhcp6Status::NotOnLink)) {
                 exchange_.reset();
                 lose(Dhcp6LossReason::NotOnLink, now);

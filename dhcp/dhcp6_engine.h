@@ -77,6 +77,8 @@ struct Dhcp6Bound {
     Dhcp6Lease lease;
 };
 // The same binding with new lifetimes (RENEW, REBIND, CONFIRM's answer).
+// Addresses the REPLY left out stay for what is left of their lifetimes,
+// counted from the new acquired_at (RFC 8415 18.2.10.1).
 struct Dhcp6Extended {
     Dhcp6Lease lease;
 };
@@ -147,7 +149,11 @@ private:
     std::optional<std::string> not_for_us(const Dhcp6Message& m) const;
     void on_advertise(const Dhcp6Message& m, BootTime now);
     void on_reply(const Dhcp6Message& m, BootTime now);
-    std::optional<Dhcp6Lease> lease_from(const Dhcp6Message& m, BootTime now, std::string& why) const;
+    // The lease a message grants, or nullopt and `why`. With `held` (the
+    // lease being renewed), the addresses the message leaves out stay for
+    // what is left of their lifetimes.
+    std::optional<Dhcp6Lease> lease_from(const Dhcp6Message& m, BootTime now, std::string& why,
+                                         const Dhcp6Lease* held = nullptr) const;
     void request_from_advertise(BootTime now);
 
     Dhcp6Config config_;

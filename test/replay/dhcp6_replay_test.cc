@@ -355,10 +355,10 @@ TEST(Dhcp6Replay, AReplyWithABrokenIaNaGivesNoLease) {
     ASSERT_EQ(ignored.size(), 1u) << reasons(ignored);
     EXPECT_NE(ignored[0].reason.find("REPLY: "), std::string::npos) << ignored[0].reason;
     EXPECT_TRUE(r.hostile<Dhcp6Bound>().empty());
-    // Observed: the engine also gives up the REQUEST and SOLICITs again
-    // (as for NoAddrsAvail) instead of waiting for a well-formed REPLY;
-    // reported, not asserted. The genuine REPLY then arrives outside the
-    // exchange it answered and binds nothing.
+    EXPECT_TRUE(r.hostile<Dhcp6Send>().empty()) << "no new SOLICIT for a message it discards (RFC 8415 16)";
+    // The REQUEST goes on: the genuine REPLY after it binds.
+    EXPECT_EQ(r.of<Dhcp6Bound>().size(), 1u);
+    EXPECT_EQ(r.engine.state(), Dhcp6State::Bound);
 }
 
 // ---- rapid commit ----

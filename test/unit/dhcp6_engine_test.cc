@@ -6,6 +6,13 @@
 #include <algorithm>
 
 namespace earlynet::dhcp {
+
+// For gtest's messages (found by argument-dependent lookup, so not in the
+// unnamed namespace).
+void PrintTo(const Dhcp6IaAddress& a, std::ostream* os) {
+    *os << a.address.to_string() << " preferred " << a.preferred_s << " valid " << a.valid_s;
+}
+
 namespace {
 
 using namespace std::chrono_literals;
@@ -56,6 +63,17 @@ Dhcp6Message with(Dhcp6Message m, Dhcp6Option option) {
     m.options.push_back(std::move(option));
     return m;
 }
+// A REPLY with this IA_NA, for several addresses.
+Dhcp6Message reply_with(std::uint32_t xid, const Dhcp6IaNa& ia) {
+    Dhcp6Message m;
+    m.type = Dhcp6MessageType::Reply;
+    m.transaction_id = xid;
+    m.options = {{o::kClientId, kDuid}, {o::kServerId, kServerA}, {o::kIaNa, encode_dhcp6_ia_na(ia)}};
+    return m;
+}
+Dhcp6IaAddress address(const char* a, std::uint32_t preferred, std::uint32_t valid) {
+    return {v6(a), preferred, valid, std::nullopt};
+}
 
 class Dhcp6EngineTest : public ::testing::Test {
 protected:
@@ -92,6 +110,27 @@ protected:
         drain();
         ASSERT_EQ(engine.state(), Dhcp6State::Bound);
         clear();
+    }
+    // The same with several addresses.
+    void bind_ia(const Dhcp6IaNa& ia, BootTime when = at(1s)) {
+        engine.start(at(0s));
+        drain();
+        engine.receive(with(reply_with(xid(), ia), {o::kRapidCommit, {}}), when);
+        drain();
+        ASSERT_EQ(engine.state(), Dhcp6State::Bound);
+        clear();
+    }
+    // SOLICIT, ADVERTISE with preference 255, REQUEST: its transaction id.
+    std::uint32_t request() {
+        engine.start(at(0s));
+        drain();
+        engine.receive(with(answer(Dhcp6MessageType::Advertise, xid(), kServerA, {}), {o::kPreference, {255}}),
+                       at(10ms));
+        drain();
+        EXPECT_EQ(last().type, Dhcp6MessageType::Request);
+        const std::uint32_t x = xid();
+        clear();
+        return x;
     }
     // Timers up to `end`, as the adapter runs them; a deadline that does not
     // move on is a bug (the adapter would spin).
@@ -337,6 +376,158 @@ TEST_F(Dhcp6EngineTest, ARenewReplyThatRevokesEveryAddressEndsThemNow) {
     ASSERT_EQ(of<Dhcp6Lost>().size(), 1u);
     EXPECT_EQ(of<Dhcp6Lost>()[0].reason, Dhcp6LossReason::Revoked);
     EXPECT_EQ(last().type, Dhcp6MessageType::Solicit);
+}
+
+// RFC 8415 18.2.10.1: "Leave unchanged any information about leases the
+// client has recorded in the IA but that were not included in the IA from the
+// server": the address the REPLY leaves out stays for what is left of its
+// lifetimes, and the lease ends with it.
+TEST_F(Dhcp6EngineTest, ARenewReplyListingOneOfTwoAddressesKeepsTheOtherForItsRemainingLifetime) {
+    bind_ia({kIaid, 100, 160, {address("2001:db8::a", 180, 200), address("2001:db8::b", 1000, 2000)}, std::nullopt});
+    engine.on_timer(at(101s));
+    drain();
+    ASSERT_EQ(last().type, Dhcp6MessageType::Renew);
+    ASSERT_EQ(ia_in(last()).addresses.size(), 2u);
+    engine.receive(reply_with(xid(), {kIaid, 150, 240, {address("2001:db8::a", 250, 300)}, std::nullopt}), at(102s));
+    drain();
+    ASSERT_EQ(of<Dhcp6Extended>().size(), 1u);
+    const Dhcp6Lease l = of<Dhcp6Extended>()[0].lease;
+    EXPECT_EQ(l.acquired_at, at(102s));
+    EXPECT_EQ(l.ia.addresses,
+              (std::vector<Dhcp6IaAddress>{address("2001:db8::a", 250, 300), address("2001:db8::b", 899, 1899)}))
+        << "b: 1000 and 2000 s from 1 s, 101 s later";
+    EXPECT_EQ(l.valid(), 1899s);
+    EXPECT_EQ(*engine.lease(), l);
+    EXPECT_EQ(engine.next_deadline(), at(252s)) << "the server's T1";
+    // Nobody answers again: a's end (402 s) is not the lease's end, b's (2001 s) is.
+    run_until(at(2000s));
+    EXPECT_TRUE(of<Dhcp6Lost>().empty());
+    EXPECT_EQ(engine.state(), Dhcp6State::Rebinding);
+    run_until(at(2001s));
+    ASSERT_EQ(of<Dhcp6Lost>().size(), 1u);
+    EXPECT_EQ(of<Dhcp6Lost>()[0].reason, Dhcp6LossReason::Expired);
+}
+
+TEST_F(Dhcp6EngineTest, AnUnlistedAddressIsKeptOnlyWhileItsValidLifetimeLasts) {
+    bind_ia({kIaid,
+             150,
+             240,
+             {address("2001:db8::a", 1000, 2000), address("2001:db8::b", 0xffffffff, 0xffffffff),
+              address("2001:db8::c", 100, 151)},
+             std::nullopt});  // at 1 s: c ends at 152 s
+    engine.on_timer(at(151s));
+    drain();
+    ASSERT_EQ(last().type, Dhcp6MessageType::Renew);
+    ASSERT_EQ(ia_in(last()).addresses.size(), 3u);
+    engine.receive(reply_with(xid(), {kIaid, 150, 240, {address("2001:db8::a", 1000, 2000)}, std::nullopt}), at(152s));
+    drain();
+    ASSERT_EQ(of<Dhcp6Extended>().size(), 1u);
+    EXPECT_EQ(of<Dhcp6Extended>()[0].lease.ia.addresses,
+              (std::vector<Dhcp6IaAddress>{address("2001:db8::a", 1000, 2000),
+                                           address("2001:db8::b", 0xffffffff, 0xffffffff)}))
+        << "c has no time left; b's infinity stays infinite";
+}
+
+TEST_F(Dhcp6EngineTest, ARenewReplyRevokingOneAddressKeepsTheUnlistedOther) {
+    bind_ia({kIaid, 100, 160, {address("2001:db8::a", 180, 200), address("2001:db8::b", 1000, 2000)}, std::nullopt});
+    engine.on_timer(at(101s));
+    drain();
+    engine.receive(reply_with(xid(), {kIaid, 100, 160, {address("2001:db8::a", 0, 0)}, std::nullopt}), at(102s));
+    drain();
+    EXPECT_TRUE(of<Dhcp6Lost>().empty()) << "b was not revoked";
+    ASSERT_EQ(of<Dhcp6Extended>().size(), 1u);
+    EXPECT_EQ(of<Dhcp6Extended>()[0].lease.ia.addresses,
+              (std::vector<Dhcp6IaAddress>{address("2001:db8::b", 899, 1899)}));
+    EXPECT_EQ(engine.state(), Dhcp6State::Bound);
+}
+
+// RFC 8415 section 16: a client discards a message that is not valid. A REPLY
+// whose IA_NA is broken or not ours is no answer, whatever its transaction id.
+TEST_F(Dhcp6EngineTest, ABrokenReplyToARequestIsIgnoredAndTheGenuineOneBinds) {
+    const std::uint32_t x = request();
+    Dhcp6Message broken = answer(Dhcp6MessageType::Reply, x, kServerA, {});
+    broken.options[2].data.resize(4);  // an IA_NA of 4 bytes: no T1, T2
+    engine.receive(broken, at(100ms));
+    engine.receive(answer(Dhcp6MessageType::Reply, x, kServerA, {.iaid = 99}), at(200ms));
+    drain();
+    auto ignored = of<Dhcp6Ignored>();
+    ASSERT_EQ(ignored.size(), 2u);
+    EXPECT_EQ(ignored[0].reason.rfind("REPLY: ", 0), 0u) << ignored[0].reason;
+    EXPECT_NE(ignored[1].reason.find("IA_NA 99 is not ours"), std::string::npos) << ignored[1].reason;
+    EXPECT_TRUE(sent.empty()) << "no SOLICIT";
+    EXPECT_EQ(engine.state(), Dhcp6State::Requesting);
+    engine.on_timer(*engine.next_deadline());
+    drain();
+    ASSERT_EQ(sent.size(), 1u);
+    EXPECT_EQ(last().type, Dhcp6MessageType::Request) << "retransmitted";
+    EXPECT_EQ(last().transaction_id, x);
+    engine.receive(answer(Dhcp6MessageType::Reply, x, kServerA, {}), at(2s));
+    drain();
+    ASSERT_EQ(of<Dhcp6Bound>().size(), 1u);
+    EXPECT_EQ(engine.state(), Dhcp6State::Bound);
+}
+
+// A status code that does not decode refuses nothing; one that does (here
+// the message's own NotOnLink) sends the client to look for another server.
+TEST_F(Dhcp6EngineTest, OnlyAStatusThatDecodesRefusesARequest) {
+    const std::uint32_t x = request();
+    engine.receive(with(answer(Dhcp6MessageType::Reply, x, kServerA, {.iaid = 99}), {o::kStatusCode, {0}}), at(100ms));
+    drain();
+    ASSERT_EQ(of<Dhcp6Ignored>().size(), 1u);
+    EXPECT_TRUE(sent.empty());
+    EXPECT_EQ(engine.state(), Dhcp6State::Requesting);
+    engine.receive(with(answer(Dhcp6MessageType::Reply, x, kServerA, {}),
+                        {o::kStatusCode, encode_dhcp6_status_code({4, "moved"})}),
+                   at(200ms));
+    drain();
+    ASSERT_EQ(sent.size(), 1u);
+    EXPECT_EQ(last().type, Dhcp6MessageType::Solicit);
+    EXPECT_NE(last().transaction_id, x);
+    EXPECT_NE(of<Dhcp6Ignored>().back().reason.find("status 4 (moved)"), std::string::npos);
+}
+
+// After NoBinding the REQUEST asks for the addresses held: a broken REPLY
+// keeps them; the IA_NA's own NoAddrsAvail ends them.
+TEST_F(Dhcp6EngineTest, ABrokenReplyToARequestAfterNoBindingKeepsTheAddressesAndARefusalDropsThem) {
+    bind();
+    engine.on_timer(at(101s));
+    drain();
+    engine.receive(answer(Dhcp6MessageType::Reply, xid(), kServerA, {.ia_status = Dhcp6Status::NoBinding}), at(102s));
+    drain();
+    ASSERT_EQ(last().type, Dhcp6MessageType::Request);
+    const std::uint32_t x = xid();
+    clear();
+    engine.receive(answer(Dhcp6MessageType::Reply, x, kServerA, {.t1 = 200, .t2 = 100}), at(103s));
+    drain();
+    ASSERT_EQ(of<Dhcp6Ignored>().size(), 1u);
+    EXPECT_NE(of<Dhcp6Ignored>()[0].reason.find("T1 200 > T2 100"), std::string::npos);
+    EXPECT_TRUE(of<Dhcp6Lost>().empty()) << "the addresses are kept while asking";
+    EXPECT_TRUE(sent.empty());
+    EXPECT_EQ(engine.state(), Dhcp6State::Requesting);
+    engine.receive(answer(Dhcp6MessageType::Reply, x, kServerA, {.ia_status = Dhcp6Status::NoAddrsAvail}), at(104s));
+    drain();
+    ASSERT_EQ(of<Dhcp6Lost>().size(), 1u);
+    EXPECT_EQ(of<Dhcp6Lost>()[0].reason, Dhcp6LossReason::NoBinding);
+    EXPECT_EQ(last().type, Dhcp6MessageType::Solicit);
+}
+
+// RFC 8415 18.2.10.3: only a REPLY saying Success, explicitly or by having no
+// status code, confirms; one whose status code does not decode says nothing.
+TEST_F(Dhcp6EngineTest, AConfirmReplyWhoseStatusDoesNotDecodeIsIgnored) {
+    bind();
+    engine.link_up(at(50s));
+    drain();
+    const std::uint32_t x = xid();
+    engine.receive(with(answer(Dhcp6MessageType::Reply, x, kServerB, {}), {o::kStatusCode, {0}}), at(51s));
+    drain();
+    ASSERT_EQ(of<Dhcp6Ignored>().size(), 1u);
+    EXPECT_EQ(engine.state(), Dhcp6State::Confirming);
+    engine.receive(with(answer(Dhcp6MessageType::Reply, x, kServerB, {}),
+                        {o::kStatusCode, encode_dhcp6_status_code({4, "moved"})}),
+                   at(52s));
+    drain();
+    ASSERT_EQ(of<Dhcp6Lost>().size(), 1u);
+    EXPECT_EQ(of<Dhcp6Lost>()[0].reason, Dhcp6LossReason::NotOnLink);
 }
 
 TEST_F(Dhcp6EngineTest, ZeroT1AndT2AreHalfAndFourFifthsOfThePreferredLifetime) {
