@@ -144,10 +144,39 @@ std::string shell_quote(std::string_view value) {
     return out;
 }
 
+namespace {
+
+// What dhclient -6 gives dracut's dhclient-script (which saves every new_*
+// variable): the first address of the IA_NA with its lifetimes, the IAID,
+// the times, and new_<shell_name> for every option of the DHCPv6 table the
+// REPLY had. The root path from the boot-file URL unless DHCPv4 gave one.
+void dhcp6_lines(std::string& out, const DeviceRecord& d) {
+    const Lease6Record& l = *d.lease6;
+    if (!l.addresses.empty()) {
+        line(out, "new_ip6_address", l.addresses.front().address.to_string());
+        line(out, "new_ip6_prefixlen", "128");
+        line(out, "new_preferred_life", std::to_string(l.addresses.front().preferred_s));
+        line(out, "new_max_life", std::to_string(l.addresses.front().valid_s));
+    }
+    line(out, "new_iaid", lease6_iaid_text(l));
+    line(out, "new_life_starts", std::to_string(l.acquired_realtime_s));
+    line(out, "new_starts", std::to_string(l.acquired_realtime_s));
+    line(out, "new_renew", std::to_string(l.t1_s));
+    line(out, "new_rebind", std::to_string(l.t2_s));
+    for (const auto& o : lease6_options(l))
+        if (!o.definition->shell_name.empty())
+            line(out, "new_" + std::string(o.definition->shell_name), dhcp::dhcp6_option_value_to_text(o.value));
+    bool v4_root = d.lease && !lease_option_text(*d.lease, dhcp::option::kRootPath).empty();
+    if (auto root = lease6_root_path(l); !root.empty() && !v4_root) line(out, "new_root_path", root);
+}
+
+}  // namespace
+
 std::string dhcpopts_text(const DeviceRecord& d) {
-    if (!d.lease) return {};
-    const LeaseRecord& l = *d.lease;
     std::string out;
+    if (d.lease6) dhcp6_lines(out, d);
+    if (!d.lease) return out;
+    const LeaseRecord& l = *d.lease;
     line(out, "new_ip_address", l.address.to_string());
     for (const auto& o : lease_options(l)) line(out, "new_" + std::string(o.definition->shell_name), dhclient_text(o));
     if (!l.next_server.is_unspecified()) line(out, "new_next_server", l.next_server.to_string());

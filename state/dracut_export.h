@@ -23,8 +23,12 @@ std::string shell_quote(std::string_view value);
 // option of the table the lease has (new_subnet_mask, new_routers,
 // new_root_path, new_classless_static_routes ... in code order; the mask,
 // lease time and T1/T2 as the client used them), new_next_server,
-// new_filename and filename. Empty text when there is no lease (the file must
-// exist anyway).
+// new_filename and filename. A DHCPv6 lease adds what dhclient -6 gives
+// (new_ip6_address, new_ip6_prefixlen, new_max_life, new_iaid, new_renew,
+// new_dhcp6_name_servers ...) and, when DHCPv4 gave no root path, the root
+// path from its boot-file URL (lease6_root_path): dracut's netroot reads
+// new_root_path for root=dhcp and root=dhcp6 alike. Empty text when there is
+// no lease (the file must exist anyway).
 std::string dhcpopts_text(const DeviceRecord& device);
 
 // dracut's net.$netif.override: ip= srv= gw= mask= hostname= macaddr= mtu=

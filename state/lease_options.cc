@@ -1,5 +1,8 @@
 #include "state/lease_options.h"
 
+#include <algorithm>
+
+#include "base/hex.h"
 #include "dhcp/ipv4_rules.h"
 
 namespace earlynet::state {
@@ -91,6 +94,35 @@ std::vector<RenderedOption> lease_options(const LeaseRecord& lease) {
     for (const auto& def : dhcp::option_table())
         if (auto value = lease_option(lease, def)) out.push_back({&def, std::move(*value)});
     return out;
+}
+
+std::vector<RenderedOption6> lease6_options(const Lease6Record& lease) {
+    std::vector<RenderedOption6> out;
+    for (const auto& o : lease.options) {
+        const dhcp::Dhcp6OptionDefinition* def = dhcp::find_dhcp6_option(o.code);
+        if (!def || std::any_of(out.begin(), out.end(), [&](const auto& r) { return r.definition == def; })) continue;
+        if (auto value = dhcp::decode_dhcp6_option(*def, o.data)) out.push_back({def, std::move(*value)});
+    }
+    return out;
+}
+
+std::string lease6_option_text(const Lease6Record& lease, std::uint16_t code) {
+    for (const auto& o : lease6_options(lease))
+        if (o.definition->code == code) return dhcp::dhcp6_option_value_to_text(o.value);
+    return {};
+}
+
+std::string lease6_iaid_text(const Lease6Record& lease) {
+    std::vector<std::uint8_t> bytes;
+    for (int shift = 24; shift >= 0; shift -= 8) bytes.push_back(static_cast<std::uint8_t>(lease.iaid >> shift));
+    return to_hex(bytes, ':');
+}
+
+std::string lease6_root_path(const Lease6Record& lease) {
+    std::string url = lease6_option_text(lease, dhcp::dhcp6_option::kBootfileUrl);
+    for (std::string_view scheme : {"nfs:", "nfs4:", "nbd:", "iscsi:"})
+        if (url.starts_with(scheme)) return url;
+    return {};
 }
 
 }  // namespace earlynet::state

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "dhcp/dhcp6_message.h"
 #include "dhcp/option_table.h"
 #include "state/device_record.h"
 
@@ -34,5 +35,23 @@ struct RenderedOption {
 };
 // Every row of the table the lease has a value for, in code order.
 std::vector<RenderedOption> lease_options(const LeaseRecord& lease);
+
+// The same for a DHCPv6 lease: every option of the REPLY that the DHCPv6
+// table knows and that decodes, in wire order, the first of a repeated code
+// (as dhclient -6 names one variable per option).
+struct RenderedOption6 {
+    const dhcp::Dhcp6OptionDefinition* definition;
+    dhcp::Dhcp6OptionValue value;
+};
+std::vector<RenderedOption6> lease6_options(const Lease6Record& lease);
+std::string lease6_option_text(const Lease6Record& lease, std::uint16_t code);
+// The IAID as dhclient -6 and NetworkManager print it: "xx:xx:xx:xx".
+std::string lease6_iaid_text(const Lease6Record& lease);
+
+// The DHCPv6 boot-file URL (option 59) when it names a root dracut can mount
+// (nfs:, nfs4:, nbd:, iscsi:, nfs://...): `root=dhcp6` reads the root path
+// from it, as `root=dhcp` reads option 17. Empty otherwise (an http:// URL
+// is for the firmware, not a root).
+std::string lease6_root_path(const Lease6Record& lease);
 
 }  // namespace earlynet::state

@@ -57,6 +57,23 @@ std::string dhcp4_section(const LeaseRecord& l) {
     return out;
 }
 
+// The [dhcp6] section as NetworkManager 1.42 writes it for its internal
+// client: dhcp6.<nm_name> for the options it reports, the IAID, and
+// ip6_address (the leased addresses, space-separated).
+std::string dhcp6_section(const Lease6Record& l) {
+    std::map<std::string, std::string> keys;
+    for (const auto& o : lease6_options(l))
+        if (!o.definition->nm_name.empty())
+            keys[std::string(o.definition->nm_name)] = dhcp::dhcp6_option_value_to_text(o.value);
+    std::string addresses;
+    for (const auto& a : l.addresses) addresses += (addresses.empty() ? "" : " ") + a.address.to_string();
+    keys["ip6_address"] = addresses;
+    keys["iaid"] = lease6_iaid_text(l);
+    std::string out = "[dhcp6]\n";
+    for (const auto& [name, value] : keys) key(out, "dhcp6." + name, value);
+    return out;
+}
+
 // The profile UUID becomes part of a file name (internal-UUID-IFACE.lease):
 // NetworkManager's UUIDs are hex digits and dashes, so anything else — a '/'
 // above all — is refused rather than written somewhere else.
@@ -103,6 +120,7 @@ std::string nm_device_state_text(const DeviceRecord& d) {
             !l.boot_file.empty() ? l.boot_file : lease_option_text(l, dhcp::option::kBootfileName));
         out += "\n" + dhcp4_section(l);
     }
+    if (d.lease6) out += "\n" + dhcp6_section(*d.lease6);
     return out;
 }
 

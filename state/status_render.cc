@@ -65,6 +65,14 @@ void device_block(std::string& out, const DeviceRecord& d, std::chrono::nanoseco
             out += "  root-path " + printable(root_path) + "\n";
         if (!l.next_server.is_unspecified()) out += "  next-server " + l.next_server.to_string() + "\n";
     }
+    if (d.lease6) {
+        const Lease6Record& l = *d.lease6;
+        for (const auto& a : l.addresses)
+            out += fmt::format("  lease6 {}/128, valid {} s, preferred {} s, T1 {} s, T2 {} s\n", a.address.to_string(),
+                               a.valid_s, a.preferred_s, l.t1_s, l.t2_s);
+        if (auto url = lease6_option_text(l, dhcp::dhcp6_option::kBootfileUrl); !url.empty())
+            out += "  bootfile-url " + printable(url) + "\n";
+    }
     std::string t = timing("link", d.timings.to_link) + timing("carrier", d.timings.to_carrier) +
                     timing("address", d.timings.to_address) + timing("online", d.timings.to_online);
     if (!t.empty()) out += "  after" + t + "\n";
@@ -92,6 +100,12 @@ std::string render_status_json(const LoadedState& state) {
             for (const auto& o : lease_options(*d.lease))
                 values[std::string(o.definition->name)] = dhcp::option_value_to_text(o.value);
             device["lease"]["values"] = values;
+        }
+        if (d.lease6) {
+            nlohmann::json values = nlohmann::json::object();
+            for (const auto& o : lease6_options(*d.lease6))
+                values[std::string(o.definition->name)] = dhcp::dhcp6_option_value_to_text(o.value);
+            device["lease6"]["values"] = values;
         }
         devices.push_back(std::move(device));
     }

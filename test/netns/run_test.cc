@@ -229,6 +229,10 @@ TEST_F(RunTest, SlaacFromRadvdGivesAUsableGlobalAddress) {
     EXPECT_TRUE(contains(addrs, "inet6 2001:db8:77:")) << addrs;
     EXPECT_FALSE(contains(addrs, "tentative")) << addrs;
     EXPECT_FALSE(contains(ip("-4 -o addr show dev c0"), "inet ")) << "ipv4.method=disabled";
+    // dracut's files, as dhclient -6 leaves them; root=dhcp6's root path.
+    EXPECT_TRUE(contains(addrs, "inet6 " + sourced("dhclient.c0.dhcpopts", "new_ip6_address") + "/128")) << addrs;
+    EXPECT_EQ(sourced("dhclient.c0.dhcpopts", "new_dhcp6_name_servers"), "2001:db8:77::53");
+    EXPECT_EQ(sourced("dhclient.c0.dhcpopts", "new_root_path"), "nfs://[2001:db8:77::1]/srv/root");
 }
 
 // c0's generated profile with ipv6.method=dhcp instead of auto (what a
@@ -251,8 +255,10 @@ void use_ipv6_method_dhcp(const fs::path& profile) {
 TEST_F(RunTest, Dhcp6GivesTheLeasedAddressAndItsDnsServer) {
     cable("c0", "s0", "");
     ip_in(peer_namespace(), "-6 addr add 2001:db8:77::1/64 dev s0 nodad");
-    auto server =
-        serve("s0", {"--dhcp-option=option6:dns-server,[2001:db8:77::53]"}, "2001:db8:77::100,2001:db8:77::1ff,64");
+    auto server = serve("s0",
+                        {"--dhcp-option=option6:dns-server,[2001:db8:77::53]",
+                         "--dhcp-option=option6:bootfile-url,nfs://[2001:db8:77::1]/srv/root"},
+                        "2001:db8:77::100,2001:db8:77::1ff,64");
     ASSERT_TRUE(server);
     generate("ip=c0:dhcp6 rd.net.timeout.carrier=5");
     use_ipv6_method_dhcp(dir_ / "profiles" / "c0.nmconnection");

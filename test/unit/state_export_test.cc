@@ -355,12 +355,57 @@ TEST(DracutExportTest, DeviceWithoutLeaseStillGetsAnEmptyDhcpoptsFile) {
 
 TEST(DracutExportTest, LeaseWithoutNextServerOrRootPathLeavesThemUnset) {
     DeviceRecord d = full_dhcp_device();
+    d.lease6.reset();  // its boot-file URL would give a root path
     d.lease->next_server = Ipv4Address();
     d.lease->options.erase(17);
     std::string text = dhcpopts_text(d);
     EXPECT_EQ(text.find("new_next_server"), std::string::npos);
     EXPECT_EQ(text.find("new_root_path"), std::string::npos);  // netroot: "No dhcp root-path received"
     EXPECT_NE(text.find("new_dhcp_server_identifier='10.77.0.1'\n"), std::string::npos);
+}
+
+// What dhclient -6 gives dracut's dhclient-script, which saves it in the
+// same file; root=dhcp6 reads the root path from the boot-file URL.
+TEST(DracutExportTest, Dhcp6LeaseGivesTheVariablesOfDhclient6AndARootPath) {
+    DeviceRecord d = full_dhcp_device();
+    d.lease.reset();
+    TempDir dir;
+    write_raw(dir / "opts", dhcpopts_text(d));
+    auto v = sourced_all(dir / "opts", {"new_ip6_address", "new_ip6_prefixlen", "new_max_life", "new_preferred_life",
+                                        "new_iaid", "new_renew", "new_rebind", "new_dhcp6_name_servers",
+                                        "new_dhcp6_domain_search", "new_dhcp6_bootfile_url", "new_root_path",
+                                        "new_ip_address"});
+    EXPECT_EQ(v["new_ip6_address"], "2001:db8::1:23");
+    EXPECT_EQ(v["new_ip6_prefixlen"], "128");
+    EXPECT_EQ(v["new_max_life"], "3600");
+    EXPECT_EQ(v["new_preferred_life"], "1800");
+    EXPECT_EQ(v["new_iaid"], "ab:cd:ef:01");
+    EXPECT_EQ(v["new_renew"], "900");
+    EXPECT_EQ(v["new_rebind"], "1440");
+    EXPECT_EQ(v["new_dhcp6_name_servers"], "2001:db8::53");  // the first option 23 of two
+    EXPECT_EQ(v["new_dhcp6_domain_search"], "lab.example");
+    EXPECT_EQ(v["new_dhcp6_bootfile_url"], "nfs://[2001:db8::1]/srv/root");
+    EXPECT_EQ(v["new_root_path"], "nfs://[2001:db8::1]/srv/root");
+    EXPECT_EQ(v["new_ip_address"], "");
+}
+
+TEST(DracutExportTest, Dhcp6RootPathOnlyFromAUrlOfARootAndNeverOverDhcp4s) {
+    DeviceRecord d = full_dhcp_device();  // option 17 nfs:10.77.0.1:/srv/root,vers=4 and a DHCPv6 nfs:// URL
+    TempDir dir;
+    write_raw(dir / "opts", dhcpopts_text(d));
+    EXPECT_EQ(sourced(dir / "opts", "new_root_path"), "nfs:10.77.0.1:/srv/root,vers=4");
+    d.lease.reset();
+    for (auto& o : d.lease6->options)
+        if (o.code == 59) o.data = bytes_of("http://[2001:db8::1]/boot.ipxe");  // for the firmware
+    write_raw(dir / "opts", dhcpopts_text(d));
+    EXPECT_EQ(sourced(dir / "opts", "new_root_path"), "");
+    // A hostile URL is data.
+    const std::string evil = "nbd:[2001:db8::1]:root'; touch " + dir / "pwned" + "; '$(id)`id`";
+    for (auto& o : d.lease6->options)
+        if (o.code == 59) o.data = bytes_of(evil);
+    write_raw(dir / "opts", dhcpopts_text(d));
+    EXPECT_EQ(sourced(dir / "opts", "new_root_path"), evil);
+    EXPECT_FALSE(exists(dir / "pwned"));
 }
 
 // ---- dracut: override, markers, side files ----
@@ -591,8 +636,20 @@ TEST(NmExportTest, NewlineInADhcpValueCannotStartAKeyOrGroup) {
     EXPECT_EQ(value_of(kf, "device", "dhcp-bootfile"), evil);
     EXPECT_EQ(value_of(kf, "dhcp4", "dhcp4.host_name"), evil);
     EXPECT_EQ(value_of(kf, "dhcp4", "dhcp4.domain_name"), "a\nmanaged=false");
-    EXPECT_EQ(kf.size(), 2u);  // [device] and [dhcp4], no group of the server's
+    EXPECT_EQ(kf.size(), 3u);  // [device], [dhcp4] and [dhcp6], no group of the server's
     EXPECT_EQ(text.find('\r'), std::string::npos);
+}
+
+// NetworkManager 1.42's [dhcp6] section for its internal client.
+TEST(NmExportTest, Dhcp6SectionHasTheAddressesIaidAndOptions) {
+    Keyfile kf = parse_keyfile(nm_device_state_text(full_dhcp_device()));
+    EXPECT_EQ(value_of(kf, "dhcp6", "dhcp6.ip6_address"), "2001:db8::1:23 2001:db8::1:24");
+    EXPECT_EQ(value_of(kf, "dhcp6", "dhcp6.iaid"), "ab:cd:ef:01");
+    EXPECT_EQ(value_of(kf, "dhcp6", "dhcp6.dhcp6_name_servers"), "2001:db8::53");
+    EXPECT_EQ(value_of(kf, "dhcp6", "dhcp6.dhcp6_domain_search"), "lab.example");
+    DeviceRecord d = full_dhcp_device();
+    d.lease6.reset();
+    EXPECT_EQ(parse_keyfile(nm_device_state_text(d)).count("dhcp6"), 0u);
 }
 
 TEST(NmExportTest, LeadingSpaceOfAValueIsKept) {
@@ -683,6 +740,17 @@ TEST(StatusRenderTest, TextNamesTheFailureReasonAndTheLeasesRemainingTime) {
     EXPECT_NE(text.find("corrupt state, not trusted: /run/earlynet/state/eth9.json: field 'version'"),
               std::string::npos)
         << text;
+}
+
+TEST(StatusRenderTest, Dhcp6LeaseIsShownWithItsLifetimesAndDecodedOptions) {
+    std::string text = render_status_text(sample_state(), std::chrono::seconds(400));
+    EXPECT_NE(text.find("lease6 2001:db8::1:23/128, valid 3600 s, preferred 1800 s, T1 900 s, T2 1440 s"),
+              std::string::npos)
+        << text;
+    EXPECT_NE(text.find("bootfile-url nfs://[2001:db8::1]/srv/root"), std::string::npos) << text;
+    nlohmann::json j = nlohmann::json::parse(render_status_json(sample_state()));
+    EXPECT_EQ(j["devices"][0]["lease6"]["values"]["dns-servers"], "2001:db8::53") << j.dump(2);
+    EXPECT_EQ(j["devices"][0]["lease6"]["values"]["domain-list"], "lab.example") << j.dump(2);
 }
 
 TEST(StatusRenderTest, RemainingTimeIsExpiredInfiniteOrUnknown) {
