@@ -146,9 +146,9 @@ void Ipv6Setup::begin() {
     if (existing)
         for (const auto& a : *existing) {
             if (wanted(a) && usable(a)) usable_.push_back(a);
-            if (settings_.method == IpMethod::Dhcp && is_link_local(a.local.address) && usable(a))
-                start_dhcp6(Dhcp6Mode::Stateful);
+            if (is_link_local(a.local.address) && usable(a)) on_link_local_usable();
         }
+    if (settings_.method == IpMethod::Dhcp) want_dhcp6(Dhcp6Mode::Stateful);
     check_done();
 }
 
@@ -160,9 +160,23 @@ void Ipv6Setup::stop() {
 void Ipv6Setup::on_router_flags(const netlink::Ipv6RouterFlags& flags) {
     if (settings_.method != IpMethod::Auto || flags.index != link_.ifindex) return;
     if (flags.managed)
-        start_dhcp6(Dhcp6Mode::Stateful);
+        want_dhcp6(Dhcp6Mode::Stateful);
     else if (flags.other)
-        start_dhcp6(Dhcp6Mode::Stateless);
+        want_dhcp6(Dhcp6Mode::Stateless);
+}
+
+// A router advertisement can come before our link-local address has passed
+// DAD; a SOLICIT sent then fails and would wait for its retransmission (1 s,
+// then 2 s). It waits for the address instead.
+void Ipv6Setup::want_dhcp6(Dhcp6Mode mode) {
+    if (!wanted_dhcp6_ || mode == Dhcp6Mode::Stateful) wanted_dhcp6_ = mode;
+    if (link_local_usable_) start_dhcp6(*wanted_dhcp6_);
+}
+
+void Ipv6Setup::on_link_local_usable() {
+    if (link_local_usable_) return;
+    link_local_usable_ = true;
+    if (wanted_dhcp6_) start_dhcp6(*wanted_dhcp6_);
 }
 
 // DHCPv6 speaks from a link-local address: started once one is usable (for
@@ -368,9 +382,9 @@ void Ipv6Setup::on_address_event(const netlink::MonitorEvent& event) {
                 } else if constexpr (std::is_same_v<T, netlink::AddressAdded> ||
                                      std::is_same_v<T, netlink::AddressUsable> ||
                                      std::is_same_v<T, netlink::AddressChanged>) {
-                    if (settings_.method == IpMethod::Dhcp && e.address.ifindex == link_.ifindex &&
-                        is_link_local(e.address.local.address) && usable(e.address))
-                        start_dhcp6(Dhcp6Mode::Stateful);
+                    if (e.address.ifindex == link_.ifindex && is_link_local(e.address.local.address) &&
+                        usable(e.address))
+                        on_link_local_usable();
                     track_usable(e.address);
                 } else if constexpr (std::is_same_v<T, netlink::AddressDadFailed>) {
                     if (dhcp6_ && leased(e.address)) {

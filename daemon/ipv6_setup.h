@@ -58,6 +58,10 @@ private:
     void check_done();
     void configure_manual();
     enum class Dhcp6Mode { Stateful, Stateless };
+    // DHCPv6 is wanted (the method, the router's flags): started now if a
+    // link-local address is usable, else as soon as one is.
+    void want_dhcp6(Dhcp6Mode mode);
+    void on_link_local_usable();
     void start_dhcp6(Dhcp6Mode mode);
     // The saved lease when it is to be continued (adopted and running).
     std::optional<dhcp::Dhcp6Lease> lease_to_continue() const;
@@ -75,6 +79,8 @@ private:
     std::vector<netlink::Address> usable_;  // wanted addresses that passed DAD
     std::unique_ptr<dhcp::Dhcp6Adapter> dhcp6_;
     Dhcp6Mode dhcp6_mode_ = Dhcp6Mode::Stateful;
+    std::optional<Dhcp6Mode> wanted_dhcp6_;
+    bool link_local_usable_ = false;
     std::optional<dhcp::Dhcp6Lease> lease6_;
     std::optional<SavedDhcp6> saved_;
     std::vector<std::uint8_t> duid_;  // the saved lease's, else dhcp6_duid()

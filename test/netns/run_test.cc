@@ -548,6 +548,44 @@ TEST_F(RunTest, ImportContinuesTheLeaseWithoutRemovingTheAddress) {
     EXPECT_TRUE(contains(status_json(), "\"t1_s\": 3")) << "the state follows the renewed lease";
 }
 
+// The router's M flag can come while c0's link-local address is still
+// tentative (DAD; a router's periodic advertisement): DHCPv6 then waits for
+// the address instead of sending into the void and waiting a retransmission
+// time (1 s, then 2 s) for the next try.
+TEST_F(RunTest, Dhcp6WaitsForTheLinkLocalAddressWhenTheRouterSpeaksFirst) {
+    cable("c0", "s0", "");
+    ip_in(peer_namespace(), "-6 addr add fe80::1/64 dev s0 nodad");
+    ip_in(peer_namespace(), "-6 addr add 2001:db8:77::1/64 dev s0 nodad");
+    auto server = serve("s0", {}, "2001:db8:77::100,2001:db8:77::1ff,64");
+    ASSERT_TRUE(server);
+    generate("ip=c0:dhcp6 rd.net.timeout.carrier=5");
+    // c0's link-local address stays tentative for about 0.9 s after link up.
+    ip("link set c0 down");
+    std::ofstream("/proc/sys/net/ipv6/conf/c0/dad_transmits") << "3\n";
+    std::ofstream("/proc/sys/net/ipv6/neigh/c0/retrans_time_ms") << "300\n";
+    // A router advertisement with M and O every 50 ms for 3 s.
+    std::string router =
+        "import socket,time\n"
+        "s=socket.socket(socket.AF_INET6,socket.SOCK_RAW,socket.IPPROTO_ICMPV6)\n"
+        "s.setsockopt(socket.IPPROTO_IPV6,socket.IPV6_MULTICAST_HOPS,255)\n"
+        "i=socket.if_nametoindex('s0')\n"
+        "s.setsockopt(socket.IPPROTO_IPV6,socket.IPV6_MULTICAST_IF,i)\n"
+        "s.bind(('fe80::1',0,0,i))\n"
+        "ra=bytes([134,0,0,0,64,0xc0,0,0])+bytes(8)\n"
+        "end=time.time()+3\n"
+        "while time.time()<end:\n"
+        "    s.sendto(ra,('ff02::1',0,0,i))\n"
+        "    time.sleep(0.05)\n";
+    BackgroundProcess advertiser({"ip", "netns", "exec", peer_namespace().name(), "python3", "-c", router});
+    std::vector<std::string> argv = run_argv(true);
+    argv.push_back("--debug");
+    auto r = run_command(argv);
+    ASSERT_EQ(r.status, 0) << r.err << server->log();
+    EXPECT_FALSE(contains(r.err, "failed: ")) << "a SOLICIT sent before the link-local address was usable: " << r.err;
+    EXPECT_TRUE(contains(r.err, "c0: DHCPv6 lease 2001:db8:77::")) << r.err;
+    EXPECT_EQ(server->count_in_log("DHCPSOLICIT(s0)"), 1) << server->log();
+}
+
 // The DHCPv6 handover: the initrd (no /etc/machine-id there, so a DUID-LLT)
 // leaves the lease in the state; the real root's `run --import` (which has a
 // machine-id) continues it with the saved DUID and IAID: its T1 has passed
