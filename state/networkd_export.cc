@@ -17,6 +17,18 @@ bool is_mac_client_id(const std::vector<std::uint8_t>& id, const std::string& ma
     return std::equal(mac->bytes().begin(), mac->bytes().end(), id.begin() + 1);
 }
 
+// networkd's DUIDType= name of a DUID's type (RFC 8415 11.1).
+const char* duid_type_name(const std::vector<std::uint8_t>& duid) {
+    if (duid.size() < 3 || duid[0] != 0) return nullptr;
+    switch (duid[1]) {
+    case 1: return "link-layer-time";
+    case 2: return "vendor";
+    case 3: return "link-layer";
+    case 4: return "uuid";
+    default: return nullptr;
+    }
+}
+
 std::string lower(std::string s) {
     std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
     return s;
@@ -31,6 +43,7 @@ std::string networkd_network_text(const DeviceRecord& d) {
     // brought the device up): networkd tries again.
     bool dhcp4 = d.ipv4_method == "auto";
     bool static4 = d.ipv4_method == "manual";
+    bool dhcp6 = d.ipv6_method == "dhcp";  // without waiting for a router advertisement
     std::string out = "# Written by earlynet: " + d.interface + " as the initrd configured it (profile '" +
                       d.profile_id + "'), kept as it is.\n[Match]\n";
     if (d.kind == "ethernet" && !d.mac.empty()) out += "MACAddress=" + lower(d.mac) + "\nType=ether\n";
@@ -38,7 +51,7 @@ std::string networkd_network_text(const DeviceRecord& d) {
     out += "\n[Network]\n";
     // Nothing the initrd configured is flushed when networkd starts or stops.
     out += "KeepConfiguration=yes\n";
-    if (dhcp4) out += "DHCP=ipv4\n";
+    if (dhcp4 || dhcp6) out += std::string("DHCP=") + (dhcp4 && dhcp6 ? "yes" : dhcp4 ? "ipv4" : "ipv6") + "\n";
     if (d.ipv6_method == "auto") out += "IPv6AcceptRA=yes\n";
     else if (d.ipv6_method == "disabled") out += "IPv6AcceptRA=no\nLinkLocalAddressing=ipv4\n";
     else out += "IPv6AcceptRA=no\n";
@@ -63,6 +76,21 @@ std::string networkd_network_text(const DeviceRecord& d) {
         // A RELEASE when networkd stops (at shutdown) would take the address
         // of a root file system still mounted over it.
         out += "SendRelease=no\n";
+    }
+    // The DHCPv6 client the server knows: the initrd's DUID and IAID (the
+    // real root's machine-id would give networkd another DUID, and the
+    // server another address: systemd#9228). networkd then asks for the
+    // lease's address again; KeepConfiguration= keeps it meanwhile.
+    const char* type = d.lease6 ? duid_type_name(d.lease6->client_duid) : nullptr;
+    if (dhcp6 || type) {
+        out += "\n[DHCPv6]\n";
+        if (dhcp6) out += "WithoutRA=solicit\n";
+        if (type) {
+            const auto& duid = d.lease6->client_duid;
+            out += std::string("DUIDType=") + type + "\n";
+            out += "DUIDRawData=" + to_hex(std::span(duid).subspan(2), ':') + "\n";
+            out += "IAID=" + std::to_string(d.lease6->iaid) + "\n";
+        }
     }
     return out;
 }

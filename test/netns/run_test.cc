@@ -839,8 +839,53 @@ protected:
                 log.string()};
     }
 
+    // The initrd for DHCPv6 (ipv6.method=dhcp) without /etc/machine-id, so
+    // its DUID is a DUID-LLT and not what the real root's machine-id would
+    // give; returns the leased address.
+    std::string boot_initrd6(const std::vector<std::string>& extra) {
+        cable("c0", "s0", "");
+        ip_in(peer_namespace(), "-6 addr add 2001:db8:77::1/64 dev s0 nodad");
+        server_ = serve("s0", {}, "2001:db8:77::100,2001:db8:77::1ff,64");
+        EXPECT_TRUE(server_);
+        if (!server_) return {};
+        generate("ip=c0:dhcp6 rd.net.timeout.carrier=5");
+        use_ipv6_method_dhcp(dir_ / "profiles" / "c0.nmconnection");
+        std::vector<std::string> argv{"unshare", "-m", "sh", "-c",
+                                      "mount --make-rprivate / && mount --bind /dev/null /etc/machine-id && "
+                                      "exec \"$@\"",
+                                      "sh"};
+        for (auto& a : run_argv(true)) argv.push_back(a);
+        argv.insert(argv.end(), extra.begin(), extra.end());
+        auto r = run_command(argv);
+        EXPECT_EQ(r.status, 0) << r.err;
+        return global6();
+    }
+    // c0's global IPv6 addresses, space-separated.
+    std::string global6() {
+        static const std::regex inet6(R"(inet6 ([0-9a-f:]+)/128)");
+        std::string out = ip("-6 -o addr show dev c0 scope global"), all;
+        for (std::sregex_iterator it(out.begin(), out.end(), inet6), end; it != end; ++it)
+            all += (all.empty() ? "" : " ") + (*it)[1].str();
+        return all;
+    }
+
     std::unique_ptr<DnsmasqServer> server_;
 };
+
+// systemd-networkd's real-root command: its own /run/systemd with `dir` as
+// /run/systemd/network, a read-only sysfs of this namespace (no udev
+// expected), an empty /etc/systemd/network, debug log to `log`.
+std::vector<std::string> networkd_in_real_root(const fs::path& dir, const fs::path& log) {
+    const std::string networkd = "/lib/systemd/systemd-networkd";
+    EXPECT_EQ(::access(networkd.c_str(), X_OK), 0) << networkd << " (package systemd) is needed";
+    std::string script =
+        "mount --make-rprivate / && mount -t sysfs -o ro sysfs /sys && mount -t tmpfs tmpfs /run/systemd && "
+        "mkdir -p /run/systemd/network /run/systemd/netif && "
+        "chown systemd-network:systemd-network /run/systemd/netif && "
+        "mount --bind \"$0\" /run/systemd/network && mount -t tmpfs tmpfs /etc/systemd/network && "
+        "SYSTEMD_LOG_TARGET=console SYSTEMD_LOG_LEVEL=debug exec \"$1\" 2>\"$2\"";
+    return {"unshare", "-m", "sh", "-c", script, dir.string(), networkd, log.string()};
+}
 
 // Issue 13, part 4: systemd-networkd (Debian 12's, the real binary) takes the
 // device over in the real root from the .network earlynet wrote: it keeps the
@@ -850,23 +895,48 @@ protected:
 // this namespace (networkd then expects no udev), its own /run/systemd with
 // our directory as /run/systemd/network, an empty /etc/systemd/network.
 TEST_F(HandoverTest, NetworkdInTheRealRootKeepsTheAddressAndAsksForItAgain) {
-    const std::string networkd = "/lib/systemd/systemd-networkd";
-    ASSERT_EQ(::access(networkd.c_str(), X_OK), 0) << networkd << " (package systemd) is needed";
     boot_initrd({"--networkd-dir", (dir_ / "networkd").string()});
     if (HasFatalFailure()) return;
     ASSERT_TRUE(fs::exists(dir_ / "networkd" / "10-earlynet-c0.network"));
     fs::path log = dir_ / "networkd.log";
-    std::string script =
-        "mount --make-rprivate / && mount -t sysfs -o ro sysfs /sys && mount -t tmpfs tmpfs /run/systemd && "
-        "mkdir -p /run/systemd/network /run/systemd/netif && "
-        "chown systemd-network:systemd-network /run/systemd/netif && "
-        "mount --bind \"$0\" /run/systemd/network && mount -t tmpfs tmpfs /etc/systemd/network && "
-        "SYSTEMD_LOG_TARGET=console SYSTEMD_LOG_LEVEL=debug exec \"$1\" 2>\"$2\"";
-    Handover h = hand_over(
-        "networkd", {"unshare", "-m", "sh", "-c", script, (dir_ / "networkd").string(), networkd, log.string()}, log);
+    Handover h = hand_over("networkd", networkd_in_real_root(dir_ / "networkd", log), log);
     expect_kept(h);
     EXPECT_TRUE(contains(h.log, "REQUEST (init-reboot)")) << h.log;
     EXPECT_EQ(server_->count_in_log("DHCPRELEASE(s0)"), 0) << h.server_log;
+}
+
+// DHCPv6: networkd in the real root has a machine-id the initrd lacked, so
+// its own DUID would be another client to the server, and another address.
+// The .network earlynet wrote gives it the initrd's DUID and IAID: the server
+// answers it with the leased address, and c0 never has another one nor
+// loses this one.
+TEST_F(HandoverTest, NetworkdInTheRealRootAsksForTheDhcp6AddressAsTheSameClient) {
+    std::string address = boot_initrd6({"--networkd-dir", (dir_ / "networkd").string()});
+    ASSERT_FALSE(address.empty());
+    std::string network = slurp(dir_ / "networkd" / "10-earlynet-c0.network");
+    ASSERT_TRUE(contains(network, "DUIDType=link-layer-time\n")) << network;
+    int replies = server_->count_in_log("DHCPREPLY(s0)");
+    fs::path log = dir_ / "networkd.log";
+    BackgroundProcess watch({"ip", "-o", "monitor", "address"});
+    BackgroundProcess networkd(networkd_in_real_root(dir_ / "networkd", log));
+    bool answered = false;
+    for (int i = 0; i < 400 && !answered; ++i) {
+        std::this_thread::sleep_for(50ms);
+        answered = server_->count_in_log("DHCPREPLY(s0)") > replies;
+    }
+    std::this_thread::sleep_for(1s);  // networkd applies the reply
+    std::string after = global6();
+    // Watched until networkd stops: networkd 252 removes its DHCPv6 addresses
+    // when it stops, KeepConfiguration= or not (at shutdown, after the root).
+    EXPECT_EQ(::kill(watch.pid(), SIGTERM), 0);
+    std::string events = watch.wait().out;
+    EXPECT_EQ(::kill(networkd.pid(), SIGTERM), 0);
+    networkd.wait();
+    std::printf("handover networkd (DHCPv6): answered %d, addresses after %s\n", answered, after.c_str());
+    ASSERT_TRUE(answered) << server_->log() << slurp(log).substr(0, 20000);
+    EXPECT_GE(server_->count_in_log("DHCPREPLY(s0) " + address), 2) << "the same address for networkd: " << server_->log();
+    EXPECT_EQ(after, address) << "one address, the initrd's";
+    EXPECT_FALSE(contains(events, "Deleted")) << events;
 }
 
 // Issue 13, part 3: Debian 12's NetworkManager (the real binary, with a

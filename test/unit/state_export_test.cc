@@ -865,6 +865,31 @@ TEST(NetworkdExport, ADhcpDeviceIsMatchedByMacKeptAndKeepsItsClientIdentifier) {
     EXPECT_FALSE(contains(text, "Address=10.77.0.23/24")) << text;
 }
 
+// networkd's DHCPv6 client is given the initrd's DUID (type and raw data)
+// and IAID, so the server sees the client it knows; ipv6.method=dhcp
+// solicits without waiting for a router advertisement, as in the initrd.
+TEST(NetworkdExport, ADhcp6LeaseGivesNetworkdItsDuidAndIaid) {
+    DeviceRecord d = full_dhcp_device();  // a DUID-UUID, IAID 0xabcdef01
+    std::string text = networkd_network_text(d);
+    EXPECT_TRUE(has_line(text, "[DHCPv6]")) << text;
+    EXPECT_TRUE(has_line(text, "DUIDType=uuid")) << text;
+    EXPECT_TRUE(has_line(text, "DUIDRawData=a5:0a:d1:12:bf:60:45:77:a2:fb:74:1a:b1:95:5b:03")) << text;
+    EXPECT_TRUE(has_line(text, "IAID=2882400001")) << text;
+    EXPECT_FALSE(contains(text, "WithoutRA=")) << "ipv6.method=auto follows the router: " << text;
+    d.ipv4_method = "disabled";
+    d.ipv6_method = "dhcp";
+    d.lease6->client_duid = {0, 1, 0, 1, 0x2e, 0x1f, 0x00, 0x01, 0x52, 0x54, 0x00, 0xab, 0xcd, 0xef};
+    text = networkd_network_text(d);
+    EXPECT_TRUE(has_line(text, "DHCP=ipv6")) << text;
+    EXPECT_TRUE(has_line(text, "WithoutRA=solicit")) << text;
+    EXPECT_TRUE(has_line(text, "DUIDType=link-layer-time")) << text;
+    EXPECT_TRUE(has_line(text, "DUIDRawData=00:01:2e:1f:00:01:52:54:00:ab:cd:ef")) << text;
+    d.lease6.reset();
+    text = networkd_network_text(d);
+    EXPECT_FALSE(contains(text, "DUIDType=")) << text;
+    EXPECT_TRUE(has_line(text, "WithoutRA=solicit")) << text;
+}
+
 TEST(NetworkdExport, ADhcpDeviceThatGotNoLeaseStillAsksNetworkdForOne) {
     DeviceRecord d = full_dhcp_device();
     d.lease.reset();
