@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "base/atomic_file.h"
+#include "base/hex.h"
 #include "state/lease_options.h"
 
 namespace earlynet::state {
@@ -96,13 +97,39 @@ Result<void> export_profile(const NmPaths& paths, const DeviceRecord& d) {
     fs::path dir = fs::path(paths.run_dir) / "system-connections";
     fs::path to = dir / from.filename();
     std::error_code ec;
-    if (fs::exists(to, ec) && fs::equivalent(from, to, ec)) return {};  // it is read from there already
+    bool read_there = fs::exists(to, ec) && fs::equivalent(from, to, ec);
+    if (read_there && !d.lease6) return {};
     std::ifstream in(from, std::ios::binary);
     if (!in) return unexpected(Error::system(errno, "NetworkManager: cannot read " + d.profile_file));
-    std::stringstream text;
-    text << in.rdbuf();
+    std::stringstream read;
+    read << in.rdbuf();
+    std::string text = d.lease6 ? profile_with_dhcp6_identity(read.str(), *d.lease6) : read.str();
+    if (read_there && text == read.str()) return {};
     if (auto made = make_directories(dir.string()); !made) return made;
-    return write_file_atomically(to.string(), text.str(), 0600);
+    return write_file_atomically(to.string(), text, 0600);
+}
+
+std::string profile_with_dhcp6_identity(const std::string& profile, const Lease6Record& lease) {
+    std::string text = profile;
+    if (!text.empty() && text.back() != '\n') text += '\n';
+    auto section = text.find("[ipv6]\n");
+    while (section != std::string::npos && section != 0 && text[section - 1] != '\n')
+        section = text.find("[ipv6]\n", section + 1);
+    if (section == std::string::npos) {
+        text += "\n[ipv6]\n";
+        section = text.size() - 7;
+    }
+    std::size_t body = section + 7;
+    std::size_t end = text.find("\n[", body - 1);
+    std::string_view keys = std::string_view(text).substr(body, end == std::string::npos ? std::string::npos : end + 1 - body);
+    auto has = [&](std::string_view key) {
+        return keys.starts_with(key) || keys.find("\n" + std::string(key)) != std::string_view::npos;
+    };
+    std::string add;
+    if (!has("dhcp-duid=")) add += "dhcp-duid=" + to_hex(lease.client_duid, ':') + "\n";
+    if (!has("dhcp-iaid=")) add += "dhcp-iaid=" + std::to_string(lease.iaid) + "\n";
+    text.insert(body, add);
+    return text;
 }
 
 std::string nm_device_state_text(const DeviceRecord& d) {

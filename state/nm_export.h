@@ -24,8 +24,15 @@ struct NmPaths {
 // Writes devices/IFINDEX (activated devices), the lease file (DHCP devices)
 // and a copy of the profile in system-connections/ (0600), atomically.
 // The device's profile file copied into run_dir/system-connections (not
-// when it is read from there already).
+// when it is read from there already). With a DHCPv6 lease, the copy's
+// [ipv6] section names the lease's DUID and IAID (ipv6.dhcp-duid,
+// ipv6.dhcp-iaid, unless the profile sets them), so NetworkManager asks the
+// server as the client it knows (systemd#9228); then it is written even
+// where it is read from.
 [[nodiscard]] Result<void> export_profile(const NmPaths& paths, const DeviceRecord& device);
+
+// The profile text with the DHCPv6 identity of `lease` in its [ipv6] section.
+std::string profile_with_dhcp6_identity(const std::string& profile, const Lease6Record& lease);
 
 [[nodiscard]] Result<void> export_for_network_manager(const NmPaths& paths, const DeviceRecord& device);
 

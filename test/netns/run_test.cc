@@ -869,6 +869,44 @@ protected:
         return all;
     }
 
+    // The real root's manager (argv) until the server answered it by DHCPv6
+    // or 20 s passed; addresses and events are taken before it stops.
+    struct Handover6 {
+        bool answered = false;
+        std::string after;   // c0's global addresses then
+        std::string events;  // ip monitor address while it ran
+        std::string log;
+    };
+    Handover6 hand_over6(const std::string& name, const std::vector<std::string>& manager, const fs::path& log) {
+        Handover6 h;
+        int replies = server_->count_in_log("DHCPREPLY(s0)");
+        BackgroundProcess watch({"ip", "-o", "monitor", "address"});
+        BackgroundProcess real_root(manager);
+        for (int i = 0; i < 400 && !h.answered; ++i) {
+            std::this_thread::sleep_for(50ms);
+            h.answered = server_->count_in_log("DHCPREPLY(s0)") > replies;
+        }
+        std::this_thread::sleep_for(1s);  // the manager applies the reply
+        h.after = global6();
+        EXPECT_EQ(::kill(watch.pid(), SIGTERM), 0);
+        h.events = watch.wait().out;
+        EXPECT_EQ(::kill(real_root.pid(), SIGTERM), 0);
+        real_root.wait();
+        h.log = slurp(log);
+        std::printf("handover %s (DHCPv6): answered %d, addresses after: %s\n", name.c_str(), h.answered,
+                    h.after.c_str());
+        return h;
+    }
+    // The server answered the manager with the initrd's address: it saw the
+    // same client. c0 got no other address and lost none meanwhile.
+    void expect_same_dhcp6_client(const Handover6& h, const std::string& address) {
+        ASSERT_TRUE(h.answered) << server_->log() << h.log.substr(0, 20000);
+        EXPECT_GE(server_->count_in_log("DHCPREPLY(s0) " + address), 2)
+            << "the same address for the manager: " << server_->log();
+        EXPECT_EQ(h.after, address) << "one address, the initrd's";
+        EXPECT_FALSE(contains(h.events, "Deleted")) << h.events;
+    }
+
     std::unique_ptr<DnsmasqServer> server_;
 };
 
@@ -915,28 +953,21 @@ TEST_F(HandoverTest, NetworkdInTheRealRootAsksForTheDhcp6AddressAsTheSameClient)
     ASSERT_FALSE(address.empty());
     std::string network = slurp(dir_ / "networkd" / "10-earlynet-c0.network");
     ASSERT_TRUE(contains(network, "DUIDType=link-layer-time\n")) << network;
-    int replies = server_->count_in_log("DHCPREPLY(s0)");
     fs::path log = dir_ / "networkd.log";
-    BackgroundProcess watch({"ip", "-o", "monitor", "address"});
-    BackgroundProcess networkd(networkd_in_real_root(dir_ / "networkd", log));
-    bool answered = false;
-    for (int i = 0; i < 400 && !answered; ++i) {
-        std::this_thread::sleep_for(50ms);
-        answered = server_->count_in_log("DHCPREPLY(s0)") > replies;
-    }
-    std::this_thread::sleep_for(1s);  // networkd applies the reply
-    std::string after = global6();
-    // Watched until networkd stops: networkd 252 removes its DHCPv6 addresses
-    // when it stops, KeepConfiguration= or not (at shutdown, after the root).
-    EXPECT_EQ(::kill(watch.pid(), SIGTERM), 0);
-    std::string events = watch.wait().out;
-    EXPECT_EQ(::kill(networkd.pid(), SIGTERM), 0);
-    networkd.wait();
-    std::printf("handover networkd (DHCPv6): answered %d, addresses after %s\n", answered, after.c_str());
-    ASSERT_TRUE(answered) << server_->log() << slurp(log).substr(0, 20000);
-    EXPECT_GE(server_->count_in_log("DHCPREPLY(s0) " + address), 2) << "the same address for networkd: " << server_->log();
-    EXPECT_EQ(after, address) << "one address, the initrd's";
-    EXPECT_FALSE(contains(events, "Deleted")) << events;
+    // networkd 252 removes its DHCPv6 addresses when it stops, whatever
+    // KeepConfiguration= says (at shutdown, after the root): watched until then.
+    expect_same_dhcp6_client(hand_over6("networkd", networkd_in_real_root(dir_ / "networkd", log), log), address);
+}
+
+// The same with NetworkManager: the profile earlynet left in its run
+// directory names the lease's DUID and IAID (ipv6.dhcp-duid, dhcp-iaid).
+TEST_F(HandoverTest, NetworkManagerInTheRealRootAsksForTheDhcp6AddressAsTheSameClient) {
+    std::string address = boot_initrd6({});
+    ASSERT_FALSE(address.empty());
+    std::string profile = slurp(dir_ / "nm" / "system-connections" / "c0.nmconnection");
+    ASSERT_TRUE(contains(profile, "dhcp-duid=00:01:")) << profile;
+    fs::path log = dir_ / "nm.log";
+    expect_same_dhcp6_client(hand_over6("NetworkManager", network_manager(dir_ / "nm", log), log), address);
 }
 
 // Issue 13, part 3: Debian 12's NetworkManager (the real binary, with a

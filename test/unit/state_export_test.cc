@@ -671,6 +671,7 @@ TEST(NmExportTest, ExportWritesDeviceStateByIfindexTheInternalLeaseFileAndThePro
     DeviceRecord dhcp = full_dhcp_device();
     dhcp.profile_file = profiles / "eth0.nmconnection";
     std::ofstream(dhcp.profile_file) << "[connection]\nid=eth0\n";
+    dhcp.lease6.reset();  // (the DHCPv6 identity it would add: below)
     ASSERT_TRUE(export_for_network_manager({dir.path()}, dhcp));
     EXPECT_EQ(read_file(dir / "devices/2"), nm_device_state_text(dhcp));
     EXPECT_EQ(read_file(dir / "internal-2d1f6e4c-8f52-4b8e-9c43-0b3c1a7d9e10-eth0.lease"),
@@ -686,6 +687,31 @@ TEST(NmExportTest, ExportWritesDeviceStateByIfindexTheInternalLeaseFileAndThePro
                                                               "internal-2d1f6e4c-8f52-4b8e-9c43-0b3c1a7d9e10-eth0.lease",
                                                               "system-connections"}));
     EXPECT_EQ(list_dir(dir / "devices"), (std::vector<std::string>{"2", "3"}));
+}
+
+// NetworkManager in the real root asks as the DHCPv6 client the server knows.
+TEST(NmExportTest, ProfileNamesTheDhcp6LeasesDuidAndIaid) {
+    const Lease6Record lease = full_lease6();
+    const std::string identity =
+        "dhcp-duid=00:04:a5:0a:d1:12:bf:60:45:77:a2:fb:74:1a:b1:95:5b:03\ndhcp-iaid=2882400001\n";
+    EXPECT_EQ(profile_with_dhcp6_identity("[connection]\nid=eth0\n\n[ipv6]\nmethod=auto\n\n[proxy]\n", lease),
+              "[connection]\nid=eth0\n\n[ipv6]\n" + identity + "method=auto\n\n[proxy]\n");
+    EXPECT_EQ(profile_with_dhcp6_identity("[connection]\nid=eth0", lease),
+              "[connection]\nid=eth0\n\n[ipv6]\n" + identity);
+    // What the profile says itself stays.
+    EXPECT_EQ(profile_with_dhcp6_identity("[ipv6]\ndhcp-duid=ll\nmethod=dhcp\n", lease),
+              "[ipv6]\ndhcp-iaid=2882400001\ndhcp-duid=ll\nmethod=dhcp\n");
+    // A key of another section is not taken for the [ipv6] one.
+    EXPECT_EQ(profile_with_dhcp6_identity("[ipv6]\nmethod=auto\n[x]\ndhcp-iaid=1\n", lease),
+              "[ipv6]\n" + identity + "method=auto\n[x]\ndhcp-iaid=1\n");
+    // Written even where NetworkManager reads it from.
+    TempDir dir;
+    std::filesystem::create_directories(dir / "system-connections");
+    DeviceRecord d = full_dhcp_device();
+    d.profile_file = dir / "system-connections/eth0.nmconnection";
+    std::ofstream(d.profile_file) << "[ipv6]\nmethod=auto\n";
+    ASSERT_TRUE(export_profile({dir.path()}, d));
+    EXPECT_EQ(read_file(d.profile_file), "[ipv6]\n" + identity + "method=auto\n");
 }
 
 TEST(NmExportTest, AProfileThatIsNotThereIsReportedAfterTheRest) {
