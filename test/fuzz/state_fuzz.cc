@@ -63,7 +63,7 @@ bool all_single_quoted(std::string_view text) {
     return true;
 }
 
-// Every line of a GKeyFile we wrote is empty, a comment, one of our two
+// Every line of a GKeyFile we wrote is empty, a comment, one of our three
 // groups, or key=value with a key of ours: a value cannot add a line.
 bool keyfile_lines_are_ours(std::string_view text) {
     std::size_t i = 0;
@@ -73,7 +73,9 @@ bool keyfile_lines_are_ours(std::string_view text) {
         if (nl == std::string_view::npos) return false;
         std::string_view line = text.substr(i, nl - i);
         i = nl + 1;
-        if (line.empty() || line[0] == '#' || line == "[device]" || line == "[dhcp4]") continue;
+        if (line.empty() || line[0] == '#' || line == "[device]" || line == "[dhcp4]" ||
+            line == "[dhcp6]")
+            continue;
         std::size_t eq = line.find('=');
         if (eq == std::string_view::npos || eq == 0) return false;
         for (char c : line.substr(0, eq))
