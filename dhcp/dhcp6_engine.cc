@@ -86,8 +86,10 @@ const char* to_string(Dhcp6State state) {
 }
 
 const std::vector<std::uint16_t>& dhcp6_requested_options() {
+    // NetworkManager 1.42 asks for 23, 24, 31, 56 and 82; the boot file
+    // (59, 60) is for root=dhcp6, 32 for stateless refreshes.
     static const std::vector<std::uint16_t> codes{
-        o::kDnsServers,  o::kDomainList,    o::kSntpServers, o::kInformationRefreshTime,
+        o::kDnsServers,  o::kDomainList,    o::kSntpServers, o::kInformationRefreshTime, o::kNtpServer,
         o::kBootfileUrl, o::kBootfileParam, o::kSolMaxRt};
     return codes;
 }

@@ -45,7 +45,8 @@ struct Dhcp6Config {
 };
 
 // The options a client asks for (option 6): DNS servers, search list, SNTP,
-// information refresh time, boot file URL and parameters, SOL_MAX_RT.
+// information refresh time, NTP server, boot file URL and parameters,
+// SOL_MAX_RT.
 const std::vector<std::uint16_t>& dhcp6_requested_options();
 
 // What a server granted: its identity, the IA_NA with the addresses and

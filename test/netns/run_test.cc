@@ -771,6 +771,16 @@ protected:
         ASSERT_FALSE(first_inet(ip("-4 -o addr show dev c0")).empty());
     }
 
+    // Whether `text` shows up in the server's log more than `before` times
+    // within 20 s.
+    bool server_logs_more(const std::string& text, int before) {
+        for (int i = 0; i < 400; ++i) {
+            if (server_->count_in_log(text) > before) return true;
+            std::this_thread::sleep_for(50ms);
+        }
+        return server_->count_in_log(text) > before;
+    }
+
     // Runs `manager` (argv) until the server ACKs it or 20 s pass, then
     // SIGTERM; `log` is where it writes. Prints the figure line.
     Handover hand_over(const std::string& name, const std::vector<std::string>& manager, const fs::path& log) {
@@ -780,10 +790,7 @@ protected:
         int acks = server_->count_in_log("DHCPACK(s0)");
         BackgroundProcess watch({"ip", "-o", "monitor", "address"});
         BackgroundProcess real_root(manager);
-        for (int i = 0; i < 400 && !h.asked; ++i) {
-            std::this_thread::sleep_for(50ms);
-            h.asked = server_->count_in_log("DHCPACK(s0)") > acks;
-        }
+        h.asked = server_logs_more("DHCPACK(s0)", acks);
         std::this_thread::sleep_for(500ms);  // the manager applies the ACK
         EXPECT_EQ(::kill(real_root.pid(), SIGTERM), 0);
         real_root.wait();
@@ -882,10 +889,7 @@ protected:
         int replies = server_->count_in_log("DHCPREPLY(s0)");
         BackgroundProcess watch({"ip", "-o", "monitor", "address"});
         BackgroundProcess real_root(manager);
-        for (int i = 0; i < 400 && !h.answered; ++i) {
-            std::this_thread::sleep_for(50ms);
-            h.answered = server_->count_in_log("DHCPREPLY(s0)") > replies;
-        }
+        h.answered = server_logs_more("DHCPREPLY(s0)", replies);
         std::this_thread::sleep_for(1s);  // the manager applies the reply
         h.after = global6();
         EXPECT_EQ(::kill(watch.pid(), SIGTERM), 0);
