@@ -959,7 +959,7 @@ TEST_F(HandoverTest, NetworkdInTheRealRootAsksForTheDhcp6AddressAsTheSameClient)
     ASSERT_TRUE(contains(network, "DUIDType=link-layer-time\n")) << network;
     fs::path log = dir_ / "networkd.log";
     // networkd 252 removes its DHCPv6 addresses when it stops, whatever
-    // KeepConfiguration= says (at shutdown, after the root): watched until then.
+    // KeepConfiguration= says: watched until then.
     expect_same_dhcp6_client(hand_over6("networkd", networkd_in_real_root(dir_ / "networkd", log), log), address);
 }
 
