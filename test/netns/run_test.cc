@@ -229,10 +229,6 @@ TEST_F(RunTest, SlaacFromRadvdGivesAUsableGlobalAddress) {
     EXPECT_TRUE(contains(addrs, "inet6 2001:db8:77:")) << addrs;
     EXPECT_FALSE(contains(addrs, "tentative")) << addrs;
     EXPECT_FALSE(contains(ip("-4 -o addr show dev c0"), "inet ")) << "ipv4.method=disabled";
-    // dracut's files, as dhclient -6 leaves them; root=dhcp6's root path.
-    EXPECT_TRUE(contains(addrs, "inet6 " + sourced("dhclient.c0.dhcpopts", "new_ip6_address") + "/128")) << addrs;
-    EXPECT_EQ(sourced("dhclient.c0.dhcpopts", "new_dhcp6_name_servers"), "2001:db8:77::53");
-    EXPECT_EQ(sourced("dhclient.c0.dhcpopts", "new_root_path"), "nfs://[2001:db8:77::1]/srv/root");
 }
 
 // c0's generated profile with ipv6.method=dhcp instead of auto (what a
@@ -275,6 +271,10 @@ TEST_F(RunTest, Dhcp6GivesTheLeasedAddressAndItsDnsServer) {
     EXPECT_TRUE(contains(status, "\"2001:db8:77::53\"")) << status;
     EXPECT_TRUE(contains(status, "/128\"")) << status;
     EXPECT_FALSE(contains(ip("-4 -o addr show dev c0"), "inet ")) << "ipv4.method=disabled";
+    // dracut's files, as dhclient -6 leaves them; root=dhcp6's root path.
+    EXPECT_TRUE(contains(addrs, "inet6 " + sourced("dhclient.c0.dhcpopts", "new_ip6_address") + "/128")) << addrs;
+    EXPECT_EQ(sourced("dhclient.c0.dhcpopts", "new_dhcp6_name_servers"), "2001:db8:77::53");
+    EXPECT_EQ(sourced("dhclient.c0.dhcpopts", "new_root_path"), "nfs://[2001:db8:77::1]/srv/root");
 }
 
 // ip=dhcp6 writes ipv6.method=auto (as nm-initrd-generator does): the
