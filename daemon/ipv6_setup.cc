@@ -2,8 +2,6 @@
 
 #include <systemd/sd-id128.h>
 
-#include <ctime>
-
 #include "daemon/ipv4_routes.h"
 #include "daemon/lease_record.h"
 #include "netlink/address.h"
@@ -46,12 +44,12 @@ std::vector<std::uint8_t> dhcp6_duid(const HardwareAddress& mac) {
         duid.insert(duid.end(), std::begin(id.bytes), std::end(id.bytes));
         return duid;
     }
-    // DUID-LLT: hardware type (Ethernet, or InfiniBand for a 20-byte
-    // address), seconds since 2000-01-01 UTC modulo 2^32, the address.
+    // DUID-LL: hardware type (Ethernet, or InfiniBand for a 20-byte
+    // address) and the address. Not DUID-LLT: RFC 8415 11.2 wants that kept
+    // in stable storage, which an initramfs does not have; made anew at
+    // every boot it would make a diskless machine a new client every time.
     std::uint16_t type = mac.size() == HardwareAddress::kInfinibandLength ? 32 : 1;
-    auto since_2000 = static_cast<std::uint32_t>(static_cast<std::uint64_t>(std::time(nullptr)) - 946684800u);
-    std::vector<std::uint8_t> duid{0, 1, static_cast<std::uint8_t>(type >> 8), static_cast<std::uint8_t>(type)};
-    for (int shift = 24; shift >= 0; shift -= 8) duid.push_back(static_cast<std::uint8_t>(since_2000 >> shift));
+    std::vector<std::uint8_t> duid{0, 3, static_cast<std::uint8_t>(type >> 8), static_cast<std::uint8_t>(type)};
     for (auto b : mac.bytes()) duid.push_back(b);
     return duid;
 }
@@ -138,9 +136,12 @@ void Ipv6Setup::begin() {
     }
     auto armed = timer_.arm_in(timeout_, [this] { deliver([this] { on_timeout(); }); });
     if (!armed) spdlog::warn("{}: {}", link_.name, armed.error().message);
-    // A lease the initrd left is continued at once, router advertisement or
-    // not (auto): the server already knows this client.
-    if (saved_ && saved_->adopted) start_dhcp6(Dhcp6Mode::Stateful);
+    // A lease the initrd left is continued as soon as a link-local address
+    // is usable, router advertisement or not (auto): the server knows this
+    // client. Without one, DHCPv6 starts as it would have.
+    continued_ = lease_to_continue();
+    saved_.reset();
+    if (continued_) want_dhcp6(Dhcp6Mode::Stateful);
     // Addresses that were already there (the link was up before us).
     auto existing = netlink::address::list(*link_.sock, {AddressFamily::V6, link_.ifindex});
     if (existing)
@@ -199,9 +200,7 @@ void Ipv6Setup::start_dhcp6(Dhcp6Mode mode) {
         return;
     }
     dhcp6_ = std::move(*adapter);
-    auto saved = mode == Dhcp6Mode::Stateful ? lease_to_continue() : std::nullopt;
-    saved_.reset();  // continued once, or never
-    if (saved) {
+    if (auto saved = std::exchange(continued_, std::nullopt); saved && mode == Dhcp6Mode::Stateful) {
         spdlog::info("{}: continuing DHCPv6 lease {}, renewing at T1", link_.name,
                      saved->ia.addresses.front().address.to_string());
         apply_dhcp6_lease(*saved);
@@ -293,16 +292,15 @@ void Ipv6Setup::apply_dhcp6_lease(const dhcp::Dhcp6Lease& lease) {
     std::erase_if(lease6_->ia.addresses, [](const dhcp::Dhcp6IaAddress& a) { return a.valid_s == 0; });
     // Lifetimes run from the REPLY (long ago for a lease continued after
     // switch_root): the kernel gets what is left of them.
-    auto elapsed = std::chrono::duration_cast<Seconds>(boot_time_now() - lease.acquired_at).count();
-    auto left = [&](std::uint32_t s) {
-        return std::chrono::seconds(std::max<std::int64_t>(1, static_cast<std::int64_t>(s) - elapsed));
-    };
+    const BootTime now = boot_time_now();
     for (const auto& ia : lease6_->ia.addresses) {
+        auto left = dhcp::dhcp6_remaining(ia, lease.acquired_at, now);
+        if (!left) continue;  // over (from_lease6_record drops those)
         netlink::Address a;
         a.ifindex = link_.ifindex;
         a.local = IpPrefix{IpAddress(ia.address), 128};
-        if (ia.valid_s != 0xffffffff) a.valid_lifetime = left(ia.valid_s);
-        if (ia.preferred_s != 0xffffffff) a.preferred_lifetime = std::min(left(ia.preferred_s), left(ia.valid_s));
+        if (left->valid_s != 0xffffffff) a.valid_lifetime = std::chrono::seconds(left->valid_s);
+        if (left->preferred_s != 0xffffffff) a.preferred_lifetime = std::chrono::seconds(left->preferred_s);
         if (auto added = netlink::address::replace(*link_.sock, a); !added)
             spdlog::warn("{}: {} not added: {}", link_.name, a.local.to_string(), added.error().message);
     }

@@ -83,6 +83,7 @@ private:
     bool link_local_usable_ = false;
     std::optional<dhcp::Dhcp6Lease> lease6_;
     std::optional<SavedDhcp6> saved_;
+    std::optional<dhcp::Dhcp6Lease> continued_;  // the saved lease, until DHCPv6 starts
     std::vector<std::uint8_t> duid_;  // the saved lease's, else dhcp6_duid()
     std::uint32_t iaid_ = 0;
     std::vector<dhcp::Dhcp6Option> information_;  // stateless DHCPv6's answer
@@ -90,9 +91,8 @@ private:
 
 // The client's DUID (RFC 8415 11): DUID-UUID (type 4) of the machine as
 // systemd derives it (an application-specific id of /etc/machine-id), else
-// DUID-LLT (type 1) of the MAC and the time now. It is saved with the lease,
-// and `run --import` uses the saved one: the real root has a machine-id the
-// initrd often lacks, and a DUID-LLT differs at every call.
+// DUID-LL (type 3) of the MAC. It is saved with the lease, and `run --import`
+// uses the saved one: the real root has a machine-id the initrd often lacks.
 std::vector<std::uint8_t> dhcp6_duid(const HardwareAddress& mac);
 // The IAID: the last four bytes of the MAC, the same in every boot stage.
 std::uint32_t dhcp6_iaid(const HardwareAddress& mac);

@@ -82,17 +82,17 @@ Result<dhcp::Dhcp6Lease> from_lease6_record(const state::Lease6Record& record, B
     lease.ia.iaid = record.iaid;
     lease.ia.t1_s = record.t1_s;
     lease.ia.t2_s = record.t2_s;
-    for (const auto& a : record.addresses) lease.ia.addresses.push_back({a.address, a.preferred_s, a.valid_s, {}});
+    // Addresses whose valid lifetime is over by now are gone (the kernel
+    // removed them); the lease goes on with the others, if any.
+    for (const auto& a : record.addresses)
+        if (dhcp::dhcp6_remaining({a.address, a.preferred_s, a.valid_s, {}}, acquired, now))
+            lease.ia.addresses.push_back({a.address, a.preferred_s, a.valid_s, {}});
+    if (lease.ia.addresses.empty())
+        return unexpected(ErrorCode::Invalid, "saved DHCPv6 lease: every address's valid lifetime has ended");
     for (const auto& o : record.options) lease.options.push_back({o.code, o.data});
     lease.acquired_at = acquired;
     lease.t1 = Seconds(record.t1_s);
     lease.t2 = Seconds(record.t2_s);
-    if (lease.valid().count() != 0xffffffff && acquired + lease.valid() <= now)
-        return unexpected(ErrorCode::Invalid, "saved DHCPv6 lease: it ended " +
-                                                  std::to_string(std::chrono::duration_cast<Seconds>(
-                                                                     now - (acquired + lease.valid()))
-                                                                     .count()) +
-                                                  " s ago");
     return lease;
 }
 

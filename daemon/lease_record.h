@@ -27,9 +27,10 @@ state::LeaseRecord to_lease_record(const dhcp::Lease& lease, const std::vector<s
 // A DHCPv6 lease with the DUID and IAID it was bound to.
 state::Lease6Record to_lease6_record(const dhcp::Dhcp6Lease& lease, const std::vector<std::uint8_t>& client_duid,
                                      std::uint32_t iaid);
-// Back for `run --import`: refused (ErrorCode::Invalid) when every address's
-// valid lifetime has ended by `now` or the lease began after it, and
-// (ErrorCode::Malformed) when it has no address or no server.
+// Back for `run --import`, without the addresses whose valid lifetime has
+// ended by `now`: refused (ErrorCode::Invalid) when that leaves none or the
+// lease began after `now`, and (ErrorCode::Malformed) when it has no
+// address or no server.
 [[nodiscard]] Result<dhcp::Dhcp6Lease> from_lease6_record(const state::Lease6Record& record, BootTime now);
 
 }  // namespace earlynet::daemon

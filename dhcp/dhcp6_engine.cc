@@ -52,10 +52,9 @@ bool refused(const Dhcp6Message& m, std::uint32_t iaid) {
     return failed(top_status(m)) || failed(ia_na_status(m, iaid));
 }
 
-// An address a REPLY to RENEW/REBIND left out, its lifetimes counted from
-// `now` instead of from `since`; nullopt once its valid lifetime is over.
-// Elapsed time is rounded up, so a lifetime is never stretched.
-std::optional<Dhcp6IaAddress> remaining(Dhcp6IaAddress a, BootTime since, BootTime now) {
+}  // namespace
+
+std::optional<Dhcp6IaAddress> dhcp6_remaining(Dhcp6IaAddress a, BootTime since, BootTime now) {
     const std::int64_t elapsed = std::max<std::int64_t>(0, std::chrono::ceil<seconds>(now - since).count());
     auto left = [&](std::uint32_t lifetime) -> std::uint32_t {
         if (lifetime == kInfinity) return kInfinity;
@@ -66,8 +65,6 @@ std::optional<Dhcp6IaAddress> remaining(Dhcp6IaAddress a, BootTime since, BootTi
     if (a.valid_s == 0) return std::nullopt;
     return a;
 }
-
-}  // namespace
 
 const char* to_string(Dhcp6State state) {
     switch (state) {
@@ -477,7 +474,7 @@ std::optional<Dhcp6Lease> Dhcp6Engine::lease_from(const Dhcp6Message& m, BootTim
             for (const auto& a : held->ia.addresses) {
                 auto listed = [&](const Dhcp6IaAddress& b) { return b.address == a.address; };
                 if (std::ranges::any_of(ia->addresses, listed)) continue;
-                if (auto kept = remaining(a, held->acquired_at, now)) ia->addresses.push_back(*kept);
+                if (auto kept = dhcp6_remaining(a, held->acquired_at, now)) ia->addresses.push_back(*kept);
             }
         std::erase_if(ia->addresses,
                       [](const Dhcp6IaAddress& a) { return a.valid_s == 0 || (a.status && a.status->code != 0); });

@@ -66,6 +66,11 @@ struct Dhcp6Lease {
     bool operator==(const Dhcp6Lease&) const = default;
 };
 
+// An address's lifetimes counted from `now` instead of from `since` (when
+// the REPLY came); nullopt once its valid lifetime is over. Elapsed time is
+// rounded up, so a lifetime is never stretched; infinity stays.
+std::optional<Dhcp6IaAddress> dhcp6_remaining(Dhcp6IaAddress address, BootTime since, BootTime now);
+
 struct Dhcp6Send {
     Dhcp6Message message;  // to ff02::1:2 port 547, from our link-local address, port 546
 };

@@ -211,12 +211,15 @@ public:
         return *a;
     }
     std::uint32_t u32(const std::string& key) const { return static_cast<std::uint32_t>(integer(key, 0, UINT32_MAX)); }
-    // Each entry of a list of objects, read by `read(entry_reader)`.
+    // Each entry of a list of objects, read by `read(entry_reader)`; an
+    // error names the entry: "lease6.addresses[1].valid_s".
     template <typename F>
     void each_object(const std::string& key, F read) const {
+        std::size_t i = 0;
         for (const auto& e : array(key)) {
-            if (!e.is_object()) fail(key, "has an entry that is not an object");
-            read(Reader(e, path_ + key + "."));
+            std::string entry = key + "[" + std::to_string(i++) + "]";
+            if (!e.is_object()) fail(entry, "not an object");
+            read(Reader(e, path_ + entry + "."));
         }
     }
     Reader object(const std::string& key) const {
@@ -254,21 +257,34 @@ LeaseRecord lease_from(const Reader& r) {
     return l;
 }
 
+// RFC 8415 11.1: a DUID is its 2-byte type and at most 128 bytes more.
+std::vector<std::uint8_t> duid(const Reader& r, const std::string& key) {
+    auto d = r.bytes(key, r.str(key));
+    if (d.size() < 3 || d.size() > 130) r.fail(key, std::to_string(d.size()) + " bytes is not a DUID (3 to 130)");
+    return d;
+}
+
 Lease6Record lease6_from(const Reader& r) {
     Lease6Record l;
-    l.client_duid = r.bytes("client_duid", r.str("client_duid"));
+    l.client_duid = duid(r, "client_duid");
     l.iaid = r.u32("iaid");
-    l.server_duid = r.bytes("server_duid", r.str("server_duid"));
+    l.server_duid = duid(r, "server_duid");
     r.each_object("addresses", [&](const Reader& a) {
-        l.addresses.push_back({a.ip6("address"), a.u32("preferred_s"), a.u32("valid_s")});
+        Lease6AddressRecord x{a.ip6("address"), a.u32("preferred_s"), a.u32("valid_s")};
+        if (x.preferred_s > x.valid_s) a.fail("preferred_s", "longer than valid_s");
+        l.addresses.push_back(x);
     });
+    if (l.addresses.empty()) r.fail("addresses", "empty: a lease has an address");
     l.t1_s = r.u32("t1_s");
     l.t2_s = r.u32("t2_s");
+    if (l.t1_s > l.t2_s) r.fail("t1_s", "after t2_s");
     l.acquired_boottime = std::chrono::nanoseconds(r.integer("acquired_boottime_ns", 0, INT64_MAX));
     l.acquired_realtime_s = r.integer("acquired_realtime_s", INT64_MIN, INT64_MAX);
     r.each_object("options", [&](const Reader& o) {
         auto code = static_cast<std::uint16_t>(o.integer("code", 1, 65535));
-        l.options.push_back({code, o.bytes("data", o.str("data"))});
+        auto data = o.bytes("data", o.str("data"));
+        if (data.size() > 65535) o.fail("data", "longer than an option can be");
+        l.options.push_back({code, std::move(data)});
     });
     return l;
 }
@@ -392,8 +408,13 @@ Result<DeviceRecord> device_record_from_json(std::string_view text, const std::s
         d.timings.to_online = t.millis("online");
         if (r.has_value("lease")) d.lease = lease_from(r.object("lease"));
         else r.at("lease");
-        if (r.has_value("lease6")) d.lease6 = lease6_from(r.object("lease6"));
-        else if (version >= 3) r.at("lease6");
+        if (version < 3) {
+            if (r.has_value("lease6")) r.fail("lease6", "not in a version " + std::to_string(version) + " record");
+        } else if (r.has_value("lease6")) {
+            d.lease6 = lease6_from(r.object("lease6"));
+        } else {
+            r.at("lease6");
+        }
         return d;
     } catch (const ParseFailure& f) {
         return unexpected(ErrorCode::Malformed, source + ": " + f.message);

@@ -120,6 +120,15 @@ std::string lease6_iaid_text(const Lease6Record& lease) {
 
 std::string lease6_root_path(const Lease6Record& lease) {
     std::string url = lease6_option_text(lease, dhcp::dhcp6_option::kBootfileUrl);
+    // dracut's nfs-lib.sh splits nfs://HOST:PORT/PATH at the last ':', which
+    // cuts an IPv6 literal apart; its form for one is nfs:[ADDR]:/PATH:OPTIONS
+    // (the last ':' is needed: without it the path is taken for the options),
+    // which has no port (a URL with one is left out).
+    if (url.starts_with("nfs://[")) {
+        auto close = url.find(']');
+        if (close == std::string::npos || url.compare(close + 1, 1, "/") != 0) return {};
+        return "nfs:" + url.substr(6, close - 5) + ":" + url.substr(close + 1) + ":";
+    }
     for (std::string_view scheme : {"nfs:", "nfs4:", "nbd:", "iscsi:"})
         if (url.starts_with(scheme)) return url;
     return {};

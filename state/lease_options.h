@@ -49,9 +49,9 @@ std::string lease6_option_text(const Lease6Record& lease, std::uint16_t code);
 std::string lease6_iaid_text(const Lease6Record& lease);
 
 // The DHCPv6 boot-file URL (option 59) when it names a root dracut can mount
-// (nfs:, nfs4:, nbd:, iscsi:, nfs://...): `root=dhcp6` reads the root path
-// from it, as `root=dhcp` reads option 17. Empty otherwise (an http:// URL
-// is for the firmware, not a root).
+// (nfs:, nfs4:, nbd:, iscsi:, nfs://...; nfs://[ADDR]/PATH written as dracut's
+// nfs:[ADDR]:/PATH:): `root=dhcp6` reads the root path from it, as `root=dhcp`
+// reads option 17. Empty otherwise (an http:// URL is for the firmware).
 std::string lease6_root_path(const Lease6Record& lease);
 
 }  // namespace earlynet::state

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <sstream>
 
 #include "base/atomic_file.h"
@@ -110,25 +111,38 @@ Result<void> export_profile(const NmPaths& paths, const DeviceRecord& d) {
 }
 
 std::string profile_with_dhcp6_identity(const std::string& profile, const Lease6Record& lease) {
+    // GKeyFile's syntax: a group is "[name]" and a key what stands before
+    // '=', both without the blanks around them; a line may end in "\r\n".
+    auto trim = [](std::string_view v) {
+        while (!v.empty() && std::isspace(static_cast<unsigned char>(v.front()))) v.remove_prefix(1);
+        while (!v.empty() && std::isspace(static_cast<unsigned char>(v.back()))) v.remove_suffix(1);
+        return v;
+    };
     std::string text = profile;
     if (!text.empty() && text.back() != '\n') text += '\n';
-    auto section = text.find("[ipv6]\n");
-    while (section != std::string::npos && section != 0 && text[section - 1] != '\n')
-        section = text.find("[ipv6]\n", section + 1);
-    if (section == std::string::npos) {
-        text += "\n[ipv6]\n";
-        section = text.size() - 7;
+    std::optional<std::size_t> body;  // where the [ipv6] group's first key line starts
+    bool has_duid = false, has_iaid = false;
+    for (std::size_t at = 0; at < text.size();) {
+        std::size_t end = text.find('\n', at) + 1;
+        std::string_view line = trim(std::string_view(text).substr(at, end - at));
+        if (line.starts_with('[')) {
+            if (body) break;  // the group ended
+            if (line == "[ipv6]") body = end;
+        } else if (body) {
+            std::string_view key = trim(line.substr(0, line.find('=')));
+            has_duid = has_duid || key == "dhcp-duid";
+            has_iaid = has_iaid || key == "dhcp-iaid";
+        }
+        at = end;
     }
-    std::size_t body = section + 7;
-    std::size_t end = text.find("\n[", body - 1);
-    std::string_view keys = std::string_view(text).substr(body, end == std::string::npos ? std::string::npos : end + 1 - body);
-    auto has = [&](std::string_view key) {
-        return keys.starts_with(key) || keys.find("\n" + std::string(key)) != std::string_view::npos;
-    };
+    if (!body) {
+        text += "\n[ipv6]\n";
+        body = text.size();
+    }
     std::string add;
-    if (!has("dhcp-duid=")) add += "dhcp-duid=" + to_hex(lease.client_duid, ':') + "\n";
-    if (!has("dhcp-iaid=")) add += "dhcp-iaid=" + std::to_string(lease.iaid) + "\n";
-    text.insert(body, add);
+    if (!has_duid) add += "dhcp-duid=" + to_hex(lease.client_duid, ':') + "\n";
+    if (!has_iaid) add += "dhcp-iaid=" + std::to_string(lease.iaid) + "\n";
+    text.insert(*body, add);
     return text;
 }
 

@@ -274,7 +274,7 @@ TEST_F(RunTest, Dhcp6GivesTheLeasedAddressAndItsDnsServer) {
     // dracut's files, as dhclient -6 leaves them; root=dhcp6's root path.
     EXPECT_TRUE(contains(addrs, "inet6 " + sourced("dhclient.c0.dhcpopts", "new_ip6_address") + "/128")) << addrs;
     EXPECT_EQ(sourced("dhclient.c0.dhcpopts", "new_dhcp6_name_servers"), "2001:db8:77::53");
-    EXPECT_EQ(sourced("dhclient.c0.dhcpopts", "new_root_path"), "nfs://[2001:db8:77::1]/srv/root");
+    EXPECT_EQ(sourced("dhclient.c0.dhcpopts", "new_root_path"), "nfs:[2001:db8:77::1]:/srv/root:");
 }
 
 // ip=dhcp6 writes ipv6.method=auto (as nm-initrd-generator does): the
@@ -586,7 +586,7 @@ TEST_F(RunTest, Dhcp6WaitsForTheLinkLocalAddressWhenTheRouterSpeaksFirst) {
     EXPECT_EQ(server->count_in_log("DHCPSOLICIT(s0)"), 1) << server->log();
 }
 
-// The DHCPv6 handover: the initrd (no /etc/machine-id there, so a DUID-LLT)
+// The DHCPv6 handover: the initrd (no /etc/machine-id there, so a DUID-LL)
 // leaves the lease in the state; the real root's `run --import` (which has a
 // machine-id) continues it with the saved DUID and IAID: its T1 has passed
 // during switch_root, so a RENEW at once, which the server answers for the
@@ -611,7 +611,7 @@ TEST_F(RunTest, ImportContinuesTheDhcp6LeaseWithTheSavedDuid) {
     std::string address = m[1];
     fs::path record = dir_ / "state" / "c0.json";
     std::string saved = slurp(record);
-    ASSERT_TRUE(contains(saved, "\"client_duid\": \"0001")) << "DUID-LLT without a machine-id: " << saved;
+    ASSERT_TRUE(contains(saved, "\"client_duid\": \"0003")) << "DUID-LL without a machine-id: " << saved;
     // T1 passed while the real root came up.
     saved = std::regex_replace(saved, std::regex(R"("t1_s": \d+)"), "\"t1_s\": 1");
     std::ofstream(record, std::ios::trunc) << saved;
@@ -640,8 +640,61 @@ TEST_F(RunTest, ImportContinuesTheDhcp6LeaseWithTheSavedDuid) {
     EXPECT_FALSE(contains(events, "Deleted")) << "an address was removed: " << events;
     EXPECT_TRUE(contains(global(), "inet6 " + address + "/128")) << global();
     std::string after = slurp(record);
-    EXPECT_TRUE(contains(after, "\"client_duid\": \"0001")) << "the saved DUID, not one from the machine-id: " << after;
+    EXPECT_TRUE(contains(after, "\"client_duid\": \"0003")) << "the saved DUID, not one from the machine-id: " << after;
     EXPECT_FALSE(contains(after, "\"t1_s\": 1,")) << "the state follows the renewed lease: " << after;
+}
+
+// A DHCPv6 address that vanished before the real root started is put back
+// with what is left of its lifetime, counted from the initrd's REPLY (here a
+// minute ago, of dnsmasq's shortest lease, two minutes), not a fresh one.
+TEST_F(RunTest, ImportPutsBackADhcp6AddressWithWhatIsLeftOfItsLifetime) {
+    cable("c0", "s0", "");
+    ip_in(peer_namespace(), "-6 addr add 2001:db8:77::1/64 dev s0 nodad");
+    DnsmasqConfig c;
+    c.interface = "s0";
+    c.range = "2001:db8:77::100,2001:db8:77::1ff,64";
+    c.lease_time = "2m";
+    auto server = DnsmasqServer::start(peer_namespace(), c);
+    ASSERT_TRUE(server);
+    generate("ip=c0:dhcp6 rd.net.timeout.carrier=5");
+    use_ipv6_method_dhcp(dir_ / "profiles" / "c0.nmconnection");
+    ASSERT_EQ(run().status, 0) << log_ << server->log();
+    auto global = [&] { return ip("-6 -o addr show dev c0 scope global"); };
+    std::smatch m;
+    std::string before = global();
+    ASSERT_TRUE(std::regex_search(before, m, std::regex(R"(inet6 (2001:db8:77::[0-9a-f]+)/128)"))) << before;
+    std::string address = m[1];
+    // The REPLY came a minute ago; T1 is still ahead.
+    fs::path record = dir_ / "state" / "c0.json";
+    std::string saved = slurp(record);
+    ASSERT_TRUE(std::regex_search(saved, m, std::regex(R"("acquired_boottime_ns": (\d+))"))) << saved;
+    long long acquired = std::stoll(m[1]) - 60'000'000'000LL;
+    ASSERT_GT(acquired, 0);
+    saved = std::regex_replace(saved, std::regex(R"("acquired_boottime_ns": \d+)"),
+                               "\"acquired_boottime_ns\": " + std::to_string(acquired));
+    saved = std::regex_replace(saved, std::regex(R"("t1_s": \d+)"), "\"t1_s\": 110");
+    saved = std::regex_replace(saved, std::regex(R"("t2_s": \d+)"), "\"t2_s\": 115");
+    std::ofstream(record, std::ios::trunc) << saved;
+    ip("-6 addr flush dev c0 scope global");
+    ASSERT_FALSE(contains(global(), address));
+
+    fs::path log = dir_ / "import.log";
+    std::vector<std::string> argv{"sh", "-c", "exec \"$@\" 2>\"$0\"", log.string()};
+    for (auto& a : run_argv(false)) argv.push_back(a);
+    argv.push_back("--import");
+    BackgroundProcess real_root(argv);
+    std::string after;
+    for (int i = 0; i < 100 && !contains(after, address); ++i) {
+        std::this_thread::sleep_for(50ms);
+        after = global();
+    }
+    ASSERT_EQ(::kill(real_root.pid(), SIGTERM), 0);
+    real_root.wait();
+    ASSERT_TRUE(contains(after, "inet6 " + address + "/128")) << after << slurp(log);
+    ASSERT_TRUE(std::regex_search(after, m, std::regex(R"(valid_lft (\d+)sec)"))) << after;
+    EXPECT_LE(std::stoi(m[1]), 60) << "what is left of the 120 s, not a fresh lifetime: " << after;
+    EXPECT_GE(std::stoi(m[1]), 50) << after;
+    EXPECT_TRUE(contains(slurp(log), "c0: continuing DHCPv6 lease " + address)) << slurp(log);
 }
 
 // Issue 13: the address of a trusted saved lease is gone when the real root
@@ -847,7 +900,7 @@ protected:
     }
 
     // The initrd for DHCPv6 (ipv6.method=dhcp) without /etc/machine-id, so
-    // its DUID is a DUID-LLT and not what the real root's machine-id would
+    // its DUID is a DUID-LL and not what the real root's machine-id would
     // give; returns the leased address.
     std::string boot_initrd6(const std::vector<std::string>& extra) {
         cable("c0", "s0", "");
@@ -956,7 +1009,7 @@ TEST_F(HandoverTest, NetworkdInTheRealRootAsksForTheDhcp6AddressAsTheSameClient)
     std::string address = boot_initrd6({"--networkd-dir", (dir_ / "networkd").string()});
     ASSERT_FALSE(address.empty());
     std::string network = slurp(dir_ / "networkd" / "10-earlynet-c0.network");
-    ASSERT_TRUE(contains(network, "DUIDType=link-layer-time\n")) << network;
+    ASSERT_TRUE(contains(network, "DUIDType=link-layer\n")) << network;
     fs::path log = dir_ / "networkd.log";
     // networkd 252 removes its DHCPv6 addresses when it stops, whatever
     // KeepConfiguration= says: watched until then.
@@ -969,7 +1022,7 @@ TEST_F(HandoverTest, NetworkManagerInTheRealRootAsksForTheDhcp6AddressAsTheSameC
     std::string address = boot_initrd6({});
     ASSERT_FALSE(address.empty());
     std::string profile = slurp(dir_ / "nm" / "system-connections" / "c0.nmconnection");
-    ASSERT_TRUE(contains(profile, "dhcp-duid=00:01:")) << profile;
+    ASSERT_TRUE(contains(profile, "dhcp-duid=00:03:")) << profile;
     fs::path log = dir_ / "nm.log";
     expect_same_dhcp6_client(hand_over6("NetworkManager", network_manager(dir_ / "nm", log), log), address);
 }

@@ -385,7 +385,7 @@ TEST(DracutExportTest, Dhcp6LeaseGivesTheVariablesOfDhclient6AndARootPath) {
     EXPECT_EQ(v["new_dhcp6_name_servers"], "2001:db8::53");  // the first option 23 of two
     EXPECT_EQ(v["new_dhcp6_domain_search"], "lab.example");
     EXPECT_EQ(v["new_dhcp6_bootfile_url"], "nfs://[2001:db8::1]/srv/root");
-    EXPECT_EQ(v["new_root_path"], "nfs://[2001:db8::1]/srv/root");
+    EXPECT_EQ(v["new_root_path"], "nfs:[2001:db8::1]:/srv/root:");  // dracut's form for an IPv6 server
     EXPECT_EQ(v["new_ip_address"], "");
 }
 
@@ -399,6 +399,14 @@ TEST(DracutExportTest, Dhcp6RootPathOnlyFromAUrlOfARootAndNeverOverDhcp4s) {
         if (o.code == 59) o.data = bytes_of("http://[2001:db8::1]/boot.ipxe");  // for the firmware
     write_raw(dir / "opts", dhcpopts_text(d));
     EXPECT_EQ(sourced(dir / "opts", "new_root_path"), "");
+    for (auto& o : d.lease6->options)
+        if (o.code == 59) o.data = bytes_of("nfs://[2001:db8::1]:2049/srv/root");  // dracut has no form for a port
+    write_raw(dir / "opts", dhcpopts_text(d));
+    EXPECT_EQ(sourced(dir / "opts", "new_root_path"), "");
+    for (auto& o : d.lease6->options)
+        if (o.code == 59) o.data = bytes_of("nfs://server.lab/srv/root");  // dracut parses this one itself
+    write_raw(dir / "opts", dhcpopts_text(d));
+    EXPECT_EQ(sourced(dir / "opts", "new_root_path"), "nfs://server.lab/srv/root");
     // A hostile URL is data.
     const std::string evil = "nbd:[2001:db8::1]:root'; touch " + dir / "pwned" + "; '$(id)`id`";
     for (auto& o : d.lease6->options)
@@ -704,6 +712,9 @@ TEST(NmExportTest, ProfileNamesTheDhcp6LeasesDuidAndIaid) {
     // A key of another section is not taken for the [ipv6] one.
     EXPECT_EQ(profile_with_dhcp6_identity("[ipv6]\nmethod=auto\n[x]\ndhcp-iaid=1\n", lease),
               "[ipv6]\n" + identity + "method=auto\n[x]\ndhcp-iaid=1\n");
+    // GKeyFile's other spellings: blanks around groups and keys, CRLF.
+    EXPECT_EQ(profile_with_dhcp6_identity("[ipv6] \r\ndhcp-duid = ll\r\n dhcp-iaid=7\r\n", lease),
+              "[ipv6] \r\ndhcp-duid = ll\r\n dhcp-iaid=7\r\n");
     // Written even where NetworkManager reads it from.
     TempDir dir;
     std::filesystem::create_directories(dir / "system-connections");

@@ -182,16 +182,29 @@ TEST(DeviceRecordTest, AVersion2RecordHasNoDhcp6Lease) {
 
 TEST(DeviceRecordTest, ABadDhcp6LeaseIsRejectedByName) {
     expect_rejected(edited([](json& j) { j["lease6"]["addresses"][0]["address"] = "10.0.0.1"; }),
-                    "field 'lease6.addresses.address': '10.0.0.1' is not an IPv6 address");
+                    "field 'lease6.addresses[0].address': '10.0.0.1' is not an IPv6 address");
     expect_rejected(edited([](json& j) { j["lease6"]["addresses"][1]["valid_s"] = 4294967296; }),
-                    "field 'lease6.addresses.valid_s': 4294967296 is out of range");
+                    "field 'lease6.addresses[1].valid_s': 4294967296 is out of range");
+    expect_rejected(edited([](json& j) { j["lease6"]["addresses"][0]["preferred_s"] = 3601; }),
+                    "field 'lease6.addresses[0].preferred_s': longer than valid_s");
+    expect_rejected(edited([](json& j) { j["lease6"]["addresses"] = json::array(); }),
+                    "field 'lease6.addresses': empty");
+    expect_rejected(edited([](json& j) { j["lease6"]["t1_s"] = 1441; }), "field 'lease6.t1_s': after t2_s");
     expect_rejected(edited([](json& j) { j["lease6"]["options"][0]["code"] = 0; }),
-                    "field 'lease6.options.code': 0 is out of range");
+                    "field 'lease6.options[0].code': 0 is out of range");
     expect_rejected(edited([](json& j) { j["lease6"]["options"][2]["data"] = "6e6"; }),
-                    "field 'lease6.options.data': odd number of hex digits");
+                    "field 'lease6.options[2].data': odd number of hex digits");
+    expect_rejected(edited([](json& j) { j["lease6"]["options"][1]["data"] = std::string(2 * 65536, 'a'); }),
+                    "field 'lease6.options[1].data': longer than an option can be");
     expect_rejected(edited([](json& j) { j["lease6"]["client_duid"] = 4; }), "field 'lease6.client_duid': not a string");
+    expect_rejected(edited([](json& j) { j["lease6"]["client_duid"] = ""; }),
+                    "field 'lease6.client_duid': 0 bytes is not a DUID (3 to 130)");
+    expect_rejected(edited([](json& j) { j["lease6"]["server_duid"] = std::string(2 * 131, '0'); }),
+                    "field 'lease6.server_duid': 131 bytes is not a DUID (3 to 130)");
     expect_rejected(edited([](json& j) { j["lease6"]["addresses"] = json::object(); }),
                     "field 'lease6.addresses': not a list");
+    expect_rejected(edited([](json& j) { j["lease6"]["options"][0] = 23; }), "field 'lease6.options[0]': not an object");
+    expect_rejected(edited([](json& j) { j["version"] = 2; }), "field 'lease6': not in a version 2 record");
 }
 
 // ---- strict reading: version ----
