@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -129,6 +130,14 @@ protected:
                               (dir_ / "resolv.conf").string(), "--hostname-file", (dir_ / "hostname").string()})
             argv.push_back(a);
         return argv;
+    }
+
+    // The real root's `earlynet run --import` in the background, its log in `log`.
+    std::unique_ptr<BackgroundProcess> start_import(const fs::path& log) {
+        std::vector<std::string> argv{"sh", "-c", "exec \"$@\" 2>\"$0\"", log.string()};
+        for (auto& a : run_argv(false)) argv.push_back(a);
+        argv.push_back("--import");
+        return std::make_unique<BackgroundProcess>(argv);
     }
 
     CommandResult run() {

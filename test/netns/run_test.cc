@@ -620,17 +620,14 @@ TEST_F(RunTest, ImportContinuesTheDhcp6LeaseWithTheSavedDuid) {
 
     BackgroundProcess watch({"ip", "-o", "monitor", "address"});
     fs::path log = dir_ / "import.log";
-    std::vector<std::string> argv{"sh", "-c", "exec \"$@\" 2>\"$0\"", log.string()};
-    for (auto& a : run_argv(false)) argv.push_back(a);
-    argv.push_back("--import");
-    BackgroundProcess real_root(argv);
+    auto real_root = start_import(log);
     bool renewed = false;
     for (int i = 0; i < 200 && !renewed; ++i) {
         renewed = server->count_in_log_after("DHCPRENEW(s0)", "DHCPREPLY(s0) " + address) > 0;
         if (!renewed) std::this_thread::sleep_for(50ms);
     }
-    ASSERT_EQ(::kill(real_root.pid(), SIGTERM), 0);
-    real_root.wait();
+    ASSERT_EQ(::kill(real_root->pid(), SIGTERM), 0);
+    real_root->wait();
     ASSERT_EQ(::kill(watch.pid(), SIGTERM), 0);
     auto events = watch.wait().out;
     std::string text = slurp(log);
@@ -679,17 +676,14 @@ TEST_F(RunTest, ImportPutsBackADhcp6AddressWithWhatIsLeftOfItsLifetime) {
     ASSERT_FALSE(contains(global(), address));
 
     fs::path log = dir_ / "import.log";
-    std::vector<std::string> argv{"sh", "-c", "exec \"$@\" 2>\"$0\"", log.string()};
-    for (auto& a : run_argv(false)) argv.push_back(a);
-    argv.push_back("--import");
-    BackgroundProcess real_root(argv);
+    auto real_root = start_import(log);
     std::string after;
     for (int i = 0; i < 100 && !contains(after, address); ++i) {
         std::this_thread::sleep_for(50ms);
         after = global();
     }
-    ASSERT_EQ(::kill(real_root.pid(), SIGTERM), 0);
-    real_root.wait();
+    ASSERT_EQ(::kill(real_root->pid(), SIGTERM), 0);
+    real_root->wait();
     ASSERT_TRUE(contains(after, "inet6 " + address + "/128")) << after << slurp(log);
     ASSERT_TRUE(std::regex_search(after, m, std::regex(R"(valid_lft (\d+)sec)"))) << after;
     EXPECT_LE(std::stoi(m[1]), 60) << "what is left of the 120 s, not a fresh lifetime: " << after;
@@ -716,17 +710,14 @@ TEST_F(RunTest, ImportPutsBackAnAddressThatVanishedAndContinuesTheLease) {
     ASSERT_TRUE(inet(ip("-4 -o addr show dev c0")).empty());
 
     fs::path log = dir_ / "import.log";
-    std::vector<std::string> argv{"sh", "-c", "exec \"$@\" 2>\"$0\"", log.string()};
-    for (auto& a : run_argv(false)) argv.push_back(a);
-    argv.push_back("--import");
-    BackgroundProcess real_root(argv);
+    auto real_root = start_import(log);
     std::string after;
     for (int i = 0; i < 100 && inet(after).empty(); ++i) {
         std::this_thread::sleep_for(50ms);
         after = ip("-4 -o addr show dev c0");
     }
-    ASSERT_EQ(::kill(real_root.pid(), SIGTERM), 0);
-    real_root.wait();
+    ASSERT_EQ(::kill(real_root->pid(), SIGTERM), 0);
+    real_root->wait();
     std::string text = slurp(log);
     EXPECT_EQ(inet(after), inet(before)) << text;
     EXPECT_TRUE(contains(after, "valid_lft ") && !contains(after, "valid_lft forever"))
