@@ -1,6 +1,6 @@
 #!/bin/bash
 # dhcp_bench.sh — earlynet's DHCPv4 against the early-boot peers, measured by
-# ../shared/bench/peers.sh in one run, with one method.  A benchmark, not a
+# test/bench/peers/peers.sh in one run, with one method.  A benchmark, not a
 # test: it prints figures and fails only when it cannot measure.
 #
 #   test/bench/dhcp_bench.sh [--suite dhcp|run] [-n N] [-o DIR] [--no-install] EARLYNET [TOOL...]
@@ -22,12 +22,12 @@
 # tool plus one warm-up, tools interleaved round by round.  DIR (default a new
 # /tmp/earlynet-bench.XXXXXX) keeps peers.sh's raw data.  Needs root; all of
 # it happens in network namespaces that peers.sh creates and deletes (see
-# ../shared/bench/README.md); earlynet's every path is in the trial's
+# test/bench/peers/README.md); earlynet's every path is in the trial's
 # directory.  Peer packages that are missing are installed with apt-get,
 # except network-manager (its postinst would start it on the host):
 #   apt-get install dhcpcd-base busybox udhcpc isc-dhcp-client klibc-utils tcpdump dnsmasq-base
-# ($PEERS overrides where peers.sh is: default ../shared/bench/peers.sh
-# beside the repository.  $BENCH_STATE_ON_DISK=1 puts earlynet's state in the
+# ($PEERS overrides where peers.sh is: default test/bench/peers/peers.sh.
+# $BENCH_STATE_ON_DISK=1 puts earlynet's state in the
 # trial directory on disk instead of a tmpfs, to keep it for inspection.)
 #
 # Through meson:  meson test -C BUILD --benchmark --suite dhcp -v   (or --suite run)
@@ -69,7 +69,7 @@ else
 	[ -d "$EARLYNET" ] && EARLYNET=$EARLYNET/earlynet
 	EARLYNET=$(readlink -f "$EARLYNET")
 	[ -x "$EARLYNET" ] || { echo "dhcp_bench.sh: no earlynet binary at $EARLYNET" >&2; exit 1; }
-	PEERS=${PEERS:-$HERE/../../../shared/bench/peers.sh}
+	PEERS=${PEERS:-$HERE/peers/peers.sh}
 	[ -f "$PEERS" ] || { echo "dhcp_bench.sh: no peers.sh at $PEERS (set PEERS)" >&2; exit 1; }
 	PEERS=$(readlink -f "$PEERS")
 

@@ -1,6 +1,6 @@
 #!/bin/bash
 # run_bench.sh — issue 5 item 8: ip=dhcp in a network namespace against
-# dnsmasq, in one run of ../shared/bench/peers.sh: earlynet
+# dnsmasq, in one run of test/bench/peers/peers.sh: earlynet
 # `run --configure-and-quit` (through peers.sh's `custom` hook, so it is timed
 # exactly like the peers) against NetworkManager --configure-and-quit=initrd,
 # dhcpcd, udhcpc, dhclient and klibc ipconfig.  Prints median time to
