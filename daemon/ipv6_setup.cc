@@ -258,10 +258,17 @@ void Ipv6Setup::on_carrier_regained() {
     });
 }
 
+netlink::Address Ipv6Setup::leased_address(const dhcp::Dhcp6IaAddress& ia) const {
+    netlink::Address a;
+    a.ifindex = link_.ifindex;
+    a.local = IpPrefix{IpAddress(ia.address), 128};
+    return a;
+}
+
 bool Ipv6Setup::leased(const netlink::Address& a) const {
     if (!lease6_ || a.ifindex != link_.ifindex) return false;
     for (const auto& ia : lease6_->ia.addresses)
-        if (a.local == IpPrefix{IpAddress(ia.address), 128}) return true;
+        if (a.local == leased_address(ia).local) return true;
     return false;
 }
 
@@ -296,9 +303,7 @@ void Ipv6Setup::apply_dhcp6_lease(const dhcp::Dhcp6Lease& lease) {
     for (const auto& ia : lease6_->ia.addresses) {
         auto left = dhcp::dhcp6_remaining(ia, lease.acquired_at, now);
         if (!left) continue;  // over (from_lease6_record drops those)
-        netlink::Address a;
-        a.ifindex = link_.ifindex;
-        a.local = IpPrefix{IpAddress(ia.address), 128};
+        netlink::Address a = leased_address(ia);
         if (left->valid_s != 0xffffffff) a.valid_lifetime = std::chrono::seconds(left->valid_s);
         if (left->preferred_s != 0xffffffff) a.preferred_lifetime = std::chrono::seconds(left->preferred_s);
         if (auto added = netlink::address::replace(*link_.sock, a); !added)
@@ -309,9 +314,7 @@ void Ipv6Setup::apply_dhcp6_lease(const dhcp::Dhcp6Lease& lease) {
 
 void Ipv6Setup::remove_dhcp6_addresses(const dhcp::Dhcp6Lease& lease) {
     for (const auto& ia : lease.ia.addresses) {
-        netlink::Address a;
-        a.ifindex = link_.ifindex;
-        a.local = IpPrefix{IpAddress(ia.address), 128};
+        netlink::Address a = leased_address(ia);
         (void)netlink::address::remove(*link_.sock, a);
         std::erase_if(usable_, [&](const netlink::Address& u) { return u.local == a.local; });
     }
@@ -351,11 +354,7 @@ bool Ipv6Setup::wanted(const netlink::Address& a) const {
             for (const auto& p : settings_.addresses)
                 if (p == a.local) return true;
             return false;
-        case IpMethod::Dhcp:
-            if (!lease6_) return false;
-            for (const auto& ia : lease6_->ia.addresses)
-                if (a.local == IpPrefix{IpAddress(ia.address), 128}) return true;
-            return false;
+        case IpMethod::Dhcp: return leased(a);
         case IpMethod::Disabled:
         case IpMethod::Ignore:
         case IpMethod::Shared: return false;

@@ -69,6 +69,8 @@ private:
     void drain_dhcp6();
     void apply_dhcp6_lease(const dhcp::Dhcp6Lease& lease);
     void remove_dhcp6_addresses(const dhcp::Dhcp6Lease& lease);
+    // A leased address as the kernel holds it: a /128 on this link.
+    netlink::Address leased_address(const dhcp::Dhcp6IaAddress& ia) const;
     bool leased(const netlink::Address& a) const;
     void track_usable(const netlink::Address& a);
 
