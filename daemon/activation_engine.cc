@@ -1,5 +1,6 @@
 #include "daemon/activation_engine.h"
 
+#include "daemon/timeline.h"
 #include "spdlog/spdlog.h"
 
 namespace earlynet::daemon {
@@ -68,6 +69,7 @@ void ActivationEngine::on_carrier(bool carrier, BootTime now) {
     bool had = std::exchange(carrier_, carrier);
     if (carrier && !had) {
         spdlog::info("{}: carrier", config_.name);
+        timeline_mark("carrier", config_.name);
         if (outcome_ == state::DeviceOutcome::Activating && link_up_ && !ip_started_ && !config_.port) start_ip(now);
         else if (ip_started_ && outcome_ != state::DeviceOutcome::Failed) push(ConfirmLease{});
     } else if (!carrier && had) {
@@ -155,6 +157,7 @@ void ActivationEngine::finish(state::DeviceOutcome outcome, std::string reason, 
     if (outcome == state::DeviceOutcome::Activated) {
         timings_.to_online = since_start(now);
         spdlog::info("{}: activated in {} ms", config_.name, timings_.to_online->count());
+        timeline_mark("activated", config_.name);
     } else {
         spdlog::error("{}: failed: {}", config_.name, failure_);
         // A failed device keeps nothing running (autoconnect-retries=1).

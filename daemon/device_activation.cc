@@ -5,6 +5,7 @@
 #include "daemon/ipv4_static.h"
 #include "daemon/ipv6_setup.h"
 #include "daemon/lease_record.h"
+#include "daemon/timeline.h"
 #include "dhcp/acd_engine.h"
 #include "dhcp/client_engine.h"
 #include "netlink/virtual_link.h"
@@ -186,7 +187,7 @@ void DeviceActivation::start(const netlink::Link& link) {
         if (!adopted_ || !link.flags.up()) {
             auto up = netlink::link::set_up(*link_.sock, link_.ifindex);
             if (!up) return engine_.on_link_failed("cannot set it up: " + up.error().message, boot_time_now());
-            spdlog::debug("{}: up", link_.name);
+            timeline_mark("link-up", link_.name);
         }
         // Before IFF_UP the carrier bit means nothing for some drivers (a new
         // bridge reports carrier until it is opened): trust it only on a link

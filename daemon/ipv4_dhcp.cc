@@ -3,6 +3,7 @@
 #include "base/guard.h"
 #include "daemon/ipv4_routes.h"
 #include "daemon/lease_record.h"
+#include "daemon/timeline.h"
 #include "netlink/address.h"
 #include "netlink/link.h"
 #include "netlink/route.h"
@@ -38,10 +39,16 @@ void Ipv4Dhcp::start_client() {
     }
     client_ = std::move(*client);
     if (spdlog::should_log(spdlog::level::debug)) {
-        client_->set_packet_observer([name = link_.name](dhcp::ClientAdapter::Direction d, std::span<const std::uint8_t> b) {
-            spdlog::debug("{}: DHCP {} {} bytes", name, d == dhcp::ClientAdapter::Direction::Sent ? "sent" : "received",
-                          b.size());
-        });
+        client_->set_packet_observer(
+            [name = link_.name](dhcp::ClientAdapter::Direction d, std::span<const std::uint8_t> b) {
+                auto message = dhcp::parse_message(b);
+                auto type = message ? message->type() : std::nullopt;
+                spdlog::debug("{}: DHCP {} {} ({} bytes)", name,
+                              d == dhcp::ClientAdapter::Direction::Sent ? "sent" : "received",
+                              type ? dhcp::to_string(*type) : "unreadable", b.size());
+                if (type == dhcp::MessageType::Discover || type == dhcp::MessageType::Ack)
+                    timeline_mark(*type == dhcp::MessageType::Discover ? "discover" : "ack", name);
+            });
     }
     engine_.start(boot_time_now());
     if (options_.engine.saved_lease && !kernel_has_address(options_.engine.saved_lease->address))
@@ -124,7 +131,9 @@ void Ipv4Dhcp::perform(const Ipv4DhcpAction& action) {
             } else if constexpr (std::is_same_v<T, ProbeStop>) {
                 acd_.reset();
             } else if constexpr (std::is_same_v<T, ConfigureLease>) {
-                engine_.on_configured(configure(a), boot_time_now());
+                auto configured = configure(a);
+                if (configured) timeline_mark("address", link_.name);
+                engine_.on_configured(std::move(configured), boot_time_now());
             } else if constexpr (std::is_same_v<T, RemoveAddress>) {
                 remove(a.lease);
             } else if (client_) {

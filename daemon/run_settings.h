@@ -33,6 +33,12 @@ struct RunSettings {
     std::string resolv_conf = "/etc/resolv.conf";             // "" = not written
     std::string hostname_file = "/proc/sys/kernel/hostname";  // "" = not set
     bool configure_and_quit = false;
+    // With configure_and_quit and a network root: the started process returns
+    // (and the boot goes on) once the root's device is online, while devices
+    // still trying (idle NICs waiting for a carrier) go on in the background
+    // until startup is complete or the cleanup hook stops them at
+    // switch_root. false: wait for every device, as NetworkManager does.
+    bool boot_waits_for_root_only = true;
     // In the real root, after switch_root: adopt the devices and leases the
     // initrd's earlynet left in state_dir, keep renewing; no dracut files,
     // hooks or done flag (dracut is gone).
@@ -49,5 +55,11 @@ struct RunSettings {
 
 // The done flag dracut's finished hook tests, as NetworkManager's /tmp/nm.done.
 inline std::string done_flag_path(const RunSettings& s) { return s.tmp_dir + "/earlynet.done"; }
+// The PID of the background earlynet that keeps trying the devices that were
+// not up when the boot went on; dracut's cleanup hook stops it (it writes
+// their state) before switch_root. Removed when it exits.
+inline std::string background_pid_path(const RunSettings& s) {
+    return s.tmp_dir + "/earlynet.pid";
+}
 
 }  // namespace earlynet::daemon

@@ -1,6 +1,7 @@
 #include "daemon/run_verb.h"
 
 #include <signal.h>
+#include <sys/resource.h>
 #include <systemd/sd-event.h>
 
 #include <algorithm>
@@ -9,6 +10,7 @@
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -22,6 +24,8 @@
 #include "daemon/profile_set.h"
 #include "daemon/resolver_config.h"
 #include "daemon/run_settings.h"
+#include "daemon/startup_handoff.h"
+#include "daemon/timeline.h"
 #include "daemon/verb_arguments.h"
 #include "netlink/socket.h"
 #include "spdlog/spdlog.h"
@@ -59,6 +63,16 @@ bool kernel_cmdline_has(const std::string& word) {
     return false;
 }
 
+// The value of the last KEY=VALUE on the command line, or "".
+std::string kernel_cmdline_value(const std::string& key) {
+    std::istringstream in(kernel_cmdline());
+    std::string w, value;
+    while (in >> w)
+        if (w.size() > key.size() && w.compare(0, key.size(), key) == 0 && w[key.size()] == '=')
+            value = w.substr(key.size() + 1);
+    return value;
+}
+
 // A host name from the network or the command line is only written when it
 // is one: letters, digits, '-' and '.', at most 64 bytes.
 bool is_host_name(const std::string& s) {
@@ -78,9 +92,14 @@ void write_done_flag(const RunSettings& s) {
 // Everything one `earlynet run` holds; sd-event holds `this`.
 class RunSession {
 public:
-    RunSession(sd_event* loop, netlink::Socket& sock, RunSettings settings)
-        : loop_(loop), sock_(sock), settings_(std::move(settings)), store_(settings_.state_dir),
-          hooks_(loop, settings_.hook_dir, settings_.netroot) {}
+    // `handoff`: the worker's end of the started process, with --configure-and-quit.
+    RunSession(sd_event* loop, netlink::Socket& sock, RunSettings settings, StartupHandoff* handoff)
+        : loop_(loop),
+          sock_(sock),
+          settings_(std::move(settings)),
+          store_(settings_.state_dir),
+          hooks_(loop, settings_.hook_dir, settings_.netroot),
+          handoff_(handoff) {}
 
     Result<void> start(ProfileSet profiles) {
         if (!profiles.hostname.empty()) set_hostname(profiles.hostname, "the kernel command line");
@@ -99,11 +118,12 @@ public:
     }
 
     int exit_code() const { return exit_code_; }
+    // Every device stops where it is (addresses stay) and its state is
+    // written: what `run --import` continues after switch_root.
     void stop() {
-        if (manager_) {
-            manager_->stop_all();
-            for (const auto* a : manager_->devices()) write_state(a->record());
-        }
+        if (manager_) manager_->stop_all();
+        write_all_state();
+        if (settings_.configure_and_quit) ::unlink(background_pid_path(settings_).c_str());
     }
 
 private:
@@ -118,9 +138,20 @@ private:
         return by_name;
     }
 
+    void write_all_state() {
+        if (!manager_) return;
+        for (const auto* a : manager_->devices()) write_state(a->record());
+    }
+
+    // A record is written when it changed, not again at quit.
     void write_state(const state::DeviceRecord& record) {
-        auto written = store_.write(record);
+        std::string text = state::device_record_to_json(record);
+        auto& last = state_written_[record.interface];
+        if (text == last) return;
+        auto written = store_.write_json(record.interface, text);
         if (!written) spdlog::error("{}: state not written: {}", record.interface, written.error().message);
+        else
+            last = std::move(text);
     }
 
     void on_device_changed(DeviceActivation& a) {
@@ -142,6 +173,7 @@ private:
         // dracut's files (dhcpopts, override, markers) before its hooks read them.
         auto dracut = state::export_for_dracut({settings_.tmp_dir}, record);
         if (!dracut) spdlog::error("{}: dracut files not written: {}", a.name(), dracut.error().message);
+        timeline_mark("files", a.name());
         if (online_.insert(a.name()).second) hooks_.queue_online(a.name());
     }
 
@@ -178,17 +210,53 @@ private:
         maybe_done();
     }
 
-    // Once startup is complete and every online hook ran: the done flag
-    // dracut's finished hook waits for; then quit when asked to.
+    // What the root file system needs is up: the device it is reached
+    // through (bootdev=, --network-root=IFACE), or any device when none is
+    // named.
+    bool root_device_online() const {
+        if (!settings_.network_root) return false;
+        if (settings_.network_root_device.empty()) return !online_.empty();
+        return online_.count(settings_.network_root_device) > 0;
+    }
+
+    // Every online hook ran and startup is complete, or (with a network root)
+    // the root's device is online: the done flag dracut's finished hook waits
+    // for, and the started process may return. Then, once startup is
+    // complete, quit when asked to.
     void maybe_done() {
-        if (!startup_complete_ || !hooks_.idle() || done_) return;
-        done_ = true;
-        if (!settings_.import) write_done_flag(settings_);
-        if (settings_.configure_and_quit) {
-            spdlog::info("quitting now that startup is complete ({})", exit_code_ == 0 ? "success" : "failure");
-            stop();
-            sd_event_exit(loop_, exit_code_);
+        if (!hooks_.idle()) return;
+        bool boot_may_go_on = startup_complete_ || (settings_.boot_waits_for_root_only &&
+                                                    settings_.configure_and_quit && root_device_online());
+        if (boot_may_go_on && !done_) {
+            done_ = true;
+            if (!settings_.import) write_done_flag(settings_);
+            if (!startup_complete_) {
+                exit_code_ = 0;
+                spdlog::info(
+                    "the network root's device is up: the boot goes on; the devices still trying go on in "
+                    "the background (stopped at switch_root by dracut's cleanup hook)");
+                write_background_pid();
+            }
+            // The state is on disk before the caller returns; stopping the
+            // clients (closing their sockets) is left for after.
+            if (startup_complete_ && settings_.configure_and_quit) write_all_state();
+            timeline_mark("online");
+            if (handoff_) handoff_->go_on(exit_code_);
         }
+        if (startup_complete_ && settings_.configure_and_quit) quit();
+    }
+
+    void quit() {
+        if (quitting_) return;
+        quitting_ = true;
+        spdlog::info("quitting now that startup is complete ({})", exit_code_ == 0 ? "success" : "failure");
+        stop();
+        sd_event_exit(loop_, exit_code_);
+    }
+
+    void write_background_pid() {
+        auto written = write_file_atomically(background_pid_path(settings_), std::to_string(::getpid()) + "\n", 0644);
+        if (!written) spdlog::error("background PID file not written: {}", written.error().message);
     }
 
     sd_event* loop_;
@@ -198,11 +266,14 @@ private:
     HookRunner hooks_;
     std::unique_ptr<DeviceManager> manager_;
     BootTime started_ = boot_time_now();
+    StartupHandoff* handoff_;
     std::set<std::string> online_;
+    std::map<std::string, std::string> state_written_;  // by interface: the text last written
     std::string resolv_written_;
     bool hostname_set_ = false;
     bool startup_complete_ = false;
     bool done_ = false;
+    bool quitting_ = false;
     int exit_code_ = 1;
 };
 
@@ -214,9 +285,59 @@ int on_terminate(sd_event_source* s, const signalfd_siginfo* si, void* userdata)
     return 0;
 }
 
+int run_worker(const RunSettings& s, StartupHandoff* handoff) {
+    ProfileSet profiles = load_profiles(s);
+    timeline_mark("profiles");
+    for (const auto& e : profiles.unreadable) spdlog::error("{}, skipping it", e.message);
+    if (profiles.profiles.empty()) {
+        spdlog::info("no profiles, nothing to do");
+        if (s.configure_and_quit) write_done_flag(s);
+        return profiles.unreadable.empty() ? 0 : 1;
+    }
+
+    // sd-event delivers these as events; the hook runner needs SIGCHLD blocked.
+    sigset_t mask;
+    sigemptyset(&mask);
+    sigaddset(&mask, SIGTERM);
+    sigaddset(&mask, SIGINT);
+    sigaddset(&mask, SIGCHLD);
+    ::sigprocmask(SIG_BLOCK, &mask, nullptr);
+
+    sd_event* raw_loop = nullptr;
+    if (int r = sd_event_new(&raw_loop); r < 0) {
+        spdlog::error("event loop: {}", std::strerror(-r));
+        return 1;
+    }
+    CHandle<sd_event, sd_event_unref> loop(raw_loop);
+    auto sock = netlink::Socket::open();
+    if (!sock) {
+        spdlog::error("{}", sock.error().message);
+        return 1;
+    }
+    spdlog::info("{} profiles, {}", profiles.profiles.size(),
+                 s.configure_and_quit ? "quitting at startup-complete" : "staying to renew leases");
+    auto session = std::make_unique<RunSession>(loop.get(), *sock, s, handoff);
+    sd_event_add_signal(loop.get(), nullptr, SIGTERM, on_terminate, session.get());
+    sd_event_add_signal(loop.get(), nullptr, SIGINT, on_terminate, session.get());
+    auto started = session->start(std::move(profiles));
+    timeline_mark("netlink");
+    if (!started) {
+        spdlog::error("{}", started.error().message);
+        return 1;
+    }
+    int r = sd_event_loop(loop.get());
+    if (r < 0) {
+        spdlog::error("event loop: {}", std::strerror(-r));
+        return 1;
+    }
+    return r;
+}
+
 }  // namespace
 
 int run_main(const std::vector<std::string>& args) {
+    timespec started{};
+    ::clock_gettime(CLOCK_REALTIME, &started);
     CLI::App app{"Bring up every device that has a profile; write state, dracut and NetworkManager files; "
                  "fire dracut's online hooks.",
                  "earlynet run"};
@@ -229,8 +350,16 @@ int run_main(const std::vector<std::string>& args) {
                if (!v.empty() && v != "initrd") throw CLI::ValidationError("--configure-and-quit", "only 'initrd'");
                s.configure_and_quit = true;
            },
-           "Exit once every device has tried (NetworkManager's --configure-and-quit=initrd)")
+           "Exit once every device has tried (NetworkManager's --configure-and-quit=initrd); with the root on "
+           "the network, once the root's device is up (see --wait-for)")
         ->expected(0, 1);
+    std::string wait_for = "root";
+    app.add_option("--wait-for", wait_for,
+                   "With --configure-and-quit and the root on the network: return once the root's device is up "
+                   "and keep trying the others in the background (root), or once every device has tried, as "
+                   "NetworkManager does (all). Also rd.earlynet.wait-for= on the kernel command line")
+        ->check(CLI::IsMember({"root", "all"}))
+        ->capture_default_str();
     app.add_flag("--import", s.import,
                  "In the real root: adopt the devices and leases in --state-dir as they are and keep renewing")
         ->excludes("--configure-and-quit");
@@ -280,51 +409,35 @@ int run_main(const std::vector<std::string>& args) {
         s.network_root = true;
         if (network_root != "yes") s.network_root_device = network_root;
     }
+    if (app.count("--wait-for") == 0)
+        if (auto v = kernel_cmdline_value("rd.earlynet.wait-for"); v == "all" || v == "root") wait_for = v;
+    s.boot_waits_for_root_only = wait_for == "root";
     setup_logging(s.debug || kernel_cmdline_has("rd.debug") ? LogDetail::Debug : LogDetail::Normal);
+    timeline_mark_at("start", started);
 
-    ProfileSet profiles = load_profiles(s);
-    for (const auto& e : profiles.unreadable) spdlog::error("{}, skipping it", e.message);
-    if (profiles.profiles.empty()) {
-        spdlog::info("no profiles, nothing to do");
-        if (s.configure_and_quit) write_done_flag(s);
-        return profiles.unreadable.empty() ? 0 : 1;
+    // The caller waits for the started process; the work goes on in a worker
+    // that tells it when to return (StartupHandoff).
+    std::optional<StartupHandoff> handoff;
+    if (s.configure_and_quit) {
+        auto forked = StartupHandoff::fork_worker();
+        if (!forked) {
+            spdlog::warn("{}: the started process waits for everything", forked.error().message);
+        } else if (forked->is_parent()) {
+            int code = forked->wait_for_worker();
+            timeline_mark("exit");
+            return code;
+        } else {
+            handoff = std::move(*forked);
+        }
     }
-
-    // sd-event delivers these as events; the hook runner needs SIGCHLD blocked.
-    sigset_t mask;
-    sigemptyset(&mask);
-    sigaddset(&mask, SIGTERM);
-    sigaddset(&mask, SIGINT);
-    sigaddset(&mask, SIGCHLD);
-    ::sigprocmask(SIG_BLOCK, &mask, nullptr);
-
-    sd_event* raw_loop = nullptr;
-    if (int r = sd_event_new(&raw_loop); r < 0) {
-        spdlog::error("event loop: {}", std::strerror(-r));
-        return 1;
+    int code = run_worker(s, handoff ? &*handoff : nullptr);
+    if (handoff) handoff->go_on(code);
+    if (spdlog::should_log(spdlog::level::debug)) {
+        rusage usage{};
+        ::getrusage(RUSAGE_SELF, &usage);
+        spdlog::debug("peak-rss {}", usage.ru_maxrss);
     }
-    CHandle<sd_event, sd_event_unref> loop(raw_loop);
-    auto sock = netlink::Socket::open();
-    if (!sock) {
-        spdlog::error("{}", sock.error().message);
-        return 1;
-    }
-    spdlog::info("{} profiles, {}", profiles.profiles.size(),
-                 s.configure_and_quit ? "quitting at startup-complete" : "staying to renew leases");
-    auto session = std::make_unique<RunSession>(loop.get(), *sock, s);
-    sd_event_add_signal(loop.get(), nullptr, SIGTERM, on_terminate, session.get());
-    sd_event_add_signal(loop.get(), nullptr, SIGINT, on_terminate, session.get());
-    auto started = session->start(std::move(profiles));
-    if (!started) {
-        spdlog::error("{}", started.error().message);
-        return 1;
-    }
-    int r = sd_event_loop(loop.get());
-    if (r < 0) {
-        spdlog::error("event loop: {}", std::strerror(-r));
-        return 1;
-    }
-    return r;
+    return code;
 }
 
 }  // namespace earlynet::daemon

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <utility>
 
 #include "base/atomic_file.h"
 #include "base/c_handle.h"
@@ -92,16 +93,21 @@ void StateStore::remove_stale_temporaries() const {
 std::string StateStore::path_of(const std::string& interface) const { return directory_ + "/" + interface + kSuffix; }
 
 Result<void> StateStore::write(const DeviceRecord& record) const {
-    if (!is_valid_interface_name(record.interface))
-        return unexpected(ErrorCode::Invalid, "state: '" + record.interface + "' is not an interface name");
+    return write_json(record.interface, device_record_to_json(record));
+}
+
+Result<void> StateStore::write_json(const std::string& interface, const std::string& json) const {
+    if (!is_valid_interface_name(interface))
+        return unexpected(ErrorCode::Invalid, "state: '" + interface + "' is not an interface name");
     if (auto made = make_directories(directory_); !made) return made;
     // A writer killed between its temporary and the rename (SIGKILL, power
-    // off) leaves the temporary behind; load() never reads it, and each
-    // write clears what a dead writer left, so kills do not pile up in /run.
-    remove_stale_temporaries();
+    // off) leaves the temporary behind; load() never reads it, and the first
+    // write of each writer clears what a dead one left, so kills do not pile
+    // up in /run.
+    if (!std::exchange(temporaries_cleared_, true)) remove_stale_temporaries();
     // 0644: `earlynet status` is for anyone in the emergency shell; nothing
     // in a lease is secret that the wire did not already carry in clear.
-    return write_file_atomically(path_of(record.interface), device_record_to_json(record), 0644);
+    return write_file_atomically(path_of(interface), json, 0644);
 }
 
 LoadedState StateStore::load() const {

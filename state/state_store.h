@@ -27,6 +27,8 @@ public:
     // Creates the directory when missing; clears the temporaries that writers
     // killed mid-write left (remove_stale_temporaries).
     [[nodiscard]] Result<void> write(const DeviceRecord& record) const;
+    // The same with the record already rendered (device_record_to_json).
+    [[nodiscard]] Result<void> write_json(const std::string& interface, const std::string& json) const;
     // Every *.json in the directory; a missing directory is an empty state.
     // Only regular files are read (never a FIFO, which would block, nor a
     // symlink), up to 1 MiB; anything else is reported in `corrupt`.
@@ -38,6 +40,7 @@ public:
 
 private:
     std::string directory_;
+    mutable bool temporaries_cleared_ = false;  // once per store: a dead writer's leftovers do not come back
 };
 
 }  // namespace earlynet::state

@@ -34,6 +34,9 @@
 # Through meson:  meson test -C BUILD --benchmark --suite dhcp6 -v   (BENCH_N=3 for a short run)
 set -euo pipefail
 export LC_ALL=C
+BENCH_NAME=dhcp6_bench.sh
+# shellcheck source-path=SCRIPTDIR source=bench_lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/bench_lib.sh"
 
 N=${BENCH_N:-10}
 TIMEOUT=30
@@ -56,19 +59,13 @@ done
 [ $# -ge 1 ] || usage 2
 [[ $N =~ ^[1-9][0-9]*$ ]] || { echo "dhcp6_bench.sh: -n wants a positive number" >&2; exit 2; }
 [ "$(id -u)" = 0 ] || { echo "dhcp6_bench.sh: must run as root (network namespaces)" >&2; exit 1; }
-EARLYNET=$1
+EARLYNET=$(bench_earlynet "$1")
 shift
-[ -d "$EARLYNET" ] && EARLYNET=$EARLYNET/earlynet
-EARLYNET=$(readlink -f "$EARLYNET")
-[ -x "$EARLYNET" ] || { echo "dhcp6_bench.sh: no earlynet binary at $EARLYNET" >&2; exit 1; }
 TOOLS=("$@")
 [ ${#TOOLS[@]} -gt 0 ] || TOOLS=(earlynet dhclient dhcpcd nm)
 for t in "${TOOLS[@]}"; do
 	case $t in earlynet | dhclient | dhcpcd | nm) ;; *) echo "dhcp6_bench.sh: unknown tool '$t'" >&2; exit 2 ;; esac
 done
-
-say() { echo "$*" >&2; }
-die() { say "dhcp6_bench.sh: $*"; exit 1; }
 
 IF=eth0                   # the client's interface, inside its namespace
 PREFIX=2001:db8:77        # documentation prefix; exists only in our namespaces
@@ -77,32 +74,9 @@ RANGE_RE="^$PREFIX::1[0-9a-f][0-9a-f]\$" # the addresses dnsmasq leases (::100-:
 
 # ------------------------------------------------------------- packages ---
 if [ "$INSTALL" = 1 ]; then
-	missing=()
-	for p in isc-dhcp-client dhcpcd-base network-manager dnsmasq-base tcpdump time iproute2 util-linux; do
-		dpkg-query -W -f '${Status}\n' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
-	done
-	if [ ${#missing[@]} -gt 0 ]; then
-		say "dhcp6_bench.sh: apt-get install ${missing[*]}"
-		# network-manager's postinst would start NetworkManager on the host,
-		# which would take over its interfaces: a policy-rc.d that says 101
-		# ("action forbidden") stops it; ours only if there is none already.
-		made_policy=""
-		if [ ! -e /usr/sbin/policy-rc.d ]; then
-			printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
-			chmod 0755 /usr/sbin/policy-rc.d
-			made_policy=/usr/sbin/policy-rc.d
-		fi
-		rc=0
-		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
-			apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >&2 || rc=$?
-		[ -n "$made_policy" ] && rm -f "$made_policy"
-		[ "$rc" = 0 ] || die "apt-get install failed"
-	fi
+	bench_install isc-dhcp-client dhcpcd-base network-manager dnsmasq-base tcpdump time iproute2 util-linux
 fi
-NM_GEN=""
-for g in /usr/lib/NetworkManager/nm-initrd-generator /usr/libexec/nm-initrd-generator; do
-	[ -x "$g" ] && { NM_GEN=$g; break; }
-done
+NM_GEN=$(bench_nm_generator)
 for c in ip unshare dnsmasq tcpdump /usr/bin/time; do
 	command -v "$c" >/dev/null || die "needs $c"
 done
@@ -114,9 +88,10 @@ done
 # interface, down at the start: it has to bring the link up itself, as in an
 # initramfs.  Every tool logs verbosely (its --debug or -v), to a file.
 
+# shellcheck disable=SC2016 # PRE is shell code, expanded in the sandbox
 tool_earlynet() {
-	# As test/bench/dhcp_bench.sh runs it: every path earlynet is given is
-	# under $T, and its state is on a tmpfs (as /run is in an initramfs).
+	# Every path earlynet is given is under $T, and its state is on a tmpfs
+	# (as /run is in an initramfs).
 	PRE='mkdir -p "$T/rt" && mount -t tmpfs -o mode=0755 earlynet-bench "$T/rt"
 mkdir -p "$T/rt/state" "$T/rt/tmp" "$T/rt/hooks" "$T/rt/nm"
 '"$(printf %q "$EARLYNET")"' generate -c "$T/profiles" -r "$T/conf" -i "$T/initrd" -- ip="$IF":dhcp6 >"$T/generate.log" 2>&1'
@@ -181,6 +156,7 @@ tool_dhcpcd() {
 	DESC="dhcpcd -6 -1 -B --waitip=6 (oneshot, IPv6 only, no fork), Debian's dhcpcd.conf, no hook script"
 }
 
+# shellcheck disable=SC2016 # PRE is shell code, expanded in the sandbox
 tool_nm() {
 	# What dracut's network-manager module sets up, in private paths; /sys
 	# is read-only in the sandbox,
@@ -207,87 +183,16 @@ tool_nm() {
 	DESC="nm-initrd-generator -- ip=$IF:dhcp6 (untimed), then NetworkManager --configure-and-quit=initrd --debug"
 }
 
-# ------------------------------------------------------------- sandbox ---
-# Run as `ip netns exec CLIENT unshare --uts -- bash sandbox.sh T -- CMD...`.
-# ip netns exec gives a private mount namespace (/ made a recursive slave, so
-# nothing propagates back), unshare a private hostname.  Writes anywhere but
-# $T fail (read-only /), /run and the clients' state directories are empty
-# tmpfs, /etc/resolv.conf is a throw-away file, /sys is read-only.  Then the
-# untimed PRE, then the timed command under GNU time (for ru_maxrss):
-#   T/t0, T/t1   $EPOCHREALTIME just before the command starts / after it exits
-#   T/rc         its exit status;  T/time   "maxrss_kib user_s sys_s"
-SANDBOX='set -eu
-T=$1; shift; [ "$1" = -- ] && shift
-mount -t tmpfs -o mode=0755 bench-run /run
-for d in /var/lib/dhcp /var/lib/dhcpcd /var/lib/NetworkManager; do
-	if [ -d "$d" ] && [ ! -L "$d" ]; then mount -t tmpfs -o mode=0700 bench-state "$d"; fi
-done
-: >"$T/resolv.conf"
-mount --bind "$T/resolv.conf" /etc/resolv.conf
-mount -o remount,bind,ro /sys
-mount --bind "$T" "$T"
-mount -o remount,bind,ro /
-cd "$T"
-. "$T/pre.sh" >"$T/pre.log" 2>&1
-set +e
-echo "$EPOCHREALTIME" >"$T/t0"
-/usr/bin/time -f "%M %U %S" -o "$T/time" "$@" >"$T/tool.log" 2>&1
-rc=$?
-echo "$EPOCHREALTIME" >"$T/t1"
-echo "$rc" >"$T/rc"'
+# The sandbox each tool runs in, the namespaces and their teardown: see
+# bench_lib.sh.
 
 # --------------------------------------------------------------- netns ---
-SRV=""
-CNS=""
-PIDS=() # dnsmasq, tcpdump, ip monitor, the sandbox: what we started in this trial
-
-stop_pid() { # stop one process we started, TERM then KILL
-	local pid=$1 i
-	kill -TERM "$pid" 2>/dev/null || return 0
-	for i in $(seq 40); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.05; done
-	kill -KILL "$pid" 2>/dev/null || true
-}
-stop_netns_procs() { # every process left in namespace $1 (ours: we made it), by PID
-	local pid
-	for pid in $(ip netns pids "$1" 2>/dev/null || true); do stop_pid "$pid"; done
-}
-end_trial_procs() {
-	local pid
-	[ -n "$CNS" ] && stop_netns_procs "$CNS"
-	for pid in "${PIDS[@]}"; do
-		# tcpdump: SIGINT so it writes out what it has
-		kill -INT "$pid" 2>/dev/null || true
-		stop_pid "$pid"
-		wait "$pid" 2>/dev/null || true
-	done
-	PIDS=()
-	if [ -n "$CNS" ]; then ip netns del "$CNS" 2>/dev/null || true; fi
-	CNS=""
-}
-cleanup() {
-	local rc=$?
-	set +e
-	end_trial_procs
-	if [ -n "$SRV" ]; then
-		stop_netns_procs "$SRV"
-		ip netns del "$SRV" 2>/dev/null
-	fi
-	exit $rc
-}
-
 # A trial's network: client namespace, a veth pair into the server
 # namespace, dnsmasq there, a capture on its end, and the address monitor in
 # the client namespace.
 setup_trial_net() { # $1 serial, $2 trial dir
-	local k=$1 t=$2 i
-	VS=b6v$k
-	CNS=b6-$$-c$k
-	ip netns add "$CNS"
-	# The server end never gets the client end's ifindex (2): a veth whose
-	# peer has the same ifindex gets its carrier change through the kernel's
-	# link watcher as a non-urgent event, up to 1 s late (see peers.sh).
-	ip -n "$SRV" link add "$VS" index $((1000 + k)) type veth peer name "$IF" netns "$CNS"
-	ip -n "$CNS" link set lo up # $IF stays down: the tool brings it up
+	local k=$1 t=$2
+	bench_trial_netns "$k" "b6v$k" "b6-$$-c$k"
 	ip netns exec "$CNS" sysctl -q -w net.ipv6.conf."$IF".accept_dad="$([ "$DAD" = 1 ] && echo 1 || echo 0)"
 	if [ "$DAD" = 0 ]; then
 		# the kernel uses the larger of "all" and the interface's value
@@ -317,24 +222,9 @@ setup_trial_net() { # $1 serial, $2 trial dir
 		--log-dhcp --log-facility="$t/dnsmasq.log"
 	PIDS+=("$(cat "$t/dnsmasq.pid")")
 	# Server-side capture: RS/RA (ICMPv6 133/134) and DHCPv6, epoch stamps.
-	ip netns exec "$SRV" tcpdump -i "$VS" --immediate-mode -n -l -tt \
-		'(icmp6 and (ip6[40] == 133 or ip6[40] == 134)) or udp port 546 or udp port 547' \
-		>"$t/capture.txt" 2>"$t/tcpdump.err" &
-	PIDS+=($!)
-	for i in $(seq 300); do grep -qs "listening on" "$t/tcpdump.err" && break; sleep 0.01; done
-	grep -qs "listening on" "$t/tcpdump.err" || die "tcpdump did not start: $(cat "$t/tcpdump.err")"
-	# The kernel's own address events in the client namespace: time to
-	# address is read from these.  Ready once it has reported a marker
-	# address on lo (added and removed again before the tool starts).
-	ip -n "$CNS" -ts -6 monitor address >"$t/monitor.txt" 2>&1 &
-	PIDS+=($!)
-	for i in $(seq 300); do
-		ip -n "$CNS" addr replace fd00:b6::1/128 dev lo nodad
-		grep -qs "fd00:b6::1" "$t/monitor.txt" && break
-		sleep 0.01
-	done
-	grep -qs "fd00:b6::1" "$t/monitor.txt" || die "ip monitor did not start"
-	ip -n "$CNS" addr del fd00:b6::1/128 dev lo
+	bench_start_capture "$t" '(icmp6 and (ip6[40] == 133 or ip6[40] == 134)) or udp port 546 or udp port 547'
+	# The client's address events, for time to address.
+	bench_start_monitor "$t" -6 fd00:b6::1/128
 }
 
 # ---------------------------------------------------------------- trial ---
@@ -350,10 +240,7 @@ addr_time() { # $1 monitor.txt
 			if (a[1] ~ re && $0 ~ /scope global/ && $0 !~ /tentative|dadfailed/) { print $1, a[1] "/" a[2]; exit }
 		}' "$1")
 	[ -n "$line" ] || return 0
-	local ts=${line%% *}
-	ts=${ts#[}
-	ts=${ts%]}
-	echo "$(date -d "$ts" +%s.%N) ${line#* }"
+	echo "$(bench_epoch "${line%% *}") ${line#* }"
 }
 
 # From the server-side capture: when the router solicitation, router
@@ -376,46 +263,25 @@ parse_capture() { # $1 capture, $2 t0
 
 SERIAL=0
 run_trial() { # $1 tool, $2 round (0 = warm-up)
-	local tool=$1 round=$2 t sb deadline
+	local tool=$1 round=$2 t
 	SERIAL=$((SERIAL + 1))
 	t=$OUT/trials/$tool/$round
 	mkdir -p "$t"
 	T=$t
 	PRE="" DESC=""
 	"tool_$tool"
-	printf 'IF=%q\nT=%q\n%s\n' "$IF" "$t" "$PRE" >"$t/pre.sh"
-	printf '%q ' "${CMDV[@]}" >"$t/cmd"
+	bench_prepare_trial "$t"
 	setup_trial_net "$SERIAL" "$t"
-
-	ip netns exec "$CNS" unshare --uts -- bash -c "$SANDBOX" sandbox "$t" -- "${CMDV[@]}" \
-		>"$t/sandbox.log" 2>&1 &
-	sb=$!
-	PIDS+=("$sb")
-	# Wait until the tool has exited and the address is usable, or the
-	# deadline.  The figures come from the stamps, not from this loop.
-	deadline=$((SECONDS + TIMEOUT))
-	while [ $SECONDS -lt $deadline ]; do
-		if ! kill -0 "$sb" 2>/dev/null && [ -n "$(addr_time "$t/monitor.txt")" ]; then break; fi
-		# a tool that exited without an address will not give one later
-		if ! kill -0 "$sb" 2>/dev/null && [ -f "$t/rc" ] && [ "$(cat "$t/rc")" != 0 ]; then break; fi
-		sleep 0.05
-	done
+	bench_start_tool "$t"
+	bench_wait_tool "$t" addr_time || true
 	# dhclient's background half, a tool past the deadline: stopped by PID
 	end_trial_procs
 
-	local t0 t1 rc at addr a="" ex=-1 rss=-1 cpu=-1 cap
-	t0=$(cat "$t/t0" 2>/dev/null || echo "")
-	[ -n "$t0" ] || { say "$tool round $round: the tool never started, see $t/sandbox.log $t/pre.log"; t0=0; }
-	t1=$(cat "$t/t1" 2>/dev/null || echo "")
-	rc=$(cat "$t/rc" 2>/dev/null || echo killed)
+	local t0 rc at addr a="" ex rss cpu cap
+	bench_trial_figures "$t"
+	t0=$T0 rc=$RC ex=$EXIT_MS rss=$RSS cpu=$CPU_MS
 	read -r at addr < <(addr_time "$t/monitor.txt"; echo) || true
-	[ -n "${at:-}" ] && a=$(awk -v a="$at" -v b="$t0" 'BEGIN { printf "%.1f", (a - b) * 1000 }')
-	[ -n "$t1" ] && ex=$(awk -v a="$t1" -v b="$t0" 'BEGIN { printf "%.1f", (a - b) * 1000 }')
-	if [ -s "$t/time" ]; then
-		# GNU time writes "Command exited with non-zero status N" first then
-		read -r rss u s < <(tail -n 1 "$t/time")
-		cpu=$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.0f", (u + s) * 1000 }')
-	fi
+	[ -n "${at:-}" ] && a=$(bench_ms "$at" "$t0")
 	cap=$(parse_capture "$t/capture.txt" "$t0")
 	local ok=0
 	[ -n "$a" ] && [ "$rc" = 0 ] && ok=1
@@ -441,47 +307,14 @@ run_trial() { # $1 tool, $2 round (0 = warm-up)
 }
 
 # --------------------------------------------------------------- tables ---
-col() { # tool column -> values of the measured, successful rounds
-	awk -F'\t' -v tool="$1" -v name="$2" '
-		NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) k = i; next }
-		$1 == tool && $2 != 0 && $3 == 1 && $k + 0 >= 0 { print $k }' "$OUT/trials.tsv"
-}
-mmm() { # tool column -> "median (min–max)", or "—"
-	col "$1" "$2" | sort -g | awk '{ a[NR] = $1 } END {
-		if (!NR) { print "—"; exit }
-		m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2
-		f = (m >= 100 ? "%.0f" : "%.1f")
-		printf f " (" f "–" f ")\n", m, a[1], a[NR] }'
-}
-med() { # tool column -> median, or "—"
-	col "$1" "$2" | sort -g | awk '{ a[NR] = $1 } END {
-		if (!NR) { print "—"; exit }
-		m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2
-		printf (m >= 100 ? "%.0f\n" : "%.1f\n"), m }'
-}
-common() { # tool column -> the most frequent value (for the message sequence)
-	col "$1" "$2" | sort | uniq -c | sort -rn | awk 'NR == 1 { print $2 }'
-}
+# col, mmm, med, common, okcount: bench_lib.sh
 rslost() { # tool -> measured trials whose router solicitation dnsmasq never saw
 	awk -F'\t' -v tool="$1" '$1 == tool && $2 != 0 { n += $17 } END { print n + 0 }' "$OUT/trials.tsv"
 }
-okcount() {
-	awk -F'\t' -v tool="$1" '$1 == tool && $2 != 0 { n++; ok += $3 } END { printf "%d/%d", ok, n }' "$OUT/trials.tsv"
-}
 
 # ----------------------------------------------------------------- main ---
-if [ -z "$OUT" ]; then
-	OUT=$(mktemp -d /tmp/earlynet-dhcp6-bench.XXXXXX)
-else
-	mkdir -p "$OUT"
-	OUT=$(cd "$OUT" && pwd)
-fi
-case $OUT in /run/* | /var/lib/* | /var/run/*) die "-o must not be under /run or /var/lib: the sandbox hides those" ;; esac
-[ -e "$OUT/trials.tsv" ] && die "$OUT already holds a run"
-echo "$COLS" | tr ' ' '\t' >"$OUT/trials.tsv"
-
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+bench_outdir earlynet-dhcp6-bench
+bench_traps
 SRV=b6-$$-srv
 ip netns add "$SRV"
 ip -n "$SRV" link set lo up
@@ -491,11 +324,7 @@ ip netns exec "$SRV" sysctl -q -w net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.d
 	net.ipv6.conf.all.forwarding=1
 
 {
-	echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ); kernel $(uname -r), $(nproc) CPUs; load $(cut -d' ' -f1-3 /proc/loadavg)"
-	echo "earlynet: $EARLYNET ($(stat -c %s "$EARLYNET") bytes)"
-	for p in isc-dhcp-client dhcpcd-base network-manager dnsmasq-base; do
-		dpkg-query -W -f '${Package} ${Version}\n' "$p" 2>/dev/null || echo "$p not installed"
-	done
+	bench_env_header isc-dhcp-client dhcpcd-base network-manager dnsmasq-base
 	echo "N=$N timeout=${TIMEOUT}s DAD=$([ "$DAD" = 1 ] && echo "kernel default (accept_dad=1)" || echo "off (accept_dad=0)")"
 	echo "/etc/machine-id: $([ -s /etc/machine-id ] && echo present || echo absent)"
 } | tee "$OUT/environment.txt" >&2

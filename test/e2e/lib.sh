@@ -300,9 +300,17 @@ CONF
 e2e_boot() {
     local tag=$1 initrd=$2 args=$3 limit=${4:-180} t0 t1 pid
     local cmdline="console=ttyS0 panic=-1 rd.shell=0 rd.emergency=poweroff net.ifnames=0 rd.retry=30 $args"
-    local second_nic=()
+    local second_nic=() idle=() i
     [ "${E2E_NICS:-1}" = 2 ] && second_nic=(-netdev tap,id=n1,ifname=tap1,script=no,downscript=no
         -device "virtio-net-pci,netdev=n1,mac=$E2E_MAC2")
+    # E2E_IDLE_NICS=N: N more NICs without a carrier (a hub of their own each,
+    # and their link set off through the monitor before the guest's driver
+    # reads it), like the uncabled ports of a server.
+    for i in $(seq 1 "${E2E_IDLE_NICS:-0}"); do
+        idle+=(-netdev "hubport,id=idle$i,hubid=$((100 + i))"
+            -device "virtio-net-pci,netdev=idle$i,mac=52:54:00:e2:e1:$(printf %02x "$i")")
+    done
+    [ ${#idle[@]} -gt 0 ] && idle+=(-monitor "unix:$E2E_WORK/$tag.monitor,server=on,wait=off")
     : > "$E2E_WORK/$tag.serial"
     t0=$(date +%s%N)
     timeout -k 5 "$limit" ip netns exec "$E2E_NS" \
@@ -311,14 +319,34 @@ e2e_boot() {
         -serial "file:$E2E_WORK/$tag.serial" \
         -kernel "$E2E_KERNEL" -initrd "$initrd" -append "$cmdline" \
         -netdev tap,id=n0,ifname=tap0,script=no,downscript=no \
-        -device "virtio-net-pci,netdev=n0,mac=$E2E_MAC" "${second_nic[@]}" &
+        -device "virtio-net-pci,netdev=n0,mac=$E2E_MAC" "${second_nic[@]}" "${idle[@]}" &
     pid=$!
     E2E_PIDS+=("$pid")
+    [ "${E2E_IDLE_NICS:-0}" -gt 0 ] && e2e_links_off "$E2E_WORK/$tag.monitor" "${E2E_IDLE_NICS}"
     E2E_RC=0
     wait "$pid" || E2E_RC=$?
     E2E_PIDS=("${E2E_PIDS[@]/$pid/}")
     t1=$(date +%s%N)
     E2E_WALL=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b - a) / 1e9 }')
+}
+
+# e2e_links_off MONITOR N: set_link idle1..N off on qemu's monitor socket
+# (waits up to 5 s for the socket; the kernel takes seconds to probe NICs).
+e2e_links_off() {
+    python3 - "$1" "$2" <<'PY' || e2e_log "could not set the idle NICs' links off"
+import os, socket, sys, time
+path, n = sys.argv[1], int(sys.argv[2])
+for _ in range(500):
+    if os.path.exists(path):
+        break
+    time.sleep(0.01)
+s = socket.socket(socket.AF_UNIX)
+s.connect(path)
+for i in range(1, n + 1):
+    s.sendall(b"set_link idle%d off\n" % i)
+time.sleep(0.2)
+s.close()
+PY
 }
 
 # The guest uptime on the first console line matching an extended regex with uptime=N.

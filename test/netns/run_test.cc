@@ -87,6 +87,134 @@ TEST_F(RunTest, ThreeNicsOneCabledActivatesTheCabledOneAndReportsTheOthers) {
     EXPECT_TRUE(contains(json, "no carrier after 2 s")) << json;
 }
 
+// `run --configure-and-quit` as dracut starts it, its output in `log`: returns
+// when the started process exits (not when a background earlynet it left
+// does), with how long that took.
+struct Returned {
+    int status = -1;
+    std::chrono::milliseconds took{0};
+};
+Returned run_until_it_returns(const std::vector<std::string>& run_argv, const fs::path& log) {
+    std::vector<std::string> argv{"sh", "-c", "exec \"$@\" >\"$0\" 2>&1", log.string()};
+    argv.insert(argv.end(), run_argv.begin(), run_argv.end());
+    auto started = std::chrono::steady_clock::now();
+    BackgroundProcess started_process(argv);
+    int status = started_process.wait().status;
+    return {status, std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started)};
+}
+
+// The background earlynet's PID file, or 0 once it is gone.
+pid_t background_pid(const fs::path& tmp) {
+    std::ifstream in(tmp / "earlynet.pid");
+    pid_t pid = 0;
+    in >> pid;
+    return pid;
+}
+
+// With the root on the network the boot waits for what the root needs, not
+// for NICs without a cable: the started process returns once a device is
+// online (its hooks run, the done flag written), the NICs without a carrier
+// keep trying in a background earlynet, and dracut's cleanup hook stops that
+// one before switch_root, their state written for the real root.
+TEST_F(RunTest, IdleNicsDoNotHoldTheBootWhenTheRootIsOnTheNetwork) {
+    cable("c0", "s0", "10.77.0.1/24");
+    add_veth("c1", "p1");
+    add_veth("c2", "p2");
+    ip("link set p1 netns " + peer_namespace().name());
+    ip("link set p2 netns " + peer_namespace().name());
+    auto server = serve("s0");
+    ASSERT_TRUE(server);
+    generate("ip=dhcp rd.neednet=1 root=dhcp rd.net.timeout.carrier=60");
+    auto argv = run_argv(true);
+    argv.insert(argv.end(), {"--network-root", "yes"});
+    auto returned = run_until_it_returns(argv, dir_ / "run.log");
+    std::string log = slurp(dir_ / "run.log");
+    EXPECT_EQ(returned.status, 0) << log;
+    EXPECT_LT(returned.took, 5s) << "held by the NICs without a carrier: " << log;
+    EXPECT_TRUE(contains(ip("-4 -o addr show dev c0"), "inet 10.77.0."));
+    EXPECT_TRUE(fs::exists(dir_ / "tmp" / "earlynet.done"));
+    EXPECT_TRUE(contains(slurp(dir_ / "hooks.log"), "online c0 netif=c0"));
+    pid_t background = background_pid(dir_ / "tmp");
+    ASSERT_GT(background, 0) << "nothing keeps trying c1 and c2: " << log;
+    EXPECT_EQ(::kill(background, 0), 0) << "the PID file names no running process";
+
+    // c1 is cabled to a server of its own now: the background earlynet takes it up.
+    ip_in(peer_namespace(), "addr add 10.78.0.1/24 dev p1");
+    ip_in(peer_namespace(), "link set p1 up");
+    auto server1 = serve("p1", {}, "10.78.0.10,10.78.0.250,255.255.255.0");
+    ASSERT_TRUE(server1);
+    bool c1_up = false;
+    for (int i = 0; i < 300 && !c1_up; ++i) {
+        c1_up = contains(ip("-4 -o addr show dev c1"), "inet 10.78.0.");
+        if (!c1_up) std::this_thread::sleep_for(50ms);
+    }
+    EXPECT_TRUE(c1_up) << slurp(dir_ / "run.log");
+
+    // dracut's cleanup hook, from the module's own library.
+    const char* module = std::getenv("EARLYNET_DRACUT_MODULE");
+    ASSERT_NE(module, nullptr);
+    auto hook = run_command({"/bin/sh", "-c",
+                             "getarg() { return 1; }; info() { :; }; warn() { echo \"$*\" >&2; }; . \"$0\" && "
+                             "EARLYNET_PIDFILE=\"$1\" && earlynet_stop_background",
+                             std::string(module) + "/earlynet-lib.sh", (dir_ / "tmp" / "earlynet.pid").string()});
+    EXPECT_EQ(hook.status, 0) << hook.err;
+    EXPECT_EQ(background_pid(dir_ / "tmp"), 0) << "the hook returned before the state was written";
+    log = slurp(dir_ / "run.log");
+    EXPECT_TRUE(contains(log, "stopping, addresses stay configured")) << log;
+    auto json = status_json();
+    EXPECT_TRUE(contains(json, "10.78.0.")) << "c1's lease is handed over: " << json;
+    EXPECT_TRUE(contains(json, "\"interface\": \"c2\"")) << json;
+    EXPECT_TRUE(contains(ip("-4 -o addr show dev c0"), "inet 10.77.0.")) << "addresses stay";
+}
+
+// --wait-for all: NetworkManager's behaviour, every device has tried before
+// the started process returns; nothing is left in the background.
+TEST_F(RunTest, WaitForAllHoldsTheBootUntilEveryNicHasTried) {
+    cable("c0", "s0", "10.77.0.1/24");
+    add_veth("c1", "p1");
+    ip("link set p1 netns " + peer_namespace().name());
+    auto server = serve("s0");
+    ASSERT_TRUE(server);
+    generate("ip=dhcp rd.neednet=1 root=dhcp rd.net.timeout.carrier=2");
+    auto argv = run_argv(true);
+    argv.insert(argv.end(), {"--network-root", "yes", "--wait-for", "all"});
+    auto returned = run_until_it_returns(argv, dir_ / "run.log");
+    std::string log = slurp(dir_ / "run.log");
+    EXPECT_EQ(returned.status, 0) << log;
+    EXPECT_GE(returned.took, 2s) << log;
+    EXPECT_TRUE(contains(log, "c1: failed: no carrier after 2 s")) << log;
+    EXPECT_EQ(background_pid(dir_ / "tmp"), 0);
+}
+
+// The started process and its worker are one to whoever started them: until
+// the boot may go on, stopping the started process (by its PID, as a test or
+// dracut's timeout does) stops the worker too, which writes its state.
+TEST_F(RunTest, StoppingTheStartedProcessStopsTheWorkerBeforeItIsOnline) {
+    add_veth("c0", "p0");
+    ip("link set p0 netns " + peer_namespace().name());
+    generate("ip=c0:dhcp rd.net.timeout.carrier=60");
+    std::vector<std::string> argv{"sh", "-c", "exec \"$@\" >\"$0\" 2>&1", (dir_ / "run.log").string()};
+    auto run = run_argv(true);
+    argv.insert(argv.end(), run.begin(), run.end());
+    BackgroundProcess started(argv);
+    bool waiting = false;
+    for (int i = 0; i < 100 && !waiting; ++i) {
+        waiting = contains(slurp(dir_ / "run.log"), "c0: waiting up to");
+        if (!waiting) std::this_thread::sleep_for(50ms);
+    }
+    ASSERT_TRUE(waiting) << slurp(dir_ / "run.log");
+    ASSERT_EQ(::kill(started.pid(), SIGTERM), 0);
+    started.wait();
+    // The worker says so, then writes its state.
+    bool stopped = false;
+    for (int i = 0; i < 100 && !stopped; ++i) {
+        stopped = contains(slurp(dir_ / "run.log"), "stopping, addresses stay configured") &&
+                  fs::exists(dir_ / "state" / "c0.json");
+        if (!stopped) std::this_thread::sleep_for(50ms);
+    }
+    EXPECT_TRUE(stopped) << "the worker outlived the started process: " << slurp(dir_ / "run.log");
+}
+
 TEST_F(RunTest, StaticAddressIsProbedThenConfiguredWithGatewayAndOverride) {
     cable("c0", "s0", "10.78.0.1/24");
     generate(

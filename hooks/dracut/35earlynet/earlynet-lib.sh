@@ -5,6 +5,7 @@ type getarg > /dev/null 2>&1 || . /lib/dracut-lib.sh
 EARLYNET=/usr/sbin/earlynet
 EARLYNET_DONE=/tmp/earlynet.done
 EARLYNET_NEEDNET=/run/earlynet/initrd/neednet
+EARLYNET_PIDFILE=/tmp/earlynet.pid
 
 # earlynet_configure: bring every device with a profile up, fire the online
 # hooks and netroot (earlynet does it per device, in dracut's order), write the
@@ -23,5 +24,26 @@ earlynet_configure() {
         die "earlynet: the network is needed and did not come up (earlynet run exited $_rc; see 'earlynet status')"
     fi
     warn "earlynet: the network did not come up (earlynet run exited $_rc); not needed, going on"
+    return 0
+}
+
+# earlynet_stop_background: stop the earlynet that kept trying devices after
+# the boot went on (its PID file names it), and wait up to 5 s for it to write
+# their state and remove the file. Only a process that is earlynet is stopped.
+earlynet_stop_background() {
+    local _pid _i _comm
+    [ -f "$EARLYNET_PIDFILE" ] || return 0
+    read -r _pid < "$EARLYNET_PIDFILE" || return 0
+    case "$_pid" in '' | *[!0-9]*) return 0 ;; esac
+    read -r _comm < "/proc/$_pid/comm" 2> /dev/null || return 0
+    [ "$_comm" = earlynet ] || return 0
+    info "earlynet: handing the devices still trying over to the real root"
+    kill -TERM "$_pid" 2> /dev/null || return 0
+    _i=0
+    while [ -f "$EARLYNET_PIDFILE" ] && [ $_i -lt 50 ]; do
+        sleep 0.1
+        _i=$((_i + 1))
+    done
+    [ -f "$EARLYNET_PIDFILE" ] && warn "earlynet: the background earlynet did not stop within 5 s"
     return 0
 }

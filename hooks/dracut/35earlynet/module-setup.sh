@@ -73,6 +73,9 @@ install() {
     inst_hook cmdline 99 "$moddir/earlynet-generate.sh"
     # dracut's shell init: run once udev has settled, as a child of init
     inst_hook initqueue/settled 99 "$moddir/earlynet-run.sh"
+    # both inits: before switch_root, the devices still trying in the
+    # background are handed over (their state written)
+    inst_hook cleanup 99 "$moddir/earlynet-cleanup.sh"
     if dracut_module_included "systemd"; then
         inst_simple "$moddir/earlynet-initrd.service" "$systemdsystemunitdir/earlynet-initrd.service"
         $SYSTEMCTL -q --root "$initdir" enable earlynet-initrd.service
