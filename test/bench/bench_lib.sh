@@ -278,3 +278,32 @@ common() { # tool column -> the most frequent value (for the message sequence)
 okcount() {
 	awk -F'\t' -v tool="$1" 'NR > 1 && $1 == tool && $2 != 0 { n++; ok += $3 } END { printf "%d/%d", ok, n }' "$OUT/trials.tsv"
 }
+
+# NetworkManager as dracut's network-manager module runs it, in private paths
+# under $T: nm-initrd-generator with the kernel argument $1 (untimed, PRE),
+# then NetworkManager --configure-and-quit=initrd (CMDV).  /sys is read-only
+# in the sandbox, which makes NetworkManager skip udev as in a container (no
+# udev here).  Needs NM_GEN (bench_nm_generator).
+# shellcheck disable=SC2016 # PRE is shell code, expanded in the sandbox
+bench_nm_tool() {
+	mkdir -p "$T/nm/conf.d" "$T/nm/system.d" "$T/nm/keyfiles"
+	cat >"$T/nm/NetworkManager.conf" <<-EOF
+	[main]
+	plugins=keyfile
+	no-auto-default=*
+	dns=none
+	rc-manager=unmanaged
+	[keyfile]
+	path=$T/nm/keyfiles
+	[logging]
+	level=INFO
+	EOF
+	PRE="$(printf %q "$NM_GEN") -- $(printf %q "$1")"' >"$T/generate.log" 2>&1'
+	CMDV=(/usr/sbin/NetworkManager --configure-and-quit=initrd --no-daemon --debug
+		--config="$T/nm/NetworkManager.conf" --config-dir="$T/nm/conf.d"
+		--system-config-dir="$T/nm/system.d"
+		--state-file=/var/lib/NetworkManager/NetworkManager.state
+		--intern-config=/var/lib/NetworkManager/NetworkManager-intern.conf
+		--pid-file=/run/NetworkManager/NetworkManager.pid)
+	DESC="nm-initrd-generator -- $1 (untimed), then NetworkManager --configure-and-quit=initrd --debug"
+}

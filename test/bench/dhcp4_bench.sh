@@ -208,32 +208,7 @@ tool_ipconfig() {
 	DESC="klibc ipconfig -t $TIMEOUT -c dhcp $IF"
 }
 
-# shellcheck disable=SC2016 # PRE is shell code, expanded in the sandbox
-tool_nm() {
-	# What dracut's network-manager module sets up, in private paths; /sys
-	# is read-only in the sandbox, which makes NetworkManager skip udev as
-	# in a container (no udev here).
-	mkdir -p "$T/nm/conf.d" "$T/nm/system.d" "$T/nm/keyfiles"
-	cat >"$T/nm/NetworkManager.conf" <<-EOF
-	[main]
-	plugins=keyfile
-	no-auto-default=*
-	dns=none
-	rc-manager=unmanaged
-	[keyfile]
-	path=$T/nm/keyfiles
-	[logging]
-	level=INFO
-	EOF
-	PRE="$(printf %q "$NM_GEN")"' -- ip="$IF":dhcp >"$T/generate.log" 2>&1'
-	CMDV=(/usr/sbin/NetworkManager --configure-and-quit=initrd --no-daemon --debug
-		--config="$T/nm/NetworkManager.conf" --config-dir="$T/nm/conf.d"
-		--system-config-dir="$T/nm/system.d"
-		--state-file=/var/lib/NetworkManager/NetworkManager.state
-		--intern-config=/var/lib/NetworkManager/NetworkManager-intern.conf
-		--pid-file=/run/NetworkManager/NetworkManager.pid)
-	DESC="nm-initrd-generator -- ip=$IF:dhcp (untimed), then NetworkManager --configure-and-quit=initrd --debug"
-}
+tool_nm() { bench_nm_tool "ip=$IF:dhcp"; }
 
 tool_fn() { echo "tool_${1//-/_}"; }
 tool_def() { # TOOL: its definition for the trial directory T

@@ -156,32 +156,7 @@ tool_dhcpcd() {
 	DESC="dhcpcd -6 -1 -B --waitip=6 (oneshot, IPv6 only, no fork), Debian's dhcpcd.conf, no hook script"
 }
 
-# shellcheck disable=SC2016 # PRE is shell code, expanded in the sandbox
-tool_nm() {
-	# What dracut's network-manager module sets up, in private paths; /sys
-	# is read-only in the sandbox,
-	# which makes NetworkManager skip udev as in a container (no udev here).
-	mkdir -p "$T/nm/conf.d" "$T/nm/system.d" "$T/nm/keyfiles"
-	cat >"$T/nm/NetworkManager.conf" <<-EOF
-	[main]
-	plugins=keyfile
-	no-auto-default=*
-	dns=none
-	rc-manager=unmanaged
-	[keyfile]
-	path=$T/nm/keyfiles
-	[logging]
-	level=INFO
-	EOF
-	PRE="$(printf %q "$NM_GEN")"' -- ip="$IF":dhcp6 >"$T/generate.log" 2>&1'
-	CMDV=(/usr/sbin/NetworkManager --configure-and-quit=initrd --no-daemon --debug
-		--config="$T/nm/NetworkManager.conf" --config-dir="$T/nm/conf.d"
-		--system-config-dir="$T/nm/system.d"
-		--state-file=/var/lib/NetworkManager/NetworkManager.state
-		--intern-config=/var/lib/NetworkManager/NetworkManager-intern.conf
-		--pid-file=/run/NetworkManager/NetworkManager.pid)
-	DESC="nm-initrd-generator -- ip=$IF:dhcp6 (untimed), then NetworkManager --configure-and-quit=initrd --debug"
-}
+tool_nm() { bench_nm_tool "ip=$IF:dhcp6"; }
 
 # The sandbox each tool runs in, the namespaces and their teardown: see
 # bench_lib.sh.

@@ -70,6 +70,13 @@ protected:
         ip_in(peer_namespace(), "link set " + peer_name + " up");
     }
 
+    // A veth whose far end (peer_name) waits, down, in the server's
+    // namespace: a NIC without a cable (no carrier) until that end is set up.
+    void uncabled(const std::string& name, const std::string& peer_name) {
+        add_veth(name, peer_name);
+        ip("link set " + peer_name + " netns " + peer_namespace().name());
+    }
+
     std::unique_ptr<DnsmasqServer> serve(const std::string& interface, std::vector<std::string> extra = {},
                                          std::string range = "10.77.0.10,10.77.0.250,255.255.255.0") {
         DnsmasqConfig c;

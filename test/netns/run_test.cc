@@ -71,10 +71,8 @@ TEST_F(RunTest, DhcpOnOneNicLeavesAddressStateDracutAndNetworkManagerFiles) {
 TEST_F(RunTest, ThreeNicsOneCabledActivatesTheCabledOneAndReportsTheOthers) {
     cable("c0", "s0", "10.77.0.1/24");
     // c1 and c2 lead to ends that stay down in the server's namespace: no carrier.
-    add_veth("c1", "p1");
-    add_veth("c2", "p2");
-    ip("link set p1 netns " + peer_namespace().name());
-    ip("link set p2 netns " + peer_namespace().name());
+    uncabled("c1", "p1");
+    uncabled("c2", "p2");
     auto server = serve("s0");
     ASSERT_TRUE(server);
     generate("ip=dhcp rd.net.timeout.carrier=2");
@@ -118,10 +116,8 @@ pid_t background_pid(const fs::path& tmp) {
 // one before switch_root, their state written for the real root.
 TEST_F(RunTest, IdleNicsDoNotHoldTheBootWhenTheRootIsOnTheNetwork) {
     cable("c0", "s0", "10.77.0.1/24");
-    add_veth("c1", "p1");
-    add_veth("c2", "p2");
-    ip("link set p1 netns " + peer_namespace().name());
-    ip("link set p2 netns " + peer_namespace().name());
+    uncabled("c1", "p1");
+    uncabled("c2", "p2");
     auto server = serve("s0");
     ASSERT_TRUE(server);
     generate("ip=dhcp rd.neednet=1 root=dhcp rd.net.timeout.carrier=60");
@@ -171,8 +167,7 @@ TEST_F(RunTest, IdleNicsDoNotHoldTheBootWhenTheRootIsOnTheNetwork) {
 // the started process returns; nothing is left in the background.
 TEST_F(RunTest, WaitForAllHoldsTheBootUntilEveryNicHasTried) {
     cable("c0", "s0", "10.77.0.1/24");
-    add_veth("c1", "p1");
-    ip("link set p1 netns " + peer_namespace().name());
+    uncabled("c1", "p1");
     auto server = serve("s0");
     ASSERT_TRUE(server);
     generate("ip=dhcp rd.neednet=1 root=dhcp rd.net.timeout.carrier=2");
@@ -190,8 +185,7 @@ TEST_F(RunTest, WaitForAllHoldsTheBootUntilEveryNicHasTried) {
 // the boot may go on, stopping the started process (by its PID, as a test or
 // dracut's timeout does) stops the worker too, which writes its state.
 TEST_F(RunTest, StoppingTheStartedProcessStopsTheWorkerBeforeItIsOnline) {
-    add_veth("c0", "p0");
-    ip("link set p0 netns " + peer_namespace().name());
+    uncabled("c0", "p0");
     generate("ip=c0:dhcp rd.net.timeout.carrier=60");
     std::vector<std::string> argv{"sh", "-c", "exec \"$@\" >\"$0\" 2>&1", (dir_ / "run.log").string()};
     auto run = run_argv(true);
