@@ -41,13 +41,16 @@ void Ipv4Dhcp::start_client() {
     if (spdlog::should_log(spdlog::level::debug)) {
         client_->set_packet_observer(
             [name = link_.name](dhcp::ClientAdapter::Direction d, std::span<const std::uint8_t> b) {
-                auto message = dhcp::parse_message(b);
-                auto type = message ? message->type() : std::nullopt;
+                // Its name, not an optional: GCC -Os warns (falsely) that an
+                // optional<MessageType> may be read uninitialised here.
+                const char* type = "unreadable";
+                if (auto message = dhcp::parse_message(b))
+                    if (auto t = message->type()) type = dhcp::to_string(*t);
                 spdlog::debug("{}: DHCP {} {} ({} bytes)", name,
-                              d == dhcp::ClientAdapter::Direction::Sent ? "sent" : "received",
-                              type ? dhcp::to_string(*type) : "unreadable", b.size());
-                if (type == dhcp::MessageType::Discover || type == dhcp::MessageType::Ack)
-                    timeline_mark(*type == dhcp::MessageType::Discover ? "discover" : "ack", name);
+                              d == dhcp::ClientAdapter::Direction::Sent ? "sent" : "received", type, b.size());
+                std::string_view event = type;
+                if (event == "DISCOVER" || event == "ACK")
+                    timeline_mark(event == "DISCOVER" ? "discover" : "ack", name);
             });
     }
     engine_.start(boot_time_now());
