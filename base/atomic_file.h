@@ -17,8 +17,10 @@
 
 namespace earlynet {
 
-// mkdir -p with mode 0755; existing directories are fine.
+// mkdir -p with mode 0755; existing directories are fine. One mkdir() when
+// the directory or its parent exists (every write but the first).
 [[nodiscard]] inline Result<void> make_directories(const std::string& path) {
+    if (::mkdir(path.c_str(), 0755) == 0 || errno == EEXIST) return {};
     for (std::size_t i = 1; i <= path.size(); ++i) {
         if (i != path.size() && path[i] != '/') continue;
         std::string partial = path.substr(0, i);

@@ -9,7 +9,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <utility>
 
 #include "base/atomic_file.h"
 #include "base/c_handle.h"
@@ -101,10 +100,9 @@ Result<void> StateStore::write_json(const std::string& interface, const std::str
         return unexpected(ErrorCode::Invalid, "state: '" + interface + "' is not an interface name");
     if (auto made = make_directories(directory_); !made) return made;
     // A writer killed between its temporary and the rename (SIGKILL, power
-    // off) leaves the temporary behind; load() never reads it, and the first
-    // write of each writer clears what a dead one left, so kills do not pile
-    // up in /run.
-    if (!std::exchange(temporaries_cleared_, true)) remove_stale_temporaries();
+    // off) leaves the temporary behind; load() never reads it, and each
+    // write clears what a dead writer left, so kills do not pile up in /run.
+    remove_stale_temporaries();
     // 0644: `earlynet status` is for anyone in the emergency shell; nothing
     // in a lease is secret that the wire did not already carry in clear.
     return write_file_atomically(path_of(interface), json, 0644);

@@ -40,7 +40,6 @@ public:
 
 private:
     std::string directory_;
-    mutable bool temporaries_cleared_ = false;  // once per store: a dead writer's leftovers do not come back
 };
 
 }  // namespace earlynet::state
