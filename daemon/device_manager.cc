@@ -292,19 +292,20 @@ std::vector<const DeviceActivation*> DeviceManager::devices() const {
     return out;
 }
 
-RunOutcome DeviceManager::outcome() const {
+RunOutcome DeviceManager::outcome(Settled which) const {
     RunOutcome out;
     out.profile_failures = profile_errors_;
     for (const auto& lp : profiles_.profiles) {
         const Profile& p = lp.profile;
         if (p.is_port()) continue;
-        bool up = false, tried = false;
+        bool up = false, tried = false, trying = waiting_profiles_.count(p.uuid) > 0;
         for (const auto* a : devices()) {
             if (a->profile().uuid != p.uuid) continue;
             tried = true;
             up = up || a->outcome() == state::DeviceOutcome::Activated;
+            trying = trying || a->outcome() == state::DeviceOutcome::Activating;
         }
-        if (up) continue;
+        if (up || (which == Settled::Only && trying)) continue;
         out.profile_failures.push_back("profile '" + p.id + "': " +
                                        (tried ? std::string("no device came up with it")
                                               : "no device" + (p.interface_name.empty()

@@ -56,7 +56,11 @@ public:
 
     // Devices in the order they were matched.
     std::vector<const DeviceActivation*> devices() const;
-    RunOutcome outcome() const;
+    // Settled::Only leaves out the profiles still being tried (a device of
+    // theirs still activating, or their device awaited): what has failed
+    // for good before startup is complete.
+    enum class Settled { All, Only };
+    RunOutcome outcome(Settled which = Settled::All) const;
 
 private:
     void on_events(std::vector<netlink::MonitorEvent> events);

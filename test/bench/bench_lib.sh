@@ -307,3 +307,12 @@ bench_nm_tool() {
 		--pid-file=/run/NetworkManager/NetworkManager.pid)
 	DESC="nm-initrd-generator -- $1 (untimed), then NetworkManager --configure-and-quit=initrd --debug"
 }
+
+# The largest N of the lines "earlynet: debug: KEY N" in a tool log, or -1:
+# what earlynet's worker logs of itself as it ends (peak-rss KiB, cpu-ms),
+# since it may outlive the started process that GNU time waits for.
+bench_logged() { # $1 KEY, $2 tool.log
+	awk -v key="earlynet: debug: $1 " '{ i = index($0, key); if (!i) next
+		v = substr($0, i + length(key)) + 0; if (v > m) m = v }
+		END { print (m > 0 ? m : -1) }' "$2"
+}

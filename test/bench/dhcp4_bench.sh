@@ -331,12 +331,6 @@ timeline_rows() { # $1 tool.log, $2 t0, $3 tool, $4 round, $5 ok
 		printf "%s\t%s\t%s\t%s\t%.1f\n", tool, round, ok, f[1], (f[2] - t0) * 1000
 	}' "$1" >>"$OUT/timeline.tsv"
 }
-logged_rss() { # $1 tool.log -> the largest "earlynet: debug: peak-rss KIB", or -1
-	awk '{ i = index($0, "earlynet: debug: peak-rss "); if (!i) next
-		v = substr($0, i + 26) + 0; if (v > m) m = v }
-		END { print (m > 0 ? m : -1) }' "$1"
-}
-
 SERIAL=0
 run_trial() { # $1 tool, $2 round (0 = warm-up)
 	local tool=$1 round=$2 t exited=1 left="" leftover=-1 pid
@@ -379,9 +373,13 @@ run_trial() { # $1 tool, $2 round (0 = warm-up)
 	[ -n "$a" ] && [ "$rc" = 0 ] && ok=1
 	# peak RSS: GNU time's (the started process and the children it reaped)
 	# or, if larger, what earlynet's worker logged of itself
-	lrss=$(logged_rss "$t/tool.log")
+	lrss=$(bench_logged peak-rss "$t/tool.log")
 	rss=$RSS
 	[ "$lrss" -gt "$rss" ] && rss=$lrss
+	# CPU: GNU time's, plus what the worker logged of itself and its hooks
+	local cpu=$CPU_MS lcpu
+	lcpu=$(bench_logged cpu-ms "$t/tool.log")
+	[ "$lcpu" -gt 0 ] && cpu=$(awk -v a="$CPU_MS" -v b="$lcpu" 'BEGIN { printf "%.0f", a + b }')
 	local disc offer req ack nd probes ann seq lost txd
 	read -r disc offer req ack nd probes ann seq < <(parse_capture "$t/capture.txt" "$t0")
 	lost=$(replies_lost "$t/dnsmasq.log" "$t/capture.txt")
@@ -389,7 +387,7 @@ run_trial() { # $1 tool, $2 round (0 = warm-up)
 	[ -n "$a" ] && [ "$ack" != -1 ] && r2a=$(awk -v a="$a" -v b="$ack" 'BEGIN { printf "%.1f", a - b }')
 	timeline_rows "$t/tool.log" "$t0" "$tool" "$round" "$ok"
 	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
-		"$tool" "$round" "$ok" "$rc" "${a:--1}" "$EXIT_MS" "$rss" "$CPU_MS" "$disc" "$offer" "$req" "$ack" \
+		"$tool" "$round" "$ok" "$rc" "${a:--1}" "$EXIT_MS" "$rss" "$cpu" "$disc" "$offer" "$req" "$ack" \
 		"$r2a" "$nd" "$probes" "$ann" "$seq" "${addr:--}" "$RSS" "$lrss" "$leftover" "$lost" "${txd:-0}" >>"$OUT/trials.tsv"
 	printf '[%s %s/%s] %-14s addr %8s ms  exit %8s ms  rc %s  maxrss %6s KiB  DISCOVER %7s  ACK %7s  %s%s%s%s\n' \
 		"$([ "$round" = 0 ] && echo warm-up || echo round)" "$round" "$N" "$tool" "${a:--}" "$EXIT_MS" "$rc" \
@@ -533,7 +531,9 @@ echo "load at the end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/environment.txt
 	echo "bound and is stopped by PID afterwards).  peak RSS: ru_maxrss (GNU time %M) of the started"
 	echo "process and the children it reaped; for earlynet the larger of that and the peak RSS its"
 	echo "worker logs (\`peak-rss\`; the worker may outlive the started process).  CPU: user+sys, 10 ms"
-	echo "ticks.  DISCOVER/ACK: first seen by tcpdump on the server's end; DISCOVERs: how many a trial"
+	echo "ticks, for earlynet plus what its worker logs of itself and its hooks (\`cpu-ms\`).  Time to exit"
+	echo "is the started process's: earlynet's worker may still be closing its sockets (or, with the root"
+	echo "on the network, trying NICs without a carrier) after it.  DISCOVER/ACK: first seen by tcpdump on the server's end; DISCOVERs: how many a trial"
 	echo "sent (value×trials; more than one is a lost or ignored first exchange); ARP probes: the"
 	echo "client's, sender 0.0.0.0; exchange: D discover, O offer, R request, A ack (its most frequent"
 	echo "form).  server replies lost: trials where dnsmasq logged an OFFER/ACK that its end's capture"

@@ -255,6 +255,13 @@ run_trial() { # $1 tool, $2 round (0 = warm-up)
 	local t0 rc at addr a="" ex rss cpu cap
 	bench_trial_figures "$t"
 	t0=$T0 rc=$RC ex=$EXIT_MS rss=$RSS cpu=$CPU_MS
+	# earlynet's worker may outlive the started process: what it logged of
+	# itself (peak RSS, CPU with its hooks) counts too
+	local lrss lcpu
+	lrss=$(bench_logged peak-rss "$t/tool.log")
+	[ "$lrss" -gt "$rss" ] && rss=$lrss
+	lcpu=$(bench_logged cpu-ms "$t/tool.log")
+	[ "$lcpu" -gt 0 ] && cpu=$(awk -v a="$cpu" -v b="$lcpu" 'BEGIN { printf "%.0f", a + b }')
 	read -r at addr < <(addr_time "$t/monitor.txt"; echo) || true
 	[ -n "${at:-}" ] && a=$(bench_ms "$at" "$t0")
 	cap=$(parse_capture "$t/capture.txt" "$t0")

@@ -52,6 +52,14 @@ protected:
         hook << "echo \"online $1 netif=$netif\" >> '" << (dir_ / "hooks.log").string() << "'\n";
     }
     void TearDown() override {
+        // A background earlynet a failed test left (it names itself in its
+        // PID file): stopped by that PID, before its directory goes.
+        if (!dir_.empty()) {
+            std::ifstream pid_file(dir_ / "tmp" / "earlynet.pid");
+            pid_t pid = 0;
+            if (pid_file >> pid && pid > 1 && slurp("/proc/" + std::to_string(pid) + "/comm") == "earlynet\n")
+                ::kill(pid, SIGTERM);
+        }
         std::error_code ec;
         if (!dir_.empty()) fs::remove_all(dir_, ec);
         NetnsTest::TearDown();

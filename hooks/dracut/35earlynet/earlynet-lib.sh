@@ -35,7 +35,7 @@ earlynet_stop_background() {
     [ -f "$EARLYNET_PIDFILE" ] || return 0
     read -r _pid < "$EARLYNET_PIDFILE" || return 0
     case "$_pid" in '' | *[!0-9]*) return 0 ;; esac
-    read -r _comm < "/proc/$_pid/comm" 2> /dev/null || return 0
+    read -r _comm 2> /dev/null < "/proc/$_pid/comm" || return 0
     [ "$_comm" = earlynet ] || return 0
     info "earlynet: handing the devices still trying over to the real root"
     kill -TERM "$_pid" 2> /dev/null || return 0
