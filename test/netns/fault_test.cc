@@ -161,10 +161,16 @@ protected:
         EXPECT_NE(address(), addr) << "the conflicting address must be removed at once";
     }
 
-    // What the state, dracut's dhcpopts and NetworkManager's device file say.
+    // What the state and dracut's dhcpopts say. The daemon writes the state
+    // first and dracut's files just after: a moment is allowed between them.
     void expect_files_name(const std::string& addr) {
         EXPECT_TRUE(contains(status_json(), "\"" + addr + "/24\"")) << status_json();
-        EXPECT_EQ(sourced("dhclient.c0.dhcpopts", "new_ip_address"), addr);
+        auto dhcpopts_names = [&] {
+            auto r = run_command({"/bin/sh", "-c", ". \"$1\" && printf '%s' \"$new_ip_address\"", "sh",
+                                  (dir_ / "tmp" / "dhclient.c0.dhcpopts").string()});
+            return r.status == 0 && r.out == addr;
+        };
+        EXPECT_TRUE(wait_for(dhcpopts_names, 5s)) << slurp(dir_ / "tmp" / "dhclient.c0.dhcpopts");
     }
 
     std::unique_ptr<BackgroundProcess> daemon_;
