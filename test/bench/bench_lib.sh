@@ -62,9 +62,8 @@ bench_earlynet() { # a binary or a build directory -> the binary's absolute path
 #   T/t0, T/t1   $EPOCHREALTIME just before the command starts / after it exits
 #   T/rc         its exit status;  T/time   "maxrss_kib user_s sys_s"
 # shellcheck disable=SC2016 # expanded by the sandbox's bash, not here
-BENCH_SANDBOX='set -eu
-T=$1; shift; [ "$1" = -- ] && shift
-mount -t tmpfs -o mode=0755 bench-run /run
+# The mounts of every sandbox (this one and scale_bench.sh's), with T set.
+BENCH_SANDBOX_MOUNTS='mount -t tmpfs -o mode=0755 bench-run /run
 for d in /var/lib/dhcp /var/lib/dhcpcd /var/lib/NetworkManager; do
 	if [ -d "$d" ] && [ ! -L "$d" ]; then mount -t tmpfs -o mode=0700 bench-state "$d"; fi
 done
@@ -75,7 +74,11 @@ mount --bind "$T" "$T"
 mount -o remount,bind,ro /
 cd "$T"
 . "$T/pre.sh" >"$T/pre.log" 2>&1
-set +e
+'
+# shellcheck disable=SC2016 # expanded by the sandbox's bash, not here
+BENCH_SANDBOX='set -eu
+T=$1; shift; [ "$1" = -- ] && shift
+'"$BENCH_SANDBOX_MOUNTS"'set +e
 echo "$EPOCHREALTIME" >"$T/t0"
 /usr/bin/time -f "%M %U %S" -o "$T/time" "$@" >"$T/tool.log" 2>&1
 rc=$?
@@ -315,4 +318,18 @@ bench_logged() { # $1 KEY, $2 tool.log
 	awk -v key="earlynet: debug: $1 " '{ i = index($0, key); if (!i) next
 		v = substr($0, i + length(key)) + 0; if (v > m) m = v }
 		END { print (m > 0 ? m : -1) }' "$2"
+}
+
+# earlynet as the dracut module runs it, every path under $T and its state on
+# a tmpfs (as /run is in an initramfs): `earlynet generate -- $1` (untimed,
+# PRE), then `run --configure-and-quit --debug` (CMDV).  Needs EARLYNET.
+# shellcheck disable=SC2016 # PRE is shell code, expanded in the sandbox
+bench_earlynet_tool() {
+	PRE='mkdir -p "$T/rt" && mount -t tmpfs -o mode=0755 earlynet-bench "$T/rt"
+mkdir -p "$T/rt/state" "$T/rt/tmp" "$T/rt/hooks" "$T/rt/nm"
+'"$(printf %q "$EARLYNET")"' generate -c "$T/profiles" -r "$T/conf" -i "$T/initrd" -- '"$(printf %q "$1")"' >"$T/generate.log" 2>&1'
+	CMDV=("$EARLYNET" run --configure-and-quit --debug -c "$T/profiles" -r "$T/conf" -i "$T/initrd"
+		--state-dir "$T/rt/state" --tmp-dir "$T/rt/tmp" --hook-dir "$T/rt/hooks" --netroot ''
+		--nm-run-dir "$T/rt/nm" --resolv-conf "$T/rt/resolv.conf" --hostname-file '')
+	DESC="earlynet generate -- $1 (untimed), then earlynet run --configure-and-quit --debug, every path in the trial dir"
 }

@@ -97,18 +97,9 @@ done
 # right away, not waited for).  Every tool gets the same interface, down at
 # the start, and logs verbosely (its --debug, -d or -v), to a file.
 
-# shellcheck disable=SC2016 # PRE is shell code, expanded in the sandbox
 tool_earlynet() {
-	# Every path earlynet is given is under $T, and its state is on a tmpfs
-	# (as /run is in an initramfs), so its fsync()s cost what they cost at
-	# boot, not what they cost on this disk.
-	PRE='mkdir -p "$T/rt" && mount -t tmpfs -o mode=0755 earlynet-bench "$T/rt"
-mkdir -p "$T/rt/state" "$T/rt/tmp" "$T/rt/hooks" "$T/rt/nm"
-'"$(printf %q "$EARLYNET")"' generate -c "$T/profiles" -r "$T/conf" -i "$T/initrd" -- ip="$IF":dhcp >"$T/generate.log" 2>&1'
-	CMDV=("$EARLYNET" run --configure-and-quit --debug -c "$T/profiles" -r "$T/conf" -i "$T/initrd"
-		--state-dir "$T/rt/state" --tmp-dir "$T/rt/tmp" --hook-dir "$T/rt/hooks" --netroot ''
-		--nm-run-dir "$T/rt/nm" --resolv-conf "$T/rt/resolv.conf" --hostname-file '')
-	DESC="earlynet generate -- ip=$IF:dhcp (untimed), then earlynet run --configure-and-quit --debug, every path in the trial dir; ACD at its default (${ACD_MS} ms probe)"
+	bench_earlynet_tool "ip=$IF:dhcp"
+	DESC+="; ACD at its default (${ACD_MS} ms probe)"
 }
 
 # shellcheck disable=SC2016 # PRE is shell code, expanded in the sandbox

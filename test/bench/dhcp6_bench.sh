@@ -88,17 +88,8 @@ done
 # interface, down at the start: it has to bring the link up itself, as in an
 # initramfs.  Every tool logs verbosely (its --debug or -v), to a file.
 
-# shellcheck disable=SC2016 # PRE is shell code, expanded in the sandbox
 tool_earlynet() {
-	# Every path earlynet is given is under $T, and its state is on a tmpfs
-	# (as /run is in an initramfs).
-	PRE='mkdir -p "$T/rt" && mount -t tmpfs -o mode=0755 earlynet-bench "$T/rt"
-mkdir -p "$T/rt/state" "$T/rt/tmp" "$T/rt/hooks" "$T/rt/nm"
-'"$(printf %q "$EARLYNET")"' generate -c "$T/profiles" -r "$T/conf" -i "$T/initrd" -- ip="$IF":dhcp6 >"$T/generate.log" 2>&1'
-	CMDV=("$EARLYNET" run --configure-and-quit --debug -c "$T/profiles" -r "$T/conf" -i "$T/initrd"
-		--state-dir "$T/rt/state" --tmp-dir "$T/rt/tmp" --hook-dir "$T/rt/hooks" --netroot ''
-		--nm-run-dir "$T/rt/nm" --resolv-conf "$T/rt/resolv.conf" --hostname-file '')
-	DESC="earlynet generate -- ip=$IF:dhcp6 (untimed), then earlynet run --configure-and-quit --debug, every path in the trial dir"
+	bench_earlynet_tool "ip=$IF:dhcp6"
 }
 
 tool_dhclient() {

@@ -568,18 +568,7 @@ SANDBOX='set -eu
 T=$1 GO=$2 END=$3
 shift 3
 [ "$1" = -- ] && shift
-mount -t tmpfs -o mode=0755 bench-run /run
-for d in /var/lib/dhcp /var/lib/dhcpcd /var/lib/NetworkManager; do
-	if [ -d "$d" ] && [ ! -L "$d" ]; then mount -t tmpfs -o mode=0700 bench-state "$d"; fi
-done
-: >"$T/resolv.conf"
-mount --bind "$T/resolv.conf" /etc/resolv.conf
-mount -o remount,bind,ro /sys
-mount --bind "$T" "$T"
-mount -o remount,bind,ro /
-cd "$T"
-. "$T/pre.sh" >"$T/pre.log" 2>&1
-times >"$T/times0"
+'"$BENCH_SANDBOX_MOUNTS"'times >"$T/times0"
 : >"$T/ready"
 exec 3<"$GO"
 exec 3<&-
