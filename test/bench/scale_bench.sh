@@ -429,24 +429,12 @@ tool_dhclient() {
 }
 
 tool_nm() {
-	# What dracut's network-manager module sets up, in private paths; /sys
-	# is read-only in the sandbox, which makes NetworkManager skip udev as
-	# in a container (no udev here).
-	mkdir -p "$T/nm/conf.d" "$T/nm/system.d" "$T/nm/keyfiles"
-	printf '%s\n' '[main]' 'plugins=keyfile' 'no-auto-default=*' 'dns=none' 'rc-manager=unmanaged' \
-		'[keyfile]' "path=$T/nm/keyfiles" '[logging]' 'level=INFO' >"$T/nm/NetworkManager.conf"
-	# shellcheck disable=SC2016
-	PRE="$(printf %q "$NM_GEN")"' -- ip=dhcp >"$T/generate.log" 2>&1
+	bench_nm_tool "ip=dhcp"
+	# shellcheck disable=SC2016 # PRE is shell code, expanded in the sandbox
+	PRE+='
 ls /run/NetworkManager/system-connections >"$T/profiles.ls"'
 	POST=""
 	ACT="grep -Ec 'device \\(eth[0-9]+\\): Activation: successful, device activated' $(printf %q "$T/tool.log")"
-	CMDV=(/usr/sbin/NetworkManager --configure-and-quit=initrd --no-daemon --debug
-		--config="$T/nm/NetworkManager.conf" --config-dir="$T/nm/conf.d"
-		--system-config-dir="$T/nm/system.d"
-		--state-file=/var/lib/NetworkManager/NetworkManager.state
-		--intern-config=/var/lib/NetworkManager/NetworkManager-intern.conf
-		--pid-file=/run/NetworkManager/NetworkManager.pid)
-	DESC="nm-initrd-generator -- ip=dhcp (untimed), then NetworkManager --configure-and-quit=initrd --debug"
 }
 
 # --------------------------------------------------------- link partner ---
