@@ -55,8 +55,8 @@ std::string kernel_cmdline() {
     return text + slurp("/proc/cmdline");
 }
 
-bool kernel_cmdline_has(const std::string& word) {
-    std::istringstream in(kernel_cmdline());
+bool kernel_cmdline_has(const std::string& cmdline, const std::string& word) {
+    std::istringstream in(cmdline);
     std::string w;
     while (in >> w)
         if (w == word) return true;
@@ -64,8 +64,8 @@ bool kernel_cmdline_has(const std::string& word) {
 }
 
 // The value of the last KEY=VALUE on the command line, or "".
-std::string kernel_cmdline_value(const std::string& key) {
-    std::istringstream in(kernel_cmdline());
+std::string kernel_cmdline_value(const std::string& cmdline, const std::string& key) {
+    std::istringstream in(cmdline);
     std::string w, value;
     while (in >> w)
         if (w.size() > key.size() && w.compare(0, key.size(), key) == 0 && w[key.size()] == '=')
@@ -419,17 +419,18 @@ int run_main(const std::vector<std::string>& args) {
     // leaves them alone unless asked.
     if (s.import && app.count("--resolv-conf") == 0) s.resolv_conf.clear();
     if (s.import && app.count("--hostname-file") == 0) s.hostname_file.clear();
+    const std::string cmdline = kernel_cmdline();  // read once: files in /etc/cmdline.d and /proc
     if (network_root == "auto") {
-        s.network_root = cmdline_names_network_root(kernel_cmdline());
-        if (s.network_root) s.network_root_device = cmdline_bootdev(kernel_cmdline());
+        s.network_root = cmdline_names_network_root(cmdline);
+        if (s.network_root) s.network_root_device = cmdline_bootdev(cmdline);
     } else if (network_root != "no") {
         s.network_root = true;
         if (network_root != "yes") s.network_root_device = network_root;
     }
     if (app.count("--wait-for") == 0)
-        if (auto v = kernel_cmdline_value("rd.earlynet.wait-for"); v == "all" || v == "root") wait_for = v;
+        if (auto v = kernel_cmdline_value(cmdline, "rd.earlynet.wait-for"); v == "all" || v == "root") wait_for = v;
     s.boot_waits_for_root_only = wait_for == "root";
-    setup_logging(s.debug || kernel_cmdline_has("rd.debug") ? LogDetail::Debug : LogDetail::Normal);
+    setup_logging(s.debug || kernel_cmdline_has(cmdline, "rd.debug") ? LogDetail::Debug : LogDetail::Normal);
     timeline_mark_at("start", started);
 
     // The caller waits for the started process; the work goes on in a worker
