@@ -87,9 +87,10 @@ const char* to_string(ClientState state) {
     return "?";
 }
 
+bool is_infiniband(const HardwareAddress& mac) { return mac.size() == HardwareAddress::kInfinibandLength; }
+
 namespace {
 
-bool is_infiniband(const HardwareAddress& mac) { return mac.size() == HardwareAddress::kInfinibandLength; }
 // RFC 4390 2.1 / ARP hardware type 32 (InfiniBand).
 constexpr std::uint8_t kInfinibandHtype = 32;
 

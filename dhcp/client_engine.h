@@ -48,9 +48,13 @@ struct ClientConfig {
     // zero = never), and then starts over `attempts` times in all before Failed.
     Duration timeout = std::chrono::seconds(45);
     int attempts = 1;
-    // Ask the server to broadcast its answers: before the interface has an
-    // address the kernel cannot deliver unicast to us (RFC 2131 4.1).
-    bool request_broadcast = true;
+    // Ask the server to broadcast its answers (RFC 2131 4.1). Off: our
+    // packet socket receives replies unicast to our MAC before the address is
+    // configured, and a broadcast reply reaches every host of the segment
+    // (256 clients booting at once: each reply woke all of them, and the
+    // server spent twice the CPU per client flooding them). IPoIB sets it
+    // whatever this says. systemd-networkd and dhclient leave it off too.
+    bool request_broadcast = false;
     // RFC 2131 3.1.5: after DECLINE, wait at least ten seconds before starting over.
     Duration decline_restart_delay = std::chrono::seconds(10);
     // Option 57: the largest message we accept. 576 is every host's minimum
@@ -69,6 +73,9 @@ struct ClientConfig {
 // last 4 bytes. The 20-byte address itself is not stable (its QPN part
 // changes), the GUID is.
 std::vector<std::uint8_t> default_client_id(const HardwareAddress& mac);
+
+// A 20-byte address is IPoIB's: RFC 4390 rules (htype 32, empty chaddr).
+bool is_infiniband(const HardwareAddress& mac);
 
 // The options we ask for (option 55), 17 (root-path) and 121 among them.
 const std::vector<std::uint8_t>& parameter_request_list();

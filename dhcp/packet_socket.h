@@ -17,8 +17,9 @@ namespace earlynet::dhcp {
 class PacketSocket {
 public:
     // Opens and binds to ifindex, with the BPF filter attached before the
-    // bind so that nothing unfiltered is ever queued.
-    [[nodiscard]] static Result<PacketSocket> open(IfIndex ifindex);
+    // bind so that nothing unfiltered is ever queued. A non-empty chaddr (at
+    // most 16 bytes) passes only the replies that carry it.
+    [[nodiscard]] static Result<PacketSocket> open(IfIndex ifindex, std::span<const std::uint8_t> chaddr = {});
 
     // An IPv4/UDP broadcast 0.0.0.0:68 -> 255.255.255.255:67, to the link
     // layer broadcast address.

@@ -2,8 +2,20 @@
 // test's namespace, server in a peer namespace; both removed by the fixture).
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <poll.h>
+#include <sys/socket.h>
+
 #include <algorithm>
 #include <chrono>
+#include <cstring>
+
+#include "base/fd.h"
+#include "dhcp/ip_udp.h"
+#include "dhcp/message.h"
+#include "dhcp/packet_socket.h"
 
 #include "netlink/address.h"
 #include "netlink/link.h"
@@ -246,6 +258,54 @@ TEST_F(DhcpClientTest, TwoClientsOnOneSegmentGetTheirOwnLeases) {
     EXPECT_EQ(v4_addresses(eth0_).at(0).local.address, IpAddress(a.bound()[0].address));
     EXPECT_EQ(v4_addresses(eth1).at(0).local.address, IpAddress(b.bound()[0].address));
     EXPECT_EQ(server->count_in_log("DHCPACK(br0)"), 2) << server->log();
+}
+
+// Where many clients share a segment, every broadcast reply reaches each of
+// them; the kernel filter drops those for another chaddr before they wake us.
+// Two replies to port 68 from the other end of a veth, another host's first:
+// only ours is queued.
+TEST_F(DhcpClientTest, PacketSocketQueuesOnlyRepliesForItsOwnChaddr) {
+    auto [p0, p1] = add_veth("p0", "p1");
+    ip("link set p0 up");
+    ip("link set p1 up");
+    auto mac = netlink::link::get(sock(), p0);
+    ASSERT_TRUE(mac && mac->mac);
+    auto socket = dhcp::PacketSocket::open(p0, mac->mac->bytes());
+    ASSERT_TRUE(socket) << socket.error().message;
+
+    Fd sender(::socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, htons(ETH_P_IP)));
+    ASSERT_TRUE(sender);
+    auto send_reply = [&](const HardwareAddress& chaddr) {
+        dhcp::Message m;
+        m.op = dhcp::BootpOp::Reply;
+        m.htype = 1;
+        m.hlen = 6;
+        std::copy_n(chaddr.bytes().begin(), 6, m.chaddr.begin());
+        m.options[dhcp::option::kMessageType] = {static_cast<std::uint8_t>(dhcp::MessageType::Offer)};
+        auto packet = dhcp::build_ipv4_udp(v4("10.77.0.1"), 67, Ipv4Address::from_host(0xffffffff), 68,
+                                           dhcp::serialize_message(m));
+        sockaddr_ll to{};
+        to.sll_family = AF_PACKET;
+        to.sll_protocol = htons(ETH_P_IP);
+        to.sll_ifindex = p1.value;
+        to.sll_halen = ETH_ALEN;
+        std::memset(to.sll_addr, 0xff, ETH_ALEN);
+        ASSERT_GT(::sendto(sender.get(), packet.data(), packet.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to), 0)
+            << std::strerror(errno);
+    };
+    send_reply(*HardwareAddress::parse("02:00:00:00:00:99"));
+    send_reply(*mac->mac);
+
+    pollfd readable{socket->fd(), POLLIN, 0};
+    ASSERT_EQ(::poll(&readable, 1, 2000), 1);
+    auto first = socket->receive();
+    ASSERT_TRUE(first) << first.error().message;
+    auto message = dhcp::parse_message(*first);
+    ASSERT_TRUE(message);
+    EXPECT_TRUE(std::equal(mac->mac->bytes().begin(), mac->mac->bytes().end(), message->chaddr.begin()))
+        << "the other host's reply was queued";
+    auto second = socket->receive();
+    EXPECT_FALSE(second) << "a second reply was queued";
 }
 
 }  // namespace
