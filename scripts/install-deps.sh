@@ -26,8 +26,9 @@ export DEBIAN_FRONTEND=noninteractive
 BUILD_PACKAGES="meson ninja-build g++ pkg-config
 	libmnl-dev libsystemd-dev
 	libspdlog-dev libfmt-dev libcli11-dev nlohmann-json3-dev
-	libgtest-dev libgmock-dev"
-TEST_PACKAGES="python3 iproute2 iputils-ping time dnsmasq-base radvd clang libclang-rt-14-dev network-manager strace"
+	libgtest-dev libgmock-dev
+	scdoc"
+TEST_PACKAGES="python3 iproute2 iputils-ping time dnsmasq-base radvd clang libclang-rt-14-dev network-manager strace man-db groff-base"
 E2E_PACKAGES="qemu-system-x86 dracut-core dracut-network nbd-server nbd-client busybox e2fsprogs zstd
 	udev systemd linux-image-amd64"
 
