@@ -7,9 +7,11 @@
 # a temp directory, removed on exit (also on failure).
 set -eu
 cd "$(dirname "$0")/.."
-./scripts/install-deps.sh
-./scripts/build.sh build
-earlynet=$(pwd)/build/earlynet
+# Only what the demo needs: the binary's build dependencies and the programs
+# run below (no test suites, no man pages), and only the earlynet target.
+./scripts/install-deps.sh demo
+./scripts/build.sh build-demo -Dtests=false -Dman=disabled -- earlynet
+earlynet=$(pwd)/build-demo/earlynet
 
 tag=earlynet-demo-$$
 cli=$tag-client
