@@ -11,6 +11,7 @@
 
 #include "daemon/cmdline_fields.h"
 #include "daemon/cmdline_reader_state.h"
+#include "daemon/ofw_reader.h"
 #include "daemon/uuid.h"
 
 namespace earlynet::daemon {
@@ -143,6 +144,14 @@ Result<void> apply_ibft_nic(const IbftNic& nic, Profile& p) {
 }
 
 Result<void> CmdlineReader::import_firmware(std::string_view argument) {
+    auto add = [&](Profile fresh) {
+        if (Profile* existing = find(fresh.basename)) {
+            *existing = std::move(fresh);
+        } else {
+            profiles_.push_back(std::move(fresh));
+            by_basename_.emplace(profiles_.back().basename, profiles_.size() - 1);
+        }
+    };
     auto nics = read_ibft(options_.sysfs_dir);
     if (!nics) return unexpected(Error{nics.error().code, std::string(argument) + ": " + nics.error().message, 0});
     for (const auto& [mac, nic] : *nics) {
@@ -155,13 +164,12 @@ Result<void> CmdlineReader::import_firmware(std::string_view argument) {
         auto applied = apply_ibft_nic(nic, fresh);
         if (!applied)
             return unexpected(Error{applied.error().code, std::string(argument) + ": " + applied.error().message, 0});
-        if (Profile* existing = find(fresh.basename)) {
-            *existing = std::move(fresh);
-        } else {
-            profiles_.push_back(std::move(fresh));
-            by_basename_.emplace(profiles_.back().basename, profiles_.size() - 1);
-        }
+        add(std::move(fresh));
     }
+    // As the reference, the device tree's chosen node after the iBFT.
+    auto ofw = read_ofw(options_.sysfs_dir);
+    if (!ofw) return unexpected(Error{ofw.error().code, std::string(argument) + ": " + ofw.error().message, 0});
+    if (*ofw) add(std::move(**ofw));
     return {};
 }
 

@@ -2,7 +2,8 @@
 """Differential test: `earlynet generate` against NetworkManager's nm-initrd-generator.
 
 For every command line of the corpus both generators run with --stdout on the
-same sysfs fixture; their outputs are parsed into blocks (hostname,
+same sysfs fixture (--sysfs, or the tree a line names first as "[DIR] ...",
+DIR relative to the corpus file); their outputs are parsed into blocks (hostname,
 configuration snippets, connection profiles) and compared as normalised
 keyfiles: profiles keyed by basename (the reference prints them in hash order),
 uuids dropped, a port's master= replaced by the basename of the profile it
@@ -27,6 +28,7 @@ import sys
 BLOCK = re.compile(r"^\*\*\* (Hostname|Configuration|Connection) '(.*)' \*\*\*$")
 GROUP = re.compile(r"^\[(.+)\]$")
 KEY = re.compile(r"^([A-Za-z0-9._-]+)=(.*)$")
+FIXTURE = re.compile(r"^\[([A-Za-z0-9._/-]+)\]\s+(.*)$")
 
 
 def parse_output(text):
@@ -179,13 +181,17 @@ def main():
     table = load_differences(args.differences)
     unknown = sorted(set(table) - set(corpus))
     no_persistent_dir = "/nonexistent/earlynet-diff-persistent"
-    common = ["--stdout", "-p", no_persistent_dir, "-d", args.sysfs, "--"]
 
     passed = failed = 0
     for cmdline in corpus:
         if args.only and args.only not in cmdline:
             continue
         argv = cmdline.split()
+        common = ["--stdout", "-p", no_persistent_dir, "-d", args.sysfs, "--"]
+        m = FIXTURE.match(cmdline)
+        if m:  # "[DIR] args": another sysfs tree, DIR relative to the corpus file
+            common[4] = os.path.join(os.path.dirname(os.path.abspath(args.corpus)), m.group(1))
+            argv = m.group(2).split()
         ref_run = run([args.reference] + common + argv)
         our_run = run([args.earlynet, "generate"] + common + argv)
         problems = []
