@@ -15,9 +15,32 @@ _earlynet_binary() {
     find_binary earlynet
 }
 
+# Is earlynet itself asked for (--modules, --add, --force-add,
+# add_dracutmodules+=)? dracut calls check() of every module it has when it
+# builds an image from "all" modules, whichever handler was asked for; a
+# module only probed that way must not complain.
+_earlynet_requested() {
+    [[ " $dracutmodules $add_dracutmodules $force_add_dracutmodules " == *" earlynet "* ]]
+}
+
+# _earlynet_have_module NAME: the dracut being run has a module NAME.
+_earlynet_have_module() {
+    local _d
+    for _d in "$dracutbasedir"/modules.d/[0-9][0-9]"$1"; do
+        [[ -f $_d/module-setup.sh ]] && return 0
+    done
+    return 1
+}
+
 # called by dracut
 check() {
     local _m
+    if ! _earlynet_requested; then
+        # Merely probed (another handler, or none, was asked for): quiet.
+        # Not added by default either way.
+        _earlynet_binary > /dev/null || return 1
+        return 255
+    fi
     if ! _earlynet_binary > /dev/null; then
         derror "earlynet: no earlynet binary (EARLYNET_BIN='${EARLYNET_BIN:-}', PATH)"
         return 1
@@ -37,6 +60,14 @@ check() {
 depends() {
     # /sbin/initqueue, dracut-lib.sh and the hook tree come from base,
     # which every image has.
+    # dracut-ng (dracut 100 and later) moved /sbin/netroot, net-lib.sh,
+    # dhcp-root.sh and ifname-genrules.sh out of the `network` module into
+    # `net-lib`, which each network handler pulls in itself (network-manager,
+    # network-legacy, systemd-networkd do). dracut 059 has no net-lib: its
+    # `network` module installs them.
+    if _earlynet_have_module net-lib; then
+        echo net-lib
+    fi
     return 0
 }
 

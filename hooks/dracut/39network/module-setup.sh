@@ -2,13 +2,16 @@
 # dracut module "network" with earlynet as one more network handler.
 #
 # dracut's own 40network (which nfs, iscsi, nbd, cifs, livenet depend on)
-# picks its handler from a fixed list (network-wicked, connman,
-# network-manager, network-legacy, systemd-networkd). dracut uses the
+# picks its handler from a fixed list (059: network-wicked, connman,
+# network-manager, network-legacy, systemd-networkd; dracut-ng:
+# network-manager, systemd-networkd, connman, network-legacy). dracut uses the
 # lowest-numbered directory of a module name, so this 39network stands in for
 # 40network without touching it: when the earlynet module is requested, the
 # handler is earlynet; otherwise every function is 40network's own, unchanged.
-# Everything 40network installs (netroot, net-lib.sh, ifname-genrules,
-# dhcp-root) is installed by calling 40network's install().
+# Everything 40network installs (059: netroot, net-lib.sh, ifname-genrules,
+# dhcp-root) is installed by calling 40network's install(). dracut-ng's
+# 40network installs nothing (those files are the net-lib module's, which
+# the earlynet module depends on there).
 
 _earlynet_self=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
@@ -50,8 +53,13 @@ check() {
 # called by dracut
 depends() {
     if _earlynet_requested; then
-        # as 40network, with earlynet as the handler
-        is_qemu_virtualized && echo -n "qemu-net "
+        # as 40network, with earlynet as the handler. dracut 059's 40network
+        # adds qemu-net in a VM (is_qemu_virtualized is dracut 059's helper);
+        # dracut-ng's 40network does not (qemu-net adds itself there), nor
+        # has it that helper.
+        if declare -F is_qemu_virtualized > /dev/null && is_qemu_virtualized; then
+            echo -n "qemu-net "
+        fi
         echo "kernel-network-modules earlynet"
         return 0
     fi
