@@ -5,7 +5,7 @@
 
 Each seed is one raw UDP payload. Hand-built messages cover every message
 type, overload, RFC 3396 concatenation, compression, one malformed case
-per parser rule and the values a hostile server hands out (issue 12); the dnsmasq captures of test/replay/captures are added as
+per parser rule and the values a hostile server hands out; the dnsmasq captures of test/replay/captures are added as
 they are (real server bytes). Output is deterministic.
 """
 import os
@@ -130,12 +130,12 @@ def seeds():
     s["bad-overload-value"] = message(mtype(5) + opt(52, b"\x04"))
     s["bad-overload-nested"] = message(mtype(5) + opt(52, b"\x01"), file=opt(52, b"\x02") + b"\xff")
     s["bad-text-nul"] = message(mtype(5) + SERVER + LEASE + opt(12, b"no\0de"), **ACK_HEAD)
-    # Issue 12 item 5: malformed options the lease does without are dropped
+    # Malformed options the lease does without are dropped
     # (with a warning), the lease kept.
     s["lease-dropped-options"] = message(mtype(5) + SERVER + LEASE + opt(1, ip("255.255.255.0")) + opt(12, b"")
                                          + opt(15, b"\0") + opt(17, b"a\0b") + opt(119, b"\xc0\x00")
                                          + opt(252, b"") + opt(26, b"\x05") + opt(58, b"\x00\x01"), **ACK_HEAD)
-    # Issue 12 item 12, a hostile server: values no network uses. Dropped
+    # A hostile server: values no network uses. Dropped
     # one by one with a warning...
     s["hostile-routers"] = message(mtype(5) + SERVER + LEASE + opt(1, ip("255.255.255.0")) + opt(3, b"".join(
         ip(a) for a in ("0.0.0.0", "255.255.255.255", "224.0.0.1", "127.0.0.1", "10.77.0.44", "10.77.0.0",

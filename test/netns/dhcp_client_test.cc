@@ -172,7 +172,7 @@ TEST_F(DhcpClientTest, NakForAnUnknownAddressLeadsToAFreshAcquisition) {
 // RFC 2131 4.3.2 lets a server stay silent to an INIT-REBOOT REQUEST (no
 // record of the client). dnsmasq ACKs a free address instead, so silence is
 // no server at all until both INIT-REBOOT REQUESTs went unanswered: the
-// client must retransmit, then fall back to DISCOVER (issue 12 item 3).
+// client must retransmit, then fall back to DISCOVER.
 TEST_F(DhcpClientTest, InitRebootToASilentServerFallsBackToDiscover) {
     DhcpTestClient client(loop_.get(), sock(), eth0_, config_for(eth0_));
     client.adapter().start_init_reboot(v4("10.77.0.99"));

@@ -1,4 +1,4 @@
-// The fault suite (issue 12): the paths where a network root dies, against
+// The fault suite: the paths where a network root dies, against
 // the real kernel and a real dnsmasq. Each scenario asserts what the kernel
 // has (addresses), what the server saw (its log), what earlynet left (state,
 // dracut files) and what it said (its log), and that nothing was lost.
@@ -213,7 +213,7 @@ TEST_F(FaultTest, ConflictAfterBindWithoutNetworkRootGivesTheAddressUpAndAcquire
     expect_files_name(second);
 }
 
-// Issue 13: an address adopted by `run --import` is not probed again but is
+// An address adopted by `run --import` is not probed again but is
 // watched: a conflict in the real root is handled as in the initrd.
 TEST_F(FaultTest, ConflictAfterImportWithoutNetworkRootGivesTheAddressUp) {
     switch_with_client();

@@ -813,7 +813,7 @@ TEST_F(RunTest, ImportPutsBackADhcp6AddressWithWhatIsLeftOfItsLifetime) {
     EXPECT_TRUE(contains(slurp(log), "c0: continuing DHCPv6 lease " + address)) << slurp(log);
 }
 
-// Issue 13: the address of a trusted saved lease is gone when the real root
+// The address of a trusted saved lease is gone when the real root
 // starts (something flushed it): put back at once with what is left of the
 // lease, then the lease goes on; no DISCOVER.
 TEST_F(RunTest, ImportPutsBackAnAddressThatVanishedAndContinuesTheLease) {
@@ -850,7 +850,7 @@ TEST_F(RunTest, ImportPutsBackAnAddressThatVanishedAndContinuesTheLease) {
     EXPECT_TRUE(contains(text, "continuing lease")) << text;
 }
 
-// Issue 13: "untouched" means untouched. The import rewrites no sysctl of an
+// "Untouched" means untouched. The import rewrites no sysctl of an
 // adopted device, and in the real root leaves the resolver and the host name
 // alone unless asked (--resolv-conf, --hostname-file): here it runs without
 // them, with /etc (a resolv.conf symlink, as systemd-resolved makes it)
@@ -1095,7 +1095,7 @@ std::vector<std::string> networkd_in_real_root(const fs::path& dir, const fs::pa
     return {"unshare", "-m", "sh", "-c", script, dir.string(), networkd, log.string()};
 }
 
-// Issue 13, part 4: systemd-networkd (Debian 12's, the real binary) takes the
+// systemd-networkd (Debian 12's, the real binary) takes the
 // device over in the real root from the .network earlynet wrote: it keeps the
 // address (no removal), asks for it again (INIT-REBOOT: a REQUEST, no
 // DISCOVER), and sends no RELEASE when it stops. networkd runs in the test's
@@ -1140,7 +1140,7 @@ TEST_F(HandoverTest, NetworkManagerInTheRealRootAsksForTheDhcp6AddressAsTheSameC
     expect_same_dhcp6_client(hand_over6("NetworkManager", network_manager(dir_ / "nm", log), log), address);
 }
 
-// Issue 13, part 3: Debian 12's NetworkManager (the real binary, with a
+// Debian 12's NetworkManager (the real binary, with a
 // private D-Bus system bus) takes the device over in the real root from
 // earlynet's files alone: the profile in /run/NetworkManager/system-
 // connections, devices/IFINDEX and the internal lease file. It keeps the

@@ -1,4 +1,4 @@
-// The fault suite's state scenarios (issue 12), against the real binary, the
+// The fault suite's state scenarios, against the real binary, the
 // real kernel and a real dnsmasq in network namespaces:
 //
 // - earlynet SIGKILLed at random points while it starts and while it renews,
@@ -549,7 +549,7 @@ TEST_F(StateFaultTest, ImportOfARecordOfAStartThatNeverFinishedAsksForItsAddress
     expect_asked_for_again(log, address);
 }
 
-// Issue 13: a MAC that changed is not adopted; the address is asked for again.
+// A MAC that changed is not adopted; the address is asked for again.
 TEST_F(StateFaultTest, ImportOfARecordOfAnotherMacReportsItAndAsksForItsAddressAgain) {
     boot_initrd();
     if (HasFatalFailure()) return;
@@ -589,7 +589,7 @@ TEST_F(StateFaultTest, ImportReportsALeaseThatHasEndedNamingTheFile) {
     expect_report(log, "ended");
 }
 
-// Issue 13: the NIC's MAC changed between the initrd and the real root. Not
+// The NIC's MAC changed between the initrd and the real root. Not
 // adopted, but the address is asked for again with the client identifier
 // the server bound the lease to: the saved one (dnsmasq, authoritative,
 // would NAK an identifier made from the new MAC and hand out another address).

@@ -557,7 +557,7 @@ TEST_F(AcdEngineTest, StartAfterAConflictProbesAfresh) {
 
 // ---- the ARP codec ----------------------------------------------------------
 
-// Issue 12 item 7: a probe that never left is not a probe nobody answered.
+// A probe that never left is not a probe nobody answered.
 TEST_F(AcdEngineTest, ProbeThatCouldNotBeSentIsSentAgainNotCounted) {
     AcdEngine e(config(), kSeed);
     e.start(now_);

@@ -339,7 +339,7 @@ TEST_F(ClientEngineTest, DeclineSendsDeclineAndStartsOverAfterTenSeconds) {
     EXPECT_EQ(sent_.back().message.type(), MessageType::Discover);
 }
 
-// Issue 12 item 1: ACD gave the bound address up; the engine must not stay
+// ACD gave the bound address up; the engine must not stay
 // BOUND and renew (and so re-add) the conflicting address at T1.
 TEST_F(ClientEngineTest, DeclineAfterBindDropsTheLeaseAndStartsOverAfterTenSeconds) {
     ClientEngine e(config(), 1);
@@ -374,7 +374,7 @@ TEST_F(ClientEngineTest, DeclineWhileRenewingDropsTheLeaseToo) {
     EXPECT_EQ(e.state(), ClientState::Init);
 }
 
-// Issue 12 item 4: a restart is a new transaction: a new xid and the first
+// A restart is a new transaction: a new xid and the first
 // retransmission 4 s (+-1 s) after the new DISCOVER, not the grown backoff.
 TEST_F(ClientEngineTest, RestartAfterDeclineHasANewXidAndTheFirstRetransmissionDelay) {
     ClientEngine e(config(), 1);
@@ -435,7 +435,7 @@ TEST_F(ClientEngineTest, RestartAfterASecondNakHasANewXidAndTheFirstRetransmissi
     }
 }
 
-// Issue 12 item 3: RFC 2131 4.3.2 lets a server stay silent to an
+// RFC 2131 4.3.2 lets a server stay silent to an
 // INIT-REBOOT REQUEST for an address it does not know: retransmit, then
 // fall back to DISCOVER.
 TEST_F(ClientEngineTest, InitRebootRetransmitsThenFallsBackToDiscoverWhenNobodyAnswers) {
@@ -483,7 +483,7 @@ TEST_F(ClientEngineTest, InitRebootNakedStartsOverWithDiscoverAtOnce) {
     EXPECT_EQ(e.state(), ClientState::Selecting);
 }
 
-// Issue 12 item 7: RFC 5227 2.1.1: after MAX_CONFLICTS (10) conflicts, at
+// RFC 5227 2.1.1: after MAX_CONFLICTS (10) conflicts, at
 // most one new address per RATE_LIMIT_INTERVAL (60 s).
 TEST_F(ClientEngineTest, AfterTenConflictsRestartsAreRateLimitedToOncePerMinute) {
     ClientEngine e(config(), 1);
@@ -598,7 +598,7 @@ TEST_F(ClientEngineTest, LinkUpWhileSelectingSendsDiscoverAtOnceWithTheFirstBack
     EXPECT_LE(next, 5s);
 }
 
-// Issue 12 item 11: RFC 4390 on IPoIB.
+// RFC 4390 on IPoIB.
 TEST_F(ClientEngineTest, InfinibandUsesHtype32AnEmptyChaddrTheBroadcastFlagAndAGuidClientId) {
     ClientConfig c = config();
     c.mac = *HardwareAddress::parse("80:00:02:08:fe:80:00:00:00:00:00:00:00:02:c9:03:00:31:7b:11");

@@ -175,7 +175,7 @@ TEST(LeaseFromMessage, OnlyOfferAndAckCarryALease) {
     expect_invalid(lease_from_message(m, kAcquired), "message type (none) does not carry a lease");
 }
 
-// Item 5 of issue 12: one option the lease can do without, malformed, costs
+// One option the lease can do without, malformed, costs
 // that option and a warning, not the whole OFFER/ACK.
 TEST(LeaseFromMessage, MalformedOptionTheLeaseDoesNotNeedIsDroppedWithAWarning) {
     struct Case {
@@ -277,7 +277,7 @@ TEST(LeaseFromMessage, DropsMtuBelow68WithAWarning) {
     EXPECT_EQ(lease_with(option::kRouter, {10, 0, 0, 1})->mtu, std::nullopt);
 }
 
-// ---- item 12 of issue 12: what a hostile server hands out is checked before use ----
+// ---- what a hostile server hands out is checked before use ----
 
 TEST(LeaseFromMessage, RejectsSubnetMaskZero) {
     expect_invalid(lease_with(option::kSubnetMask, {0, 0, 0, 0}),

@@ -1,4 +1,4 @@
-// Issue 12 item 10: an exception thrown where sd-event calls us must not
+// An exception thrown where sd-event calls us must not
 // unwind through the loop (it would end the daemon and the root's network).
 #include <gtest/gtest.h>
 #include <systemd/sd-event.h>

@@ -166,7 +166,7 @@ TEST_F(Ipv4DhcpEngineTest, AConflictWhileProbingDeclinesAndConfiguresNothing) {
     EXPECT_TRUE(drain(e).empty());
 }
 
-// Item 1: a second conflict after bind gives the address up: removed, then
+// A second conflict after bind gives the address up: removed, then
 // DECLINEd (the client waits 10 s and starts over), the record follows.
 TEST_F(Ipv4DhcpEngineTest, ASecondConflictAfterBindRemovesAndDeclinesTheAddress) {
     Ipv4DhcpEngine e(config());
@@ -226,7 +226,7 @@ TEST_F(Ipv4DhcpEngineTest, WithANetworkRootTheAddressIsDefendedIndefinitely) {
     EXPECT_EQ(e.state(), Ipv4DhcpEngine::State::Ready);
 }
 
-// Item 2: a NAK or an expiry takes the address and its defender.
+// A NAK or an expiry takes the address and its defender.
 TEST_F(Ipv4DhcpEngineTest, ALostLeaseTakesItsAddressAndItsDefender) {
     for (auto reason : {dhcp::LossReason::Nak, dhcp::LossReason::Expired}) {
         Ipv4DhcpEngine e(config());
@@ -247,7 +247,7 @@ TEST_F(Ipv4DhcpEngineTest, ALostLeaseTakesItsAddressAndItsDefender) {
     }
 }
 
-// Item 8: a new address the kernel refuses is retried 0.25, 0.5, 1 s apart,
+// A new address the kernel refuses is retried 0.25, 0.5, 1 s apart,
 // then the family fails; never DECLINEd.
 TEST_F(Ipv4DhcpEngineTest, AKernelRefusingANewAddressIsRetriedThenFailsWithoutDecline) {
     Ipv4DhcpEngine e(config());
@@ -305,7 +305,7 @@ TEST_F(Ipv4DhcpEngineTest, AKernelRefusalThatPassesEndsInABoundLease) {
     EXPECT_FALSE(e.next_deadline());
 }
 
-// Item 8: a renewal the kernel refuses would let the kernel drop the address
+// A renewal the kernel refuses would let the kernel drop the address
 // at the old lifetime: retried (backing off to 30 s) with what is left of the
 // lease then, until it takes; the lease stays in use meanwhile.
 TEST_F(Ipv4DhcpEngineTest, ARefusedRenewalIsRetriedUntilItTakes) {
@@ -381,7 +381,7 @@ TEST_F(Ipv4DhcpEngineTest, ASavedLeaseIsContinuedWithoutTouchingTheAddressAndIts
     EXPECT_TRUE(has<ClientDecline>(lost));
 }
 
-// Issue 13: the address of a trusted saved lease is gone (someone flushed
+// The address of a trusted saved lease is gone (someone flushed
 // it between the initrd and the real root): put back at once, for what is
 // left of the lease, and retried until the kernel takes it.
 TEST_F(Ipv4DhcpEngineTest, AVanishedAddressOfASavedLeaseIsPutBackForWhatIsLeft) {

@@ -40,7 +40,7 @@ TEST(Ipv4RoutesTest, ClasslessRoutesReplaceTheRouterOption) {
     EXPECT_FALSE(routes[2].gateway.has_value()) << "0.0.0.0 as router means directly connected";
 }
 
-// Item 12 of issue 12: a lease not built by lease_from_message (by hand, or
+// A lease not built by lease_from_message (by hand, or
 // from an older state file) still cannot put an unusable next hop into the kernel.
 TEST(Ipv4RoutesTest, UnusableRoutersNeverBecomeTheDefaultRoute) {
     auto l = lease();

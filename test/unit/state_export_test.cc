@@ -506,7 +506,7 @@ TEST(DracutExportTest, GatewayResolvConfAndHostnameFilesForSetupNet) {
     EXPECT_FALSE(exists(dir / "net.eth2.hostname"));
 }
 
-// Item 9 of issue 12. RFC 3442 section 1: with option 121 the client MUST
+// RFC 3442 section 1: with option 121 the client MUST
 // ignore option 3, so dracut's default route comes from 121 or not at all.
 TEST(DracutExportTest, GatewayFileTakesTheDefaultRouteOfOption121OverTheRouterOption) {
     TempDir dir;
