@@ -948,7 +948,7 @@ protected:
     }
 
     // Runs `manager` (argv) until the server ACKs it or 20 s pass, then
-    // SIGTERM; `log` is where it writes. Prints the figure line.
+    // SIGTERM; `log` is where it writes. Prints one figure line (DISCOVERs, removals).
     Handover hand_over(const std::string& name, const std::vector<std::string>& manager, const fs::path& log) {
         Handover h;
         h.address = first_inet(ip("-4 -o addr show dev c0"));
