@@ -5,9 +5,9 @@
 #include <fstream>
 #include <sstream>
 
-#include "daemon/cmdline_fields.h"
-#include "daemon/cmdline_reader.h"
-#include "daemon/generated_output.h"
+#include "cmdline/cmdline_fields.h"
+#include "cmdline/cmdline_reader.h"
+#include "cmdline/generated_output.h"
 #include "daemon/logging.h"
 #include "daemon/verb_arguments.h"
 #include "spdlog/spdlog.h"
@@ -26,8 +26,8 @@ int generate_main(const std::vector<std::string>& args) {
         "Reads the arguments after --, or /proc/cmdline when there is no --.",
         "earlynet generate"};
     app.footer("Example: earlynet generate --stdout -- ip=eth0:dhcp rd.route=10.0.0.0/8:192.0.2.1");
-    OutputDirs dirs;
-    CmdlineReaderOptions reader_options;
+    cmdline::OutputDirs dirs;
+    cmdline::CmdlineReaderOptions reader_options;
     bool to_stdout = false;
     bool debug = false;
     app.add_flag("-s,--stdout", to_stdout, "Print the profiles instead of writing files");
@@ -55,12 +55,12 @@ int generate_main(const std::vector<std::string>& args) {
         }
         std::stringstream ss;
         ss << in.rdbuf();
-        kernel_args = split_kernel_cmdline(ss.str());
+        kernel_args = cmdline::split_kernel_cmdline(ss.str());
     } else if (kernel_args->empty()) {
         return 0;  // like the reference: no command line, nothing to do
     }
 
-    auto config = read_kernel_cmdline(*kernel_args, reader_options);
+    auto config = cmdline::read_kernel_cmdline(*kernel_args, reader_options);
     if (!config) {
         spdlog::error("{}", config.error().message);
         return 1;
@@ -68,11 +68,11 @@ int generate_main(const std::vector<std::string>& args) {
     spdlog::debug("{} profiles", config->profiles.size());
 
     if (to_stdout) {
-        std::string out = render_stdout(*config);
+        std::string out = cmdline::render_stdout(*config);
         std::fwrite(out.data(), 1, out.size(), stdout);
         return std::fflush(stdout) == 0 ? 0 : 1;
     }
-    auto written = write_files(render_files(*config, dirs));
+    auto written = cmdline::write_files(cmdline::render_files(*config, dirs));
     if (!written) {
         spdlog::error("{}", written.error().message);
         return 1;

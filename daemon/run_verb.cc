@@ -17,15 +17,15 @@
 #include "base/atomic_file.h"
 #include "base/guard.h"
 #include "base/ip_address.h"
-#include "daemon/device_manager.h"
-#include "daemon/hook_runner.h"
+#include "device/device_manager.h"
+#include "device/hook_runner.h"
 #include "daemon/logging.h"
-#include "daemon/network_root.h"
-#include "daemon/profile_set.h"
-#include "daemon/resolver_config.h"
+#include "cmdline/network_root.h"
+#include "profile/profile_set.h"
+#include "device/resolver_config.h"
 #include "daemon/run_settings.h"
-#include "daemon/startup_handoff.h"
-#include "daemon/timeline.h"
+#include "device/startup_handoff.h"
+#include "device/timeline.h"
 #include "daemon/verb_arguments.h"
 #include "netlink/socket.h"
 #include "spdlog/spdlog.h"
@@ -93,7 +93,7 @@ void write_done_flag(const RunSettings& s) {
 class RunSession {
 public:
     // `handoff`: the worker's end of the started process, with --configure-and-quit.
-    RunSession(sd_event* loop, netlink::Socket& sock, RunSettings settings, StartupHandoff* handoff)
+    RunSession(sd_event* loop, netlink::Socket& sock, RunSettings settings, device::StartupHandoff* handoff)
         : loop_(loop),
           sock_(sock),
           settings_(std::move(settings)),
@@ -101,16 +101,16 @@ public:
           hooks_(loop, settings_.hook_dir, settings_.netroot),
           handoff_(handoff) {}
 
-    Result<void> start(ProfileSet profiles) {
+    Result<void> start(profile::ProfileSet profiles) {
         if (!profiles.hostname.empty()) set_hostname(profiles.hostname, "the kernel command line");
-        ActivationSettings as;
+        device::ActivationSettings as;
         as.carrier_timeout = profiles.carrier_timeout;
         as.run_started = started_;
         as.network_root = settings_.network_root;
         as.network_root_device = settings_.network_root_device;
-        manager_ = std::make_unique<DeviceManager>(
+        manager_ = std::make_unique<device::DeviceManager>(
             loop_, sock_, std::move(profiles), as,
-            DeviceManager::Callbacks{[this](DeviceActivation& a) { on_device_changed(a); },
+            device::DeviceManager::Callbacks{[this](device::DeviceActivation& a) { on_device_changed(a); },
                                      [this] { on_startup_complete(); }});
         hooks_.set_idle_handler([this] { maybe_done(); });
         if (settings_.import) manager_->set_adoptable(adoptable_state(), store_.directory());
@@ -154,7 +154,7 @@ private:
             last = std::move(text);
     }
 
-    void on_device_changed(DeviceActivation& a) {
+    void on_device_changed(device::DeviceActivation& a) {
         auto record = a.record();
         write_state(record);
         if (a.outcome() != state::DeviceOutcome::Activated) return;
@@ -173,7 +173,7 @@ private:
         // dracut's files (dhcpopts, override, markers) before its hooks read them.
         auto dracut = state::export_for_dracut({settings_.tmp_dir}, record);
         if (!dracut) spdlog::error("{}: dracut files not written: {}", a.name(), dracut.error().message);
-        timeline_mark("files", a.name());
+        device::timeline_mark("files", a.name());
         if (online_.insert(a.name()).second) hooks_.queue_online(a.name());
     }
 
@@ -181,7 +181,7 @@ private:
         if (settings_.resolv_conf.empty()) return;
         std::vector<state::DeviceRecord> records;
         for (const auto* d : manager_->devices()) records.push_back(d->record());
-        std::string text = render_resolv_conf(records);
+        std::string text = device::render_resolv_conf(records);
         if (text.empty() || text == resolv_written_) return;
         auto written = write_file_atomically(settings_.resolv_conf, text, 0644);
         if (!written) spdlog::error("resolver file not written: {}", written.error().message);
@@ -235,7 +235,7 @@ private:
             if (!startup_complete_) {
                 // A profile that has already failed for good fails the boot
                 // now, as it would at startup-complete.
-                auto failed = manager_->outcome(DeviceManager::Settled::Only);
+                auto failed = manager_->outcome(device::DeviceManager::Settled::Only);
                 for (const auto& line : failed.profile_failures) spdlog::error("{}", line);
                 exit_code_ = failed.profile_failures.empty() ? 0 : 1;
                 spdlog::info(
@@ -246,7 +246,7 @@ private:
             // The state is on disk before the caller returns; stopping the
             // clients (closing their sockets) is left for after.
             if (startup_complete_ && settings_.configure_and_quit) write_all_state();
-            timeline_mark("online");
+            device::timeline_mark("online");
             if (handoff_) handoff_->go_on(exit_code_);
         }
         if (startup_complete_ && settings_.configure_and_quit) quit();
@@ -276,10 +276,10 @@ private:
     netlink::Socket& sock_;
     RunSettings settings_;
     state::StateStore store_;
-    HookRunner hooks_;
-    std::unique_ptr<DeviceManager> manager_;
+    device::HookRunner hooks_;
+    std::unique_ptr<device::DeviceManager> manager_;
     BootTime started_ = boot_time_now();
-    StartupHandoff* handoff_;
+    device::StartupHandoff* handoff_;
     std::set<std::string> online_;
     std::map<std::string, std::string> state_written_;  // by interface: the text last written
     std::string resolv_written_;
@@ -302,9 +302,9 @@ int on_terminate(sd_event_source* s, const signalfd_siginfo* si, void* userdata)
     return 0;
 }
 
-int run_worker(const RunSettings& s, StartupHandoff* handoff) {
-    ProfileSet profiles = load_profiles(s);
-    timeline_mark("profiles");
+int run_worker(const RunSettings& s, device::StartupHandoff* handoff) {
+    profile::ProfileSet profiles = profile::load_profiles({s.profile_dirs, s.run_config_dir, s.initrd_data_dir});
+    device::timeline_mark("profiles");
     for (const auto& e : profiles.unreadable) spdlog::error("{}, skipping it", e.message);
     if (profiles.profiles.empty()) {
         spdlog::info("no profiles, nothing to do");
@@ -337,7 +337,7 @@ int run_worker(const RunSettings& s, StartupHandoff* handoff) {
     sd_event_add_signal(loop.get(), nullptr, SIGTERM, on_terminate, session.get());
     sd_event_add_signal(loop.get(), nullptr, SIGINT, on_terminate, session.get());
     auto started = session->start(std::move(profiles));
-    timeline_mark("netlink");
+    device::timeline_mark("netlink");
     if (!started) {
         spdlog::error("{}", started.error().message);
         return 1;
@@ -421,8 +421,8 @@ int run_main(const std::vector<std::string>& args) {
     if (s.import && app.count("--hostname-file") == 0) s.hostname_file.clear();
     const std::string cmdline = kernel_cmdline();  // read once: files in /etc/cmdline.d and /proc
     if (network_root == "auto") {
-        s.network_root = cmdline_names_network_root(cmdline);
-        if (s.network_root) s.network_root_device = cmdline_bootdev(cmdline);
+        s.network_root = cmdline::cmdline_names_network_root(cmdline);
+        if (s.network_root) s.network_root_device = cmdline::cmdline_bootdev(cmdline);
     } else if (network_root != "no") {
         s.network_root = true;
         if (network_root != "yes") s.network_root_device = network_root;
@@ -431,18 +431,18 @@ int run_main(const std::vector<std::string>& args) {
         if (auto v = kernel_cmdline_value(cmdline, "rd.earlynet.wait-for"); v == "all" || v == "root") wait_for = v;
     s.boot_waits_for_root_only = wait_for == "root";
     setup_logging(s.debug || kernel_cmdline_has(cmdline, "rd.debug") ? LogDetail::Debug : LogDetail::Normal);
-    timeline_mark_at("start", started);
+    device::timeline_mark_at("start", started);
 
     // The caller waits for the started process; the work goes on in a worker
     // that tells it when to return (StartupHandoff).
-    std::optional<StartupHandoff> handoff;
+    std::optional<device::StartupHandoff> handoff;
     if (s.configure_and_quit) {
-        auto forked = StartupHandoff::fork_worker();
+        auto forked = device::StartupHandoff::fork_worker();
         if (!forked) {
             spdlog::warn("{}: the started process waits for everything", forked.error().message);
         } else if (forked->is_parent()) {
             int code = forked->wait_for_worker();
-            timeline_mark("exit");
+            device::timeline_mark("exit");
             return code;
         } else {
             handoff = std::move(*forked);

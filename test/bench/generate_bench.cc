@@ -8,9 +8,9 @@
 #include <sstream>
 #include <vector>
 
-#include "daemon/cmdline_fields.h"
-#include "daemon/cmdline_reader.h"
-#include "daemon/generated_output.h"
+#include "cmdline/cmdline_fields.h"
+#include "cmdline/cmdline_reader.h"
+#include "cmdline/generated_output.h"
 
 int main(int argc, char** argv) {
     if (argc < 2) {
@@ -27,15 +27,15 @@ int main(int argc, char** argv) {
     std::size_t bytes = 0, profiles = 0;
     for (int i = 0; i < runs; ++i) {
         auto t0 = std::chrono::steady_clock::now();
-        auto args = earlynet::daemon::split_kernel_cmdline(text);
-        earlynet::daemon::CmdlineReaderOptions options;
+        auto args = earlynet::cmdline::split_kernel_cmdline(text);
+        earlynet::cmdline::CmdlineReaderOptions options;
         options.sysfs_dir = "/nonexistent";
-        auto config = earlynet::daemon::read_kernel_cmdline(args, options);
+        auto config = earlynet::cmdline::read_kernel_cmdline(args, options);
         if (!config) {
             std::fprintf(stderr, "bench input rejected: %s\n", config.error().message.c_str());
             return 1;
         }
-        std::string out = earlynet::daemon::render_stdout(*config);
+        std::string out = earlynet::cmdline::render_stdout(*config);
         auto t1 = std::chrono::steady_clock::now();
         us.push_back(std::chrono::duration<double, std::micro>(t1 - t0).count());
         bytes = out.size();

@@ -12,10 +12,10 @@
 #include <string>
 #include <string_view>
 
-#include "daemon/cmdline_fields.h"
-#include "daemon/cmdline_reader.h"
-#include "daemon/keyfile_reader.h"
-#include "daemon/keyfile_writer.h"
+#include "cmdline/cmdline_fields.h"
+#include "cmdline/cmdline_reader.h"
+#include "profile/keyfile_reader.h"
+#include "profile/keyfile_writer.h"
 #include "spdlog/spdlog.h"
 
 namespace {
@@ -36,10 +36,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)quiet;
     if (size > 16384) return 0;
     std::string_view text(reinterpret_cast<const char*>(data), size);
-    auto args = earlynet::daemon::split_kernel_cmdline(text);
-    earlynet::daemon::CmdlineReaderOptions options;
+    auto args = earlynet::cmdline::split_kernel_cmdline(text);
+    earlynet::cmdline::CmdlineReaderOptions options;
     options.sysfs_dir = "/nonexistent-earlynet-fuzz-sysfs";
-    auto config = earlynet::daemon::read_kernel_cmdline(args, options);
+    auto config = earlynet::cmdline::read_kernel_cmdline(args, options);
     if (!config) {
         require(!config.error().message.empty(), "an error has a message");
         return 0;
@@ -51,7 +51,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     for (const auto& p : config->profiles) {
         require(p.controller.empty() || uuids.count(p.controller), "a port's controller exists");
-        std::string kf = earlynet::daemon::write_keyfile(p);
+        std::string kf = earlynet::profile::write_keyfile(p);
         std::size_t start = 0;
         while (start < kf.size()) {
             std::size_t end = kf.find('\n', start);
@@ -62,9 +62,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             start = end + 1;
         }
         // Save and load back: what we write, we read to the same profile.
-        auto reread = earlynet::daemon::read_keyfile(kf, p.basename, "fuzz");
+        auto reread = earlynet::profile::read_keyfile(kf, p.basename, "fuzz");
         require(reread.has_value(), "a written keyfile reads back");
-        require(earlynet::daemon::write_keyfile(*reread) == kf, "a keyfile read back writes the same text");
+        require(earlynet::profile::write_keyfile(*reread) == kf, "a keyfile read back writes the same text");
     }
     return 0;
 }

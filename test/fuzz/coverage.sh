@@ -32,15 +32,15 @@ cov=${LLVM_COV:-llvm-cov}
 # calls into), relative to the source directory.
 files_for() {
     case $1 in
-    cmdline) echo daemon/cmdline_reader.cc daemon/cmdline_fields.cc daemon/cmdline_values.cc \
-                  daemon/ip_argument.cc daemon/device_arguments.cc daemon/controller_arguments.cc \
-                  daemon/bond_options.cc ;;
-    dhcp_message) echo dhcp/message.cc dhcp/option_table.cc dhcp/lease.cc dhcp/ipv4_rules.cc dhcp/wire_reader.h ;;
-    dhcp6_message) echo dhcp/dhcp6_message.cc dhcp/wire_reader.h ;;
-    keyfile) echo daemon/keyfile_reader.cc daemon/cmdline_values.cc ;;
+    cmdline) echo cmdline/cmdline_reader.cc cmdline/cmdline_fields.cc profile/cmdline_values.cc \
+                  cmdline/ip_argument.cc cmdline/device_arguments.cc cmdline/controller_arguments.cc \
+                  cmdline/bond_options.cc ;;
+    dhcp_message) echo dhcp/message.cc dhcp/option_table.cc dhcp/lease.cc dhcp/ipv4_rules.cc dhcp/include/dhcp/wire_reader.h ;;
+    dhcp6_message) echo dhcp/dhcp6_message.cc dhcp/include/dhcp/wire_reader.h ;;
+    keyfile) echo profile/keyfile_reader.cc profile/cmdline_values.cc ;;
     state) echo state/device_record.cc ;;
-    netlink) echo netlink/link.cc netlink/address.cc netlink/route.cc netlink/detail/parse.h \
-                  netlink/detail/message.h netlink/monitor_cache.cc ;;
+    netlink) echo netlink/link.cc netlink/address.cc netlink/route.cc netlink/include/netlink/detail/parse.h \
+                  netlink/include/netlink/detail/message.h netlink/monitor_cache.cc ;;
     *) return 1 ;;
     esac
 }

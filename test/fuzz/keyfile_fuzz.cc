@@ -12,8 +12,8 @@
 #include <string>
 #include <string_view>
 
-#include "daemon/keyfile_reader.h"
-#include "daemon/keyfile_writer.h"
+#include "profile/keyfile_reader.h"
+#include "profile/keyfile_writer.h"
 
 namespace {
 
@@ -41,16 +41,16 @@ bool lines_are_keyfile_lines(std::string_view kf) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     if (size > 16384) return 0;
     std::string_view text(reinterpret_cast<const char*>(data), size);
-    auto profile = earlynet::daemon::read_keyfile(text, "fuzz", "fuzz.nmconnection");
+    auto profile = earlynet::profile::read_keyfile(text, "fuzz", "fuzz.nmconnection");
     if (!profile) {
         require(profile.error().message.rfind("fuzz.nmconnection", 0) == 0, "an error names the file");
         return 0;
     }
-    std::string kf = earlynet::daemon::write_keyfile(*profile);
+    std::string kf = earlynet::profile::write_keyfile(*profile);
     require(lines_are_keyfile_lines(kf), "every written line is a group, key=value or blank");
-    auto again = earlynet::daemon::read_keyfile(kf, "fuzz", "again.nmconnection");
+    auto again = earlynet::profile::read_keyfile(kf, "fuzz", "again.nmconnection");
     require(again.has_value(), "a written keyfile reads back");
     require(*again == *profile, "read -> write -> read gives the same profile");
-    require(earlynet::daemon::write_keyfile(*again) == kf, "writing is deterministic");
+    require(earlynet::profile::write_keyfile(*again) == kf, "writing is deterministic");
     return 0;
 }

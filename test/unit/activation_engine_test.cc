@@ -2,14 +2,14 @@
 // NetworkManager's may-fail and required-timeout rules, carrier lost and back
 // (before and after activation), a device that disappears, an internal error.
 // The namespace suites (run, fault) prove the same against the real kernel.
-#include "daemon/activation_engine.h"
+#include "device/activation_engine.h"
 
 #include <gtest/gtest.h>
 
 #include <variant>
 #include <vector>
 
-namespace earlynet::daemon {
+namespace earlynet::device {
 namespace {
 
 using namespace std::chrono_literals;
@@ -260,4 +260,4 @@ TEST_F(ActivationEngineTest, AfterActivationEveryChangeIsReported) {
 }
 
 }  // namespace
-}  // namespace earlynet::daemon
+}  // namespace earlynet::device

@@ -1,10 +1,10 @@
-#include "daemon/cmdline_fields.h"
+#include "cmdline/cmdline_fields.h"
 
 #include <gtest/gtest.h>
 
-using earlynet::daemon::FieldReader;
-using earlynet::daemon::split_kernel_cmdline;
-using earlynet::daemon::split_tag;
+using earlynet::cmdline::FieldReader;
+using earlynet::cmdline::split_kernel_cmdline;
+using earlynet::cmdline::split_tag;
 
 TEST(FieldReaderTest, SplitsAtSeparator) {
     FieldReader f("a:b::c");

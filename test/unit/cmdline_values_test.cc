@@ -1,12 +1,13 @@
 // Scalar values of kernel arguments and bonding options.
-#include "daemon/cmdline_values.h"
+#include "profile/cmdline_values.h"
 
 #include <gtest/gtest.h>
 
-#include "daemon/bond_options.h"
+#include "cmdline/bond_options.h"
 
 using namespace earlynet;
-using namespace earlynet::daemon;
+using namespace earlynet::profile;
+using namespace earlynet::cmdline;
 
 TEST(CmdlineValuesTest, BooleansAsNetworkManagerSpellsThem) {
     EXPECT_EQ(parse_bool("", true), true);

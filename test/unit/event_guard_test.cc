@@ -7,9 +7,9 @@
 
 #include "base/c_handle.h"
 #include "base/guard.h"
-#include "daemon/event_timer.h"
+#include "device/event_timer.h"
 
-namespace earlynet::daemon {
+namespace earlynet::device {
 namespace {
 
 using namespace std::chrono_literals;
@@ -39,4 +39,4 @@ TEST(EventTimerTest, AThrowingCallbackDoesNotEndTheLoopAndLaterTimersStillFire) 
 }
 
 }  // namespace
-}  // namespace earlynet::daemon
+}  // namespace earlynet::device

@@ -9,8 +9,9 @@
 #include "test/unit/generator_test_util.h"
 
 using namespace earlynet;
-using namespace earlynet::daemon;
-using namespace earlynet::daemon::testing;
+using namespace earlynet::cmdline;
+using namespace earlynet::profile;
+using namespace earlynet::cmdline::testing;
 
 TEST(GeneratorArgumentsTest, BondWithPortsOptionsAndMtu) {
     auto c = read("rd.route=192.0.2.53::bond0 bond=bond0:eth0,eth1:mode=1,miimon=100:9000 nameserver=203.0.113.53");

@@ -4,8 +4,9 @@
 #include "test/unit/generator_test_util.h"
 
 using namespace earlynet;
-using namespace earlynet::daemon;
-using namespace earlynet::daemon::testing;
+using namespace earlynet::cmdline;
+using namespace earlynet::profile;
+using namespace earlynet::cmdline::testing;
 
 namespace {
 const Profile& only(const GeneratedConfig& c) {

@@ -8,13 +8,14 @@
 #include <fstream>
 #include <sstream>
 
-#include "daemon/generated_output.h"
-#include "daemon/keyfile_writer.h"
+#include "cmdline/generated_output.h"
+#include "profile/keyfile_writer.h"
 #include "test/unit/generator_test_util.h"
 
 using namespace earlynet;
-using namespace earlynet::daemon;
-using namespace earlynet::daemon::testing;
+using namespace earlynet::cmdline;
+using namespace earlynet::profile;
+using namespace earlynet::cmdline::testing;
 
 namespace {
 std::string keyfile_of(const std::string& cmdline, const std::string& basename) {

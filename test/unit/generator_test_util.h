@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "daemon/cmdline_reader.h"
+#include "cmdline/cmdline_reader.h"
 
-namespace earlynet::daemon::testing {
+namespace earlynet::cmdline::testing {
 
 inline std::vector<std::string> words(const std::string& cmdline) {
     std::istringstream in(cmdline);
@@ -27,7 +27,7 @@ inline Result<GeneratedConfig> read(const std::string& cmdline, const std::strin
     return read_kernel_cmdline(words(cmdline), options);
 }
 
-inline const Profile* find(const GeneratedConfig& config, const std::string& basename) {
+inline const profile::Profile* find(const GeneratedConfig& config, const std::string& basename) {
     for (const auto& p : config.profiles)
         if (p.basename == basename) return &p;
     return nullptr;
@@ -39,4 +39,4 @@ inline std::string rejection(const std::string& cmdline) {
     return r ? std::string() : r.error().message;
 }
 
-}  // namespace earlynet::daemon::testing
+}  // namespace earlynet::cmdline::testing

@@ -3,14 +3,14 @@
 // NAK, expiry, a kernel that refuses the address or a renewal, carrier back,
 // stop) as events in and actions out. The namespace suites (test/netns/
 // fault_test.cc) prove the same paths against the real kernel and dnsmasq.
-#include "daemon/ipv4_dhcp_engine.h"
+#include "device/ipv4_dhcp_engine.h"
 
 #include <gtest/gtest.h>
 
 #include <variant>
 #include <vector>
 
-namespace earlynet::daemon {
+namespace earlynet::device {
 namespace {
 
 using namespace std::chrono_literals;
@@ -485,4 +485,4 @@ TEST_F(Ipv4DhcpEngineTest, AClientThatGivesUpFailsTheFamily) {
 }
 
 }  // namespace
-}  // namespace earlynet::daemon
+}  // namespace earlynet::device

@@ -1,9 +1,11 @@
 // Routes from a lease (RFC 3442 over option 3) and from the profile.
 #include <gtest/gtest.h>
 
-#include "daemon/ipv4_routes.h"
+#include "device/ipv4_routes.h"
 
-namespace earlynet::daemon {
+namespace earlynet::device {
+
+using namespace profile;
 namespace {
 
 Ipv4Address v4(const char* s) { return *Ipv4Address::parse(s); }
@@ -89,4 +91,4 @@ TEST(Ipv4RoutesTest, ProfileRoutesAndGateway) {
 }
 
 }  // namespace
-}  // namespace earlynet::daemon
+}  // namespace earlynet::device

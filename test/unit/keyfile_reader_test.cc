@@ -1,11 +1,11 @@
-#include "daemon/keyfile_reader.h"
+#include "profile/keyfile_reader.h"
 
 #include <gtest/gtest.h>
 
-#include "daemon/keyfile_writer.h"
+#include "profile/keyfile_writer.h"
 
 using namespace earlynet;
-using namespace earlynet::daemon;
+using namespace earlynet::profile;
 
 namespace {
 

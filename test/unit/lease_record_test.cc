@@ -1,10 +1,10 @@
 // daemon/lease_record.h for DHCPv6: what the state keeps of a lease and
 // what `run --import` makes of it, with the time passed in.
-#include "daemon/lease_record.h"
+#include "device/lease_record.h"
 
 #include <gtest/gtest.h>
 
-namespace earlynet::daemon {
+namespace earlynet::device {
 namespace {
 
 using namespace std::chrono_literals;
@@ -88,4 +88,4 @@ TEST(Lease6RecordTest, RemainingLifetimesAreCountedFromTheReplyAndRoundedDown) {
 }
 
 }  // namespace
-}  // namespace earlynet::daemon
+}  // namespace earlynet::device

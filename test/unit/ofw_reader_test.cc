@@ -1,11 +1,13 @@
 // The Open Firmware chosen node parser (daemon/ofw_reader.h), without a device tree.
-#include "daemon/ofw_reader.h"
+#include "cmdline/ofw_reader.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
-namespace earlynet::daemon {
+namespace earlynet::cmdline {
+
+using namespace profile;
 namespace {
 
 OfwProperties with_bootpath(const std::string& bootpath) {
@@ -131,4 +133,4 @@ TEST(OfwReader, NoDeviceTreeNoProfile) {
 }
 
 }  // namespace
-}  // namespace earlynet::daemon
+}  // namespace earlynet::cmdline

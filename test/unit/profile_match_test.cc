@@ -1,9 +1,11 @@
 // Which profile a link gets: by name, by MAC, or the catch-all for Ethernet.
 #include <gtest/gtest.h>
 
-#include "daemon/profile_match.h"
+#include "device/profile_match.h"
 
-namespace earlynet::daemon {
+namespace earlynet::device {
+
+using namespace profile;
 namespace {
 
 netlink::Link link(const char* name, const char* mac, std::string kind = "") {
@@ -67,4 +69,4 @@ TEST(ProfileMatchTest, NamedProfileWinsOverCatchAllAndPriorityWinsOverBoth) {
 }
 
 }  // namespace
-}  // namespace earlynet::daemon
+}  // namespace earlynet::device

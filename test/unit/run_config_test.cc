@@ -2,12 +2,15 @@
 // resolver file, bond options as netlink takes them.
 #include <gtest/gtest.h>
 
-#include "daemon/network_root.h"
-#include "daemon/profile_set.h"
-#include "daemon/resolver_config.h"
-#include "daemon/virtual_link_config.h"
+#include "cmdline/network_root.h"
+#include "profile/profile_set.h"
+#include "device/resolver_config.h"
+#include "device/virtual_link_config.h"
 
-namespace earlynet::daemon {
+namespace earlynet::device {
+
+using namespace cmdline;
+using namespace profile;
 namespace {
 
 TEST(RunConfigTest, NetworkRootAndTheDeviceItIsReachedThrough) {
@@ -63,4 +66,4 @@ TEST(RunConfigTest, BondOptionsBecomeNetlinkSettings) {
 }
 
 }  // namespace
-}  // namespace earlynet::daemon
+}  // namespace earlynet::device

@@ -1,0 +1,103 @@
+#!/usr/bin/env python3
+"""Each layer's library compiles with its own include directories only, so a
+lower layer that includes an upper one does not build. Checked for real: for
+every layer, one of its sources' compile commands (compile_commands.json) is
+rerun on a file that includes one header of every other layer; the layers
+below must compile, the ones above must fail with "No such file".
+
+usage: layering_test.py BUILD_DIR
+"""
+import json
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
+
+# One header of each layer, lowest first.
+HEADERS = {
+    "base": "base/result.h",
+    "dhcp": "dhcp/client_engine.h",
+    "netlink": "netlink/link.h",
+    "state": "state/state_store.h",
+    "profile": "profile/profile.h",
+    "cmdline": "cmdline/cmdline_reader.h",
+    "device": "device/device_manager.h",
+    "daemon": "daemon/run_verb.h",
+}
+
+# What each layer may include (besides itself); everything else must not build.
+ALLOWED = {
+    "netlink": {"base"},
+    "dhcp": {"base"},
+    "state": {"base", "dhcp"},
+    "profile": {"base"},
+    "cmdline": {"base", "profile"},
+    "device": {"base", "profile", "netlink", "dhcp", "state"},
+    "daemon": {"base", "profile", "cmdline", "netlink", "dhcp", "state", "device"},
+}
+
+
+def command_of(entries, layer):
+    """The compile command of one of the layer's own library sources."""
+    for e in entries:
+        path = os.path.normpath(os.path.join(e["directory"], e["file"]))
+        rel = os.path.relpath(path, SOURCE_ROOT)
+        if rel.startswith(layer + "/") and rel.count("/") == 1 and rel.endswith(".cc") and "main.cc" not in rel:
+            return e
+    sys.exit(f"no compile command for a source of {layer}/ in compile_commands.json")
+
+
+def compile_including(entry, header, workdir):
+    args = shlex.split(entry["command"]) if "command" in entry else list(entry["arguments"])
+    src = os.path.join(workdir, "probe.cc")
+    with open(src, "w") as f:
+        f.write(f'#include "{header}"\n')
+    out, skip = [], 0
+    for i, a in enumerate(args):
+        if skip:
+            skip -= 1
+            continue
+        if a in ("-MD", "-MMD"):
+            continue
+        if a in ("-MQ", "-MF", "-MT", "-o", "-c"):
+            skip = 1
+            continue
+        out.append(a)
+    out += ["-fsyntax-only", src]
+    return subprocess.run(out, cwd=entry["directory"], capture_output=True, text=True)
+
+
+def main():
+    build = os.path.abspath(sys.argv[1])
+    with open(os.path.join(build, "compile_commands.json")) as f:
+        entries = json.load(f)
+    failures = []
+    checked = 0
+    with tempfile.TemporaryDirectory() as workdir:
+        for layer, allowed in ALLOWED.items():
+            entry = command_of(entries, layer)
+            for other, header in HEADERS.items():
+                if other == layer:
+                    continue
+                r = compile_including(entry, header, workdir)
+                checked += 1
+                if other in allowed:
+                    if r.returncode != 0:
+                        failures.append(f"{layer}/ may include {header} but it does not compile:\n{r.stderr[-600:]}")
+                else:
+                    if r.returncode == 0:
+                        failures.append(f"{layer}/ can include {header}: an upper or unrelated layer is visible")
+                    elif "No such file" not in r.stderr:
+                        failures.append(f"{layer}/ including {header} failed, but not for want of the header:\n"
+                                        f"{r.stderr[-600:]}")
+    for f in failures:
+        print("FAIL:", f)
+    print(f"{checked} includes checked, {len(failures)} wrong")
+    return 1 if failures else 0
+
+
+SOURCE_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+
+if __name__ == "__main__":
+    sys.exit(main())
