@@ -17,17 +17,17 @@
 #include "base/atomic_file.h"
 #include "base/guard.h"
 #include "base/ip_address.h"
+#include "cmdline/network_root.h"
+#include "daemon/logging.h"
+#include "daemon/run_settings.h"
+#include "daemon/verb_arguments.h"
 #include "device/device_manager.h"
 #include "device/hook_runner.h"
-#include "daemon/logging.h"
-#include "cmdline/network_root.h"
-#include "profile/profile_set.h"
 #include "device/resolver_config.h"
-#include "daemon/run_settings.h"
 #include "device/startup_handoff.h"
 #include "device/timeline.h"
-#include "daemon/verb_arguments.h"
 #include "netlink/socket.h"
+#include "profile/profile_set.h"
 #include "spdlog/spdlog.h"
 #include "state/dracut_export.h"
 #include "state/networkd_export.h"
@@ -111,7 +111,7 @@ public:
         manager_ = std::make_unique<device::DeviceManager>(
             loop_, sock_, std::move(profiles), as,
             device::DeviceManager::Callbacks{[this](device::DeviceActivation& a) { on_device_changed(a); },
-                                     [this] { on_startup_complete(); }});
+                                             [this] { on_startup_complete(); }});
         hooks_.set_idle_handler([this] { maybe_done(); });
         if (settings_.import) manager_->set_adoptable(adoptable_state(), store_.directory());
         return manager_->start();
@@ -149,7 +149,8 @@ private:
         auto& last = state_written_[record.interface];
         if (text == last) return;
         auto written = store_.write_json(record.interface, text);
-        if (!written) spdlog::error("{}: state not written: {}", record.interface, written.error().message);
+        if (!written)
+            spdlog::error("{}: state not written: {}", record.interface, written.error().message);
         else
             last = std::move(text);
     }
@@ -184,8 +185,10 @@ private:
         std::string text = device::render_resolv_conf(records);
         if (text.empty() || text == resolv_written_) return;
         auto written = write_file_atomically(settings_.resolv_conf, text, 0644);
-        if (!written) spdlog::error("resolver file not written: {}", written.error().message);
-        else resolv_written_ = text;
+        if (!written)
+            spdlog::error("resolver file not written: {}", written.error().message);
+        else
+            resolv_written_ = text;
     }
 
     void set_hostname(const std::string& name, const std::string& from) {
@@ -355,9 +358,10 @@ int run_worker(const RunSettings& s, device::StartupHandoff* handoff) {
 int run_main(const std::vector<std::string>& args) {
     timespec started{};
     ::clock_gettime(CLOCK_REALTIME, &started);
-    CLI::App app{"Bring up every device that has a profile; write state, dracut and NetworkManager files; "
-                 "fire dracut's online hooks.",
-                 "earlynet run"};
+    CLI::App app{
+        "Bring up every device that has a profile; write state, dracut and NetworkManager files; "
+        "fire dracut's online hooks.",
+        "earlynet run"};
     RunSettings s;
     std::vector<std::string> profile_dirs;
     std::string configure_and_quit;
@@ -396,7 +400,8 @@ int run_main(const std::vector<std::string>& args) {
     app.add_option("--networkd-dir", s.networkd_dir,
                    "systemd-networkd's .network directory for the real root, e.g. /run/systemd/network "
                    "('' = not written)");
-    app.add_option("--resolv-conf", s.resolv_conf, "Resolver file ('' = not written; with --import, not written unless given)")
+    app.add_option("--resolv-conf", s.resolv_conf,
+                   "Resolver file ('' = not written; with --import, not written unless given)")
         ->capture_default_str();
     app.add_option("--hostname-file", s.hostname_file,
                    "Where the host name is set ('' = never; with --import, never unless given)")

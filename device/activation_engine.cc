@@ -16,14 +16,10 @@ std::string duration_text(Duration d) {
 
 const char* to_string(FamilyState s) {
     switch (s) {
-    case FamilyState::Pending:
-        return "pending";
-    case FamilyState::Ready:
-        return "ready";
-    case FamilyState::Failed:
-        return "failed";
-    case FamilyState::Skipped:
-        return "skipped";
+        case FamilyState::Pending: return "pending";
+        case FamilyState::Ready: return "ready";
+        case FamilyState::Failed: return "failed";
+        case FamilyState::Skipped: return "skipped";
     }
     return "?";
 }
@@ -49,7 +45,9 @@ std::optional<BootTime> ActivationEngine::next_deadline() const {
     return first;
 }
 
-void ActivationEngine::start(BootTime now) { timings_.to_link = since_start(now); }
+void ActivationEngine::start(BootTime now) {
+    timings_.to_link = since_start(now);
+}
 
 void ActivationEngine::on_link_failed(std::string reason, BootTime now) {
     if (outcome_ == state::DeviceOutcome::Activating) finish(state::DeviceOutcome::Failed, std::move(reason), now);
@@ -70,8 +68,10 @@ void ActivationEngine::on_carrier(bool carrier, BootTime now) {
     if (carrier && !had) {
         spdlog::info("{}: carrier", config_.name);
         timeline_mark("carrier", config_.name);
-        if (outcome_ == state::DeviceOutcome::Activating && link_up_ && !ip_started_ && !config_.port) start_ip(now);
-        else if (ip_started_ && outcome_ != state::DeviceOutcome::Failed) push(ConfirmLease{});
+        if (outcome_ == state::DeviceOutcome::Activating && link_up_ && !ip_started_ && !config_.port)
+            start_ip(now);
+        else if (ip_started_ && outcome_ != state::DeviceOutcome::Failed)
+            push(ConfirmLease{});
     } else if (!carrier && had) {
         spdlog::warn("{}: carrier lost", config_.name);
     }
@@ -92,7 +92,8 @@ void ActivationEngine::on_link_removed(BootTime now) {
     push(DropFamilies{});
     v4_.report = {};
     v6_.report = {};
-    if (outcome_ == state::DeviceOutcome::Activating) finish(state::DeviceOutcome::Failed, "the device disappeared", now);
+    if (outcome_ == state::DeviceOutcome::Activating)
+        finish(state::DeviceOutcome::Failed, "the device disappeared", now);
 }
 
 void ActivationEngine::on_families(FamilyReport v4, FamilyReport v6, bool has_address, BootTime now) {
@@ -167,7 +168,8 @@ void ActivationEngine::finish(state::DeviceOutcome outcome, std::string reason, 
 }
 
 void ActivationEngine::fail_internal(std::string reason, BootTime now) {
-    if (outcome_ == state::DeviceOutcome::Activating) return finish(state::DeviceOutcome::Failed, std::move(reason), now);
+    if (outcome_ == state::DeviceOutcome::Activating)
+        return finish(state::DeviceOutcome::Failed, std::move(reason), now);
     spdlog::error("{}: {}, stopping its DHCP client and probes", config_.name, reason);
     stop();
 }

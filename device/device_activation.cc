@@ -21,7 +21,9 @@ constexpr Seconds kDefaultDhcpTimeout{45};
 // ipv4.dad-timeout unset: probe for dhcp::kDefaultProbeTime (see there why).
 constexpr auto kDefaultDadTimeout = dhcp::kDefaultProbeTime;
 
-std::string keyfile_method(profile::IpMethod m) { return to_string(m); }
+std::string keyfile_method(profile::IpMethod m) {
+    return to_string(m);
+}
 
 // ipv4.dad-timeout: -1 the default, 0 no probe, else milliseconds.
 Duration dad_timeout(const profile::IpSettings& v4) {
@@ -30,34 +32,31 @@ Duration dad_timeout(const profile::IpSettings& v4) {
 
 const char* kind_name(profile::ConnectionType t) {
     switch (t) {
-    case profile::ConnectionType::Ethernet:
-        return "ethernet";
-    case profile::ConnectionType::Infiniband:
-        return "infiniband";
-    case profile::ConnectionType::Bond:
-        return "bond";
-    case profile::ConnectionType::Bridge:
-        return "bridge";
-    case profile::ConnectionType::Team:
-        return "team";
-    case profile::ConnectionType::Vlan:
-        return "vlan";
+        case profile::ConnectionType::Ethernet: return "ethernet";
+        case profile::ConnectionType::Infiniband: return "infiniband";
+        case profile::ConnectionType::Bond: return "bond";
+        case profile::ConnectionType::Bridge: return "bridge";
+        case profile::ConnectionType::Team: return "team";
+        case profile::ConnectionType::Vlan: return "vlan";
     }
     return "ethernet";
 }
 
-Duration seconds_or(int s, Seconds fallback) { return s > 0 ? Duration(Seconds(s)) : Duration(fallback); }
+Duration seconds_or(int s, Seconds fallback) {
+    return s > 0 ? Duration(Seconds(s)) : Duration(fallback);
+}
 
 }  // namespace
 
 namespace {
 
 ActivationEngine::FamilyPolicy policy_of(const profile::IpSettings& s) {
-    return {s.may_fail, s.required_timeout > 0 ? Duration(std::chrono::milliseconds(s.required_timeout))
-                                               : Duration::zero()};
+    return {s.may_fail,
+            s.required_timeout > 0 ? Duration(std::chrono::milliseconds(s.required_timeout)) : Duration::zero()};
 }
 
-ActivationEngine::Config engine_config(const std::string& name, const profile::Profile& p, const ActivationSettings& settings) {
+ActivationEngine::Config engine_config(const std::string& name, const profile::Profile& p,
+                                       const ActivationSettings& settings) {
     ActivationEngine::Config c;
     c.name = name;
     c.port = p.is_port();
@@ -75,14 +74,20 @@ FamilyReport report_of(const IpFamily* f) {
 
 }  // namespace
 
-DeviceActivation::DeviceActivation(LinkContext link, const profile::LoadedProfile& profile, std::optional<IfIndex> controller,
-                                   ActivationSettings settings, Listener listener,
+DeviceActivation::DeviceActivation(LinkContext link, const profile::LoadedProfile& profile,
+                                   std::optional<IfIndex> controller, ActivationSettings settings, Listener listener,
                                    SavedDevice saved)
-    : link_(std::move(link)), profile_(profile), controller_(controller), settings_(settings),
-      listener_(std::move(listener)), adopted_(std::move(saved.adopted)),
+    : link_(std::move(link)),
+      profile_(profile),
+      controller_(controller),
+      settings_(settings),
+      listener_(std::move(listener)),
+      adopted_(std::move(saved.adopted)),
       remembered_lease_(std::move(saved.remembered_lease)),
-      remembered_lease6_(std::move(saved.remembered_lease6)), kind_(kind_name(profile.profile.type)),
-      engine_(engine_config(link_.name, profile.profile, settings)), timer_(link_.loop) {}
+      remembered_lease6_(std::move(saved.remembered_lease6)),
+      kind_(kind_name(profile.profile.type)),
+      engine_(engine_config(link_.name, profile.profile, settings)),
+      timer_(link_.loop) {}
 
 DeviceActivation::~DeviceActivation() = default;
 
@@ -96,12 +101,14 @@ void DeviceActivation::handle(F&& event) {
     });
     if (!done) {
         engine_.fail_internal(done.error().message, boot_time_now());
-        if (auto again = call_guarded([&] { drain(); }); !again) spdlog::error("{}: {}", link_.name, again.error().message);
+        if (auto again = call_guarded([&] { drain(); }); !again)
+            spdlog::error("{}: {}", link_.name, again.error().message);
     }
     if (auto armed = arm_timer(); !armed) {
         // Without its timer the device would wait for ever: it fails now.
         engine_.fail_internal("timer not armed: " + armed.error().message, boot_time_now());
-        if (auto again = call_guarded([&] { drain(); }); !again) spdlog::error("{}: {}", link_.name, again.error().message);
+        if (auto again = call_guarded([&] { drain(); }); !again)
+            spdlog::error("{}: {}", link_.name, again.error().message);
         timer_.cancel();
     }
     handling_ = false;
@@ -175,10 +182,13 @@ void DeviceActivation::start(const netlink::Link& link) {
         }
         if (!p.is_port()) {
             std::optional<SavedDhcp6> saved6;
-            if (adopted_ && adopted_->lease6) saved6 = SavedDhcp6{*adopted_->lease6, true};
-            else if (remembered_lease6_) saved6 = SavedDhcp6{*remembered_lease6_, false};
-            auto v6 = std::make_unique<Ipv6Setup>(link_, p.ipv6, seconds_or(p.ipv6.dhcp_timeout, kDefaultDhcpTimeout),
-                                                  [this] { on_family_changed(); }, std::move(saved6));
+            if (adopted_ && adopted_->lease6)
+                saved6 = SavedDhcp6{*adopted_->lease6, true};
+            else if (remembered_lease6_)
+                saved6 = SavedDhcp6{*remembered_lease6_, false};
+            auto v6 = std::make_unique<Ipv6Setup>(
+                link_, p.ipv6, seconds_or(p.ipv6.dhcp_timeout, kDefaultDhcpTimeout), [this] { on_family_changed(); },
+                std::move(saved6));
             // An adopted device keeps its sysctls as the initrd set them.
             if (!adopted_) v6->prepare();
             v6_ = std::move(v6);
@@ -209,49 +219,49 @@ void DeviceActivation::make_ipv4() {
     LinkContext ctx = link_;
     auto notify = [this] { on_family_changed(); };
     switch (v4.method) {
-    case profile::IpMethod::Auto:
-    case profile::IpMethod::Dhcp: {
-        DhcpOptions o;
-        o.client.mac = link_.mac;
-        o.client.client_id = dhcp::default_client_id(link_.mac);
-        o.client.hostname = v4.dhcp_hostname;
-        o.client.vendor_class = v4.dhcp_vendor_class;
-        o.client.timeout = seconds_or(v4.dhcp_timeout, kDefaultDhcpTimeout);
-        o.client.attempts = p.autoconnect_retries > 0 ? p.autoconnect_retries : 1;
-        o.engine.dad_timeout = dad_timeout(v4);
-        o.set_mtu_from_lease = !p.ethernet || p.ethernet->mtu == 0;
-        o.ignore_auto_dns = v4.ignore_auto_dns;
-        o.profile_routes = v4.routes;
-        o.engine.network_root = settings_.network_root &&
-                                (settings_.network_root_device.empty() || settings_.network_root_device == link_.name);
-        if (link_.mac.size() == HardwareAddress::kInfinibandLength && o.engine.dad_timeout > Duration::zero()) {
-            // Our ARP code speaks Ethernet ARP only; IPoIB's (hardware type
-            // 32, 20-byte addresses) is not written yet.
-            spdlog::info("{}: no address conflict detection on InfiniBand", link_.name);
-            o.engine.dad_timeout = Duration::zero();
+        case profile::IpMethod::Auto:
+        case profile::IpMethod::Dhcp: {
+            DhcpOptions o;
+            o.client.mac = link_.mac;
+            o.client.client_id = dhcp::default_client_id(link_.mac);
+            o.client.hostname = v4.dhcp_hostname;
+            o.client.vendor_class = v4.dhcp_vendor_class;
+            o.client.timeout = seconds_or(v4.dhcp_timeout, kDefaultDhcpTimeout);
+            o.client.attempts = p.autoconnect_retries > 0 ? p.autoconnect_retries : 1;
+            o.engine.dad_timeout = dad_timeout(v4);
+            o.set_mtu_from_lease = !p.ethernet || p.ethernet->mtu == 0;
+            o.ignore_auto_dns = v4.ignore_auto_dns;
+            o.profile_routes = v4.routes;
+            o.engine.network_root = settings_.network_root && (settings_.network_root_device.empty() ||
+                                                               settings_.network_root_device == link_.name);
+            if (link_.mac.size() == HardwareAddress::kInfinibandLength && o.engine.dad_timeout > Duration::zero()) {
+                // Our ARP code speaks Ethernet ARP only; IPoIB's (hardware type
+                // 32, 20-byte addresses) is not written yet.
+                spdlog::info("{}: no address conflict detection on InfiniBand", link_.name);
+                o.engine.dad_timeout = Duration::zero();
+            }
+            // A saved lease's client identifier is the one the server bound it
+            // to: kept, not recomputed from today's MAC.
+            const state::LeaseRecord* saved_lease = adopted_ && adopted_->lease ? &*adopted_->lease
+                                                    : remembered_lease_         ? &*remembered_lease_
+                                                                                : nullptr;
+            if (saved_lease && !saved_lease->client_id.empty()) o.client.client_id = saved_lease->client_id;
+            if (adopted_ && adopted_->lease) {
+                auto saved = from_lease_record(*adopted_->lease);
+                if (saved)
+                    o.engine.saved_lease = *saved;
+                else
+                    spdlog::warn("{}: {}, asking for its address again", link_.name, saved.error().message);
+            }
+            if (saved_lease && !o.engine.saved_lease) o.engine.init_reboot_address = saved_lease->address;
+            v4_ = std::make_unique<Ipv4Dhcp>(ctx, o, notify);
+            break;
         }
-        // A saved lease's client identifier is the one the server bound it
-        // to: kept, not recomputed from today's MAC.
-        const state::LeaseRecord* saved_lease =
-            adopted_ && adopted_->lease ? &*adopted_->lease : remembered_lease_ ? &*remembered_lease_ : nullptr;
-        if (saved_lease && !saved_lease->client_id.empty()) o.client.client_id = saved_lease->client_id;
-        if (adopted_ && adopted_->lease) {
-            auto saved = from_lease_record(*adopted_->lease);
-            if (saved) o.engine.saved_lease = *saved;
-            else spdlog::warn("{}: {}, asking for its address again", link_.name, saved.error().message);
-        }
-        if (saved_lease && !o.engine.saved_lease) o.engine.init_reboot_address = saved_lease->address;
-        v4_ = std::make_unique<Ipv4Dhcp>(ctx, o, notify);
-        break;
-    }
-    case profile::IpMethod::Manual:
-        v4_ = std::make_unique<Ipv4Static>(ctx, v4, dad_timeout(v4), notify);
-        break;
-    case profile::IpMethod::LinkLocal:
-    case profile::IpMethod::Shared:
-    case profile::IpMethod::Disabled:
-    case profile::IpMethod::Ignore:
-        break;  // see start_ip(): nothing to do, or not supported
+        case profile::IpMethod::Manual: v4_ = std::make_unique<Ipv4Static>(ctx, v4, dad_timeout(v4), notify); break;
+        case profile::IpMethod::LinkLocal:
+        case profile::IpMethod::Shared:
+        case profile::IpMethod::Disabled:
+        case profile::IpMethod::Ignore: break;  // see start_ip(): nothing to do, or not supported
     }
 }
 
@@ -261,7 +271,8 @@ Result<void> DeviceActivation::prepare_link() {
     if (p.ethernet && !p.ethernet->cloned_mac_address.empty()) {
         if (auto mac = HardwareAddress::parse_ethernet(p.ethernet->cloned_mac_address)) {
             auto set = netlink::link::set_mac(sock, link_.ifindex, *mac);
-            if (!set) spdlog::warn("{}: MAC {} not set: {}", link_.name, mac->to_string(), set.error().message);
+            if (!set)
+                spdlog::warn("{}: MAC {} not set: {}", link_.name, mac->to_string(), set.error().message);
             else {
                 spdlog::info("{}: MAC {}", link_.name, mac->to_string());
                 link_.mac = *mac;
@@ -273,8 +284,10 @@ Result<void> DeviceActivation::prepare_link() {
     }
     if (p.ethernet && p.ethernet->mtu > 0) {
         auto set = netlink::link::set_mtu(sock, link_.ifindex, p.ethernet->mtu);
-        if (!set) spdlog::warn("{}: MTU {} not set: {}", link_.name, p.ethernet->mtu, set.error().message);
-        else spdlog::info("{}: MTU {}", link_.name, p.ethernet->mtu);
+        if (!set)
+            spdlog::warn("{}: MTU {} not set: {}", link_.name, p.ethernet->mtu, set.error().message);
+        else
+            spdlog::info("{}: MTU {}", link_.name, p.ethernet->mtu);
     }
     if (p.is_port()) {
         if (!controller_) return unexpected(ErrorCode::Invalid, "its controller does not exist");

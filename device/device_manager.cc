@@ -7,16 +7,20 @@
 #include "base/guard.h"
 #include "device/profile_match.h"
 #include "device/virtual_link_config.h"
-#include "state/adoption_check.h"
-#include "state/state_store.h"
 #include "netlink/virtual_link.h"
 #include "spdlog/spdlog.h"
+#include "state/adoption_check.h"
+#include "state/state_store.h"
 
 namespace earlynet::device {
 
-DeviceManager::DeviceManager(sd_event* loop, netlink::Socket& sock, profile::ProfileSet profiles, ActivationSettings settings,
-                             Callbacks callbacks)
-    : loop_(loop), sock_(sock), profiles_(std::move(profiles)), settings_(settings), callbacks_(std::move(callbacks)),
+DeviceManager::DeviceManager(sd_event* loop, netlink::Socket& sock, profile::ProfileSet profiles,
+                             ActivationSettings settings, Callbacks callbacks)
+    : loop_(loop),
+      sock_(sock),
+      profiles_(std::move(profiles)),
+      settings_(settings),
+      callbacks_(std::move(callbacks)),
       complete_check_(loop) {}
 
 DeviceManager::~DeviceManager() = default;
@@ -29,7 +33,8 @@ std::uint64_t DeviceManager::next_seed() {
 }
 
 Result<void> DeviceManager::start() {
-    auto monitor = netlink::Monitor::start(loop_, [this](std::vector<netlink::MonitorEvent> e) { on_events(std::move(e)); });
+    auto monitor =
+        netlink::Monitor::start(loop_, [this](std::vector<netlink::MonitorEvent> e) { on_events(std::move(e)); });
     if (!monitor) return unexpected(std::move(monitor.error()));
     monitor_ = std::move(*monitor);
 
@@ -38,12 +43,12 @@ Result<void> DeviceManager::start() {
         if (p.wait_device_timeout <= 0 || p.is_port()) continue;
         waiting_profiles_.insert(p.uuid);
         auto timer = std::make_unique<EventTimer>(loop_);
-        auto armed = timer->arm_in(std::chrono::milliseconds(p.wait_device_timeout), [this, uuid = p.uuid, id = p.id,
-                                                                                      ms = p.wait_device_timeout] {
-            if (waiting_profiles_.erase(uuid))
-                spdlog::warn("profile '{}': no device appeared within {} ms", id, ms);
-            check_complete();
-        });
+        auto armed = timer->arm_in(std::chrono::milliseconds(p.wait_device_timeout),
+                                   [this, uuid = p.uuid, id = p.id, ms = p.wait_device_timeout] {
+                                       if (waiting_profiles_.erase(uuid))
+                                           spdlog::warn("profile '{}': no device appeared within {} ms", id, ms);
+                                       check_complete();
+                                   });
         if (!armed) waiting_profiles_.erase(p.uuid);
         wait_timers_.push_back(std::move(timer));
     }
@@ -57,8 +62,8 @@ Result<void> DeviceManager::start() {
     // tried before startup can be complete.
     for (const auto& lp : profiles_.profiles) {
         const std::string& name = lp.profile.interface_name;
-        if (lp.profile.type == profile::ConnectionType::Ethernet || lp.profile.type == profile::ConnectionType::Infiniband ||
-            name.empty())
+        if (lp.profile.type == profile::ConnectionType::Ethernet ||
+            lp.profile.type == profile::ConnectionType::Infiniband || name.empty())
             continue;
         std::erase_if(links, [&](const netlink::Link& l) { return l.name == name; });
         if (auto l = netlink::link::get(sock_, name)) links.push_back(*l);
@@ -99,53 +104,54 @@ void DeviceManager::create_virtual_links() {
             if (p.interface_name.empty() || find_link(p.interface_name)) continue;
             Result<IfIndex> made = unexpected(ErrorCode::NotSupported, "");
             switch (p.type) {
-            case profile::ConnectionType::Bond: {
-                auto plan = bond_config(p);
-                if (!plan) {
-                    made = unexpected(std::move(plan.error()));
-                    break;
-                }
-                for (const auto& u : plan->unsupported)
-                    spdlog::warn("{}: bond option {} is not supported, ignoring it", p.interface_name, u);
-                made = netlink::virtual_link::create_bond(sock_, plan->config);
-                // Loading the bonding module (which our request does) makes an
-                // empty, down "bond0" of the wrong mode (max_bonds=1): replace
-                // it, once, with ours. A bond that is up or has ports is
-                // someone's, and stays.
-                if (!made && made.error().sys_errno == EEXIST)
-                    if (auto existing = find_link(p.interface_name);
-                        existing && existing->kind == "bond" && !existing->flags.up() && !has_ports(existing->index)) {
-                        spdlog::info("{}: replacing the empty bond the bonding module made", p.interface_name);
-                        if (netlink::link::remove(sock_, existing->index))
-                            made = netlink::virtual_link::create_bond(sock_, plan->config);
+                case profile::ConnectionType::Bond: {
+                    auto plan = bond_config(p);
+                    if (!plan) {
+                        made = unexpected(std::move(plan.error()));
+                        break;
                     }
-                break;
-            }
-            case profile::ConnectionType::Bridge:
-                made = netlink::virtual_link::create_bridge(sock_, bridge_config(p));
-                break;
-            case profile::ConnectionType::Team:
-                made = netlink::virtual_link::create_team(sock_, p.interface_name);
-                break;
-            case profile::ConnectionType::Vlan: {
-                std::string parent = p.vlan ? p.vlan->parent : std::string();
-                if (const auto* pp = profile_by_uuid_or_name(parent); pp && !pp->profile.interface_name.empty())
-                    parent = pp->profile.interface_name;
-                auto parent_link = find_link(parent);
-                if (!parent_link) {
-                    made = unexpected(ErrorCode::Invalid, "its parent '" + parent + "' does not exist");
+                    for (const auto& u : plan->unsupported)
+                        spdlog::warn("{}: bond option {} is not supported, ignoring it", p.interface_name, u);
+                    made = netlink::virtual_link::create_bond(sock_, plan->config);
+                    // Loading the bonding module (which our request does) makes an
+                    // empty, down "bond0" of the wrong mode (max_bonds=1): replace
+                    // it, once, with ours. A bond that is up or has ports is
+                    // someone's, and stays.
+                    if (!made && made.error().sys_errno == EEXIST)
+                        if (auto existing = find_link(p.interface_name); existing && existing->kind == "bond" &&
+                                                                         !existing->flags.up() &&
+                                                                         !has_ports(existing->index)) {
+                            spdlog::info("{}: replacing the empty bond the bonding module made", p.interface_name);
+                            if (netlink::link::remove(sock_, existing->index))
+                                made = netlink::virtual_link::create_bond(sock_, plan->config);
+                        }
                     break;
                 }
-                made = netlink::virtual_link::create_vlan(
-                    sock_, {p.interface_name, parent_link->index, static_cast<std::uint16_t>(p.vlan->id)});
-                break;
-            }
-            case profile::ConnectionType::Ethernet:
-            case profile::ConnectionType::Infiniband:
-                break;
+                case profile::ConnectionType::Bridge:
+                    made = netlink::virtual_link::create_bridge(sock_, bridge_config(p));
+                    break;
+                case profile::ConnectionType::Team:
+                    made = netlink::virtual_link::create_team(sock_, p.interface_name);
+                    break;
+                case profile::ConnectionType::Vlan: {
+                    std::string parent = p.vlan ? p.vlan->parent : std::string();
+                    if (const auto* pp = profile_by_uuid_or_name(parent); pp && !pp->profile.interface_name.empty())
+                        parent = pp->profile.interface_name;
+                    auto parent_link = find_link(parent);
+                    if (!parent_link) {
+                        made = unexpected(ErrorCode::Invalid, "its parent '" + parent + "' does not exist");
+                        break;
+                    }
+                    made = netlink::virtual_link::create_vlan(
+                        sock_, {p.interface_name, parent_link->index, static_cast<std::uint16_t>(p.vlan->id)});
+                    break;
+                }
+                case profile::ConnectionType::Ethernet:
+                case profile::ConnectionType::Infiniband: break;
             }
             if (!made) {
-                std::string line = p.interface_name + ": cannot create " + to_string(p.type) + ": " + made.error().message;
+                std::string line =
+                    p.interface_name + ": cannot create " + to_string(p.type) + ": " + made.error().message;
                 spdlog::error("{}", line);
                 profile_errors_.push_back(line);
                 continue;
@@ -168,7 +174,9 @@ void DeviceManager::consider(const netlink::Link& link) {
     if (activations_.count(link.index.value)) return;
     auto available = [&](const profile::LoadedProfile& lp) {
         const profile::Profile& p = lp.profile;
-        if (p.multi_connect == profile::MultiConnect::Multiple || p.multi_connect == profile::MultiConnect::ManualMultiple) return true;
+        if (p.multi_connect == profile::MultiConnect::Multiple ||
+            p.multi_connect == profile::MultiConnect::ManualMultiple)
+            return true;
         for (const auto& [i, a] : activations_)
             if (a->profile().uuid == p.uuid && a->outcome() != state::DeviceOutcome::Failed) return false;
         return true;
@@ -306,11 +314,10 @@ RunOutcome DeviceManager::outcome(Settled which) const {
             trying = trying || a->outcome() == state::DeviceOutcome::Activating;
         }
         if (up || (which == Settled::Only && trying)) continue;
-        out.profile_failures.push_back("profile '" + p.id + "': " +
-                                       (tried ? std::string("no device came up with it")
-                                              : "no device" + (p.interface_name.empty()
-                                                                   ? std::string()
-                                                                   : " named " + p.interface_name)));
+        out.profile_failures.push_back(
+            "profile '" + p.id + "': " +
+            (tried ? std::string("no device came up with it")
+                   : "no device" + (p.interface_name.empty() ? std::string() : " named " + p.interface_name)));
     }
     return out;
 }

@@ -78,8 +78,9 @@ void HookRunner::run_next() {
             ::sigprocmask(SIG_SETMASK, &none, nullptr);
             int devnull = ::open("/dev/null", O_RDONLY);
             if (devnull >= 0) ::dup2(devnull, 0);
-            const char* argv[] = {"/bin/sh",           "-c", script(), "earlynet-online", current_.c_str(),
-                                  hook_dir_.c_str(), netroot_.c_str(), nullptr};
+            const char* argv[] = {
+                "/bin/sh",        "-c",   script(), "earlynet-online", current_.c_str(), hook_dir_.c_str(),
+                netroot_.c_str(), nullptr};
             ::execv("/bin/sh", const_cast<char* const*>(argv));
             ::_exit(127);
         }

@@ -22,8 +22,11 @@ Ipv4DhcpEngine::Config engine_config(const LinkContext& link, Ipv4DhcpEngine::Co
 }  // namespace
 
 Ipv4Dhcp::Ipv4Dhcp(LinkContext link, DhcpOptions options, Listener listener)
-    : IpFamily(std::move(listener)), link_(std::move(link)), options_(std::move(options)),
-      engine_(engine_config(link_, options_.engine)), timer_(link_.loop) {}
+    : IpFamily(std::move(listener)),
+      link_(std::move(link)),
+      options_(std::move(options)),
+      engine_(engine_config(link_, options_.engine)),
+      timer_(link_.loop) {}
 
 Ipv4Dhcp::~Ipv4Dhcp() = default;
 
@@ -32,7 +35,8 @@ void Ipv4Dhcp::start() {
 }
 
 void Ipv4Dhcp::start_client() {
-    auto client = dhcp::ClientAdapter::create(link_.loop, link_.ifindex, options_.client, link_.seed, [this] { pump(); });
+    auto client =
+        dhcp::ClientAdapter::create(link_.loop, link_.ifindex, options_.client, link_.seed, [this] { pump(); });
     if (!client) {
         set_state(State::Failed, "DHCPv4 client: " + client.error().message);
         return;
@@ -95,8 +99,10 @@ void Ipv4Dhcp::pump() {
         }
         arm_timer();
         pumping_ = false;
-        if (engine_.state() != state()) set_state(engine_.state(), engine_.reason());
-        else if (std::exchange(lease_changed_, false)) changed();
+        if (engine_.state() != state())
+            set_state(engine_.state(), engine_.reason());
+        else if (std::exchange(lease_changed_, false))
+            changed();
         lease_changed_ = false;
     });
 }
@@ -140,14 +146,22 @@ void Ipv4Dhcp::perform(const Ipv4DhcpAction& action) {
             } else if constexpr (std::is_same_v<T, RemoveAddress>) {
                 remove(a.lease);
             } else if (client_) {
-                if constexpr (std::is_same_v<T, ClientStart>) client_->start();
-                else if constexpr (std::is_same_v<T, ClientStartBound>) client_->start_bound(a.lease);
-                else if constexpr (std::is_same_v<T, ClientStartInitReboot>) client_->start_init_reboot(a.address);
-                else if constexpr (std::is_same_v<T, ClientSelect>) client_->select(a.offer);
-                else if constexpr (std::is_same_v<T, ClientAccept>) client_->accept();
-                else if constexpr (std::is_same_v<T, ClientDecline>) client_->decline();
-                else if constexpr (std::is_same_v<T, ClientLinkUp>) client_->link_up();
-                else if constexpr (std::is_same_v<T, ClientStop>) client_->stop();
+                if constexpr (std::is_same_v<T, ClientStart>)
+                    client_->start();
+                else if constexpr (std::is_same_v<T, ClientStartBound>)
+                    client_->start_bound(a.lease);
+                else if constexpr (std::is_same_v<T, ClientStartInitReboot>)
+                    client_->start_init_reboot(a.address);
+                else if constexpr (std::is_same_v<T, ClientSelect>)
+                    client_->select(a.offer);
+                else if constexpr (std::is_same_v<T, ClientAccept>)
+                    client_->accept();
+                else if constexpr (std::is_same_v<T, ClientDecline>)
+                    client_->decline();
+                else if constexpr (std::is_same_v<T, ClientLinkUp>)
+                    client_->link_up();
+                else if constexpr (std::is_same_v<T, ClientStop>)
+                    client_->stop();
             }
         },
         action);
@@ -158,8 +172,10 @@ void Ipv4Dhcp::start_probe(const dhcp::AcdEngine::Config& config, bool watch_onl
     auto acd = dhcp::AcdAdapter::create(link_.loop, link_.ifindex, config, link_.seed ^ 0xacd, [this] { pump(); });
     if (!acd) return engine_.on_probe_unavailable(acd.error().message, boot_time_now());
     acd_ = std::move(*acd);
-    if (watch_only) acd_->watch();
-    else acd_->start();
+    if (watch_only)
+        acd_->watch();
+    else
+        acd_->start();
 }
 
 void Ipv4Dhcp::arm_timer() {
@@ -215,7 +231,9 @@ void Ipv4Dhcp::remove(const dhcp::Lease& lease) {
     if (!removed) spdlog::debug("{}: {}", link_.name, removed.error().message);
 }
 
-bool Ipv4Dhcp::has_address() const { return engine_.lease().has_value(); }
+bool Ipv4Dhcp::has_address() const {
+    return engine_.lease().has_value();
+}
 
 void Ipv4Dhcp::fill(state::DeviceRecord& record) const {
     const auto& lease = engine_.lease();

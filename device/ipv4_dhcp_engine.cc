@@ -14,12 +14,9 @@ std::string seconds_text(Seconds s) {
 
 const char* loss_text(dhcp::LossReason r) {
     switch (r) {
-    case dhcp::LossReason::Nak:
-        return "NAK";
-    case dhcp::LossReason::Expired:
-        return "expired";
-    case dhcp::LossReason::Replaced:
-        return "replaced";
+        case dhcp::LossReason::Nak: return "NAK";
+        case dhcp::LossReason::Expired: return "expired";
+        case dhcp::LossReason::Replaced: return "replaced";
     }
     return "?";
 }
@@ -133,8 +130,10 @@ void Ipv4DhcpEngine::on_client(const dhcp::ClientAction& action, BootTime now) {
                 // 0.0.0.0, a broadcast yiaddr) is worth a warning: otherwise
                 // a hostile or broken server shows only as a timeout.
                 bool refused = a.reason.rfind("OFFER: ", 0) == 0 || a.reason.rfind("ACK: ", 0) == 0;
-                if (refused) spdlog::warn("{}: DHCP {}, ignoring it", config_.name, a.reason);
-                else spdlog::debug("{}: DHCP {}", config_.name, a.reason);
+                if (refused)
+                    spdlog::warn("{}: DHCP {}, ignoring it", config_.name, a.reason);
+                else
+                    spdlog::debug("{}: DHCP {}", config_.name, a.reason);
             } else if constexpr (std::is_same_v<T, dhcp::SendAction>) {
                 // performed by the client's adapter
             }
@@ -171,7 +170,8 @@ void Ipv4DhcpEngine::on_probe_unavailable(const std::string& reason, BootTime no
     probing_ = false;
     if (stopped_) return;
     if (!granted_) {
-        if (lease_) spdlog::warn("{}: cannot watch {} for conflicts: {}", config_.name, lease_->address.to_string(), reason);
+        if (lease_)
+            spdlog::warn("{}: cannot watch {} for conflicts: {}", config_.name, lease_->address.to_string(), reason);
         return;
     }
     // Without ACD the lease is still usable; NetworkManager too goes on when
@@ -233,7 +233,9 @@ void Ipv4DhcpEngine::give_up_address(const std::string& why) {
     push(LeaseChanged{});
 }
 
-void Ipv4DhcpEngine::use(const dhcp::Lease& lease, BootTime now) { configure(lease, Configuring::NewLease, now); }
+void Ipv4DhcpEngine::use(const dhcp::Lease& lease, BootTime now) {
+    configure(lease, Configuring::NewLease, now);
+}
 
 void Ipv4DhcpEngine::configure(const dhcp::Lease& lease, Configuring what, BootTime now) {
     configuring_ = what;
@@ -246,12 +248,9 @@ void Ipv4DhcpEngine::on_configured(const Result<void>& result, BootTime now) {
     Configuring what = std::exchange(configuring_, Configuring::Nothing);
     if (stopped_ && !result) return;  // nothing retried after stop
     switch (what) {
-    case Configuring::NewLease:
-        return on_new_lease_configured(result, now);
-    case Configuring::Renewal:
-        return on_renewal_configured(result, now);
-    case Configuring::Nothing:
-        return;
+        case Configuring::NewLease: return on_new_lease_configured(result, now);
+        case Configuring::Renewal: return on_renewal_configured(result, now);
+        case Configuring::Nothing: return;
     }
 }
 
@@ -289,8 +288,8 @@ void Ipv4DhcpEngine::on_renewal_configured(const Result<void>& result, BootTime 
         return;
     }
     ++configure_failures_;
-    auto delay = std::min<std::chrono::milliseconds>(kLastConfigureRetry,
-                                                     kFirstConfigureRetry * (1 << std::min(configure_failures_ - 1, 8)));
+    auto delay = std::min<std::chrono::milliseconds>(
+        kLastConfigureRetry, kFirstConfigureRetry * (1 << std::min(configure_failures_ - 1, 8)));
     spdlog::error("{}: renewal of {} not applied: {}; the kernel keeps the old lifetime, retrying in {} ms",
                   config_.name, lease.address.to_string(), result.error().message, delay.count());
     configuring_ = Configuring::Renewal;

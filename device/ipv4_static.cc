@@ -9,7 +9,10 @@
 namespace earlynet::device {
 
 Ipv4Static::Ipv4Static(LinkContext link, profile::IpSettings settings, Duration dad_timeout, Listener listener)
-    : IpFamily(std::move(listener)), link_(std::move(link)), settings_(std::move(settings)), dad_timeout_(dad_timeout) {}
+    : IpFamily(std::move(listener)),
+      link_(std::move(link)),
+      settings_(std::move(settings)),
+      dad_timeout_(dad_timeout) {}
 
 Ipv4Static::~Ipv4Static() = default;
 
@@ -94,11 +97,13 @@ void Ipv4Static::on_acd_action(std::size_t i, const dhcp::AcdAction& action) {
                 spdlog::warn("{}: cannot probe {}: {}, using it unprobed", link_.name, address, a.reason);
                 if (!ready_[i]) {
                     ready_[i] = true;
-                    if (state() == State::Pending && std::all_of(ready_.begin(), ready_.end(), [](bool b) { return b; }))
+                    if (state() == State::Pending &&
+                        std::all_of(ready_.begin(), ready_.end(), [](bool b) { return b; }))
                         configure();
                 }
             } else if constexpr (std::is_same_v<T, dhcp::AcdStateChanged>) {
-                spdlog::debug("{}: ACD {} {} -> {}", link_.name, address, dhcp::to_string(a.from), dhcp::to_string(a.to));
+                spdlog::debug("{}: ACD {} {} -> {}", link_.name, address, dhcp::to_string(a.from),
+                              dhcp::to_string(a.to));
             } else if constexpr (std::is_same_v<T, dhcp::AcdLost>) {
                 // A static address has nowhere else to go: keep it, as
                 // NetworkManager does, but say loudly that the link is shared.
@@ -130,7 +135,9 @@ void Ipv4Static::configure() {
     set_state(State::Ready);
 }
 
-bool Ipv4Static::has_address() const { return state() == State::Ready && !settings_.addresses.empty(); }
+bool Ipv4Static::has_address() const {
+    return state() == State::Ready && !settings_.addresses.empty();
+}
 
 void Ipv4Static::fill(state::DeviceRecord& record) const {
     if (state() != State::Ready) return;

@@ -120,7 +120,9 @@ void Ipv6Setup::begin() {
     switch (settings_.method) {
         case profile::IpMethod::Disabled:
         case profile::IpMethod::Ignore: set_state(State::Skipped); return;
-        case profile::IpMethod::Shared: set_state(State::Failed, "ipv6.method=shared is not supported in early boot"); return;
+        case profile::IpMethod::Shared:
+            set_state(State::Failed, "ipv6.method=shared is not supported in early boot");
+            return;
         case profile::IpMethod::Dhcp: break;
         case profile::IpMethod::Manual:
             configure_manual();
@@ -348,7 +350,8 @@ void Ipv6Setup::configure_manual() {
 bool Ipv6Setup::wanted(const netlink::Address& a) const {
     if (a.ifindex != link_.ifindex || a.local.address.is_v4()) return false;
     switch (settings_.method) {
-        case profile::IpMethod::Auto: return !is_link_local(a.local.address) && a.scope == netlink::AddressScope::Universe;
+        case profile::IpMethod::Auto:
+            return !is_link_local(a.local.address) && a.scope == netlink::AddressScope::Universe;
         case profile::IpMethod::LinkLocal: return is_link_local(a.local.address);
         case profile::IpMethod::Manual:
             for (const auto& p : settings_.addresses)

@@ -11,7 +11,8 @@ namespace {
 // The wall-clock time of a CLOCK_BOOTTIME instant in the past.
 std::int64_t realtime_of(BootTime at) {
     auto since = boot_time_now() - at;
-    return static_cast<std::int64_t>(std::time(nullptr)) - std::chrono::duration_cast<std::chrono::seconds>(since).count();
+    return static_cast<std::int64_t>(std::time(nullptr)) -
+           std::chrono::duration_cast<std::chrono::seconds>(since).count();
 }
 
 }  // namespace

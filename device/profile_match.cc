@@ -11,17 +11,12 @@ bool names_link(const profile::Profile& p) {
 
 const char* kind_of(profile::ConnectionType t) {
     switch (t) {
-    case profile::ConnectionType::Bond:
-        return "bond";
-    case profile::ConnectionType::Bridge:
-        return "bridge";
-    case profile::ConnectionType::Vlan:
-        return "vlan";
-    case profile::ConnectionType::Team:
-        return "team";
-    case profile::ConnectionType::Ethernet:
-    case profile::ConnectionType::Infiniband:
-        return "";
+        case profile::ConnectionType::Bond: return "bond";
+        case profile::ConnectionType::Bridge: return "bridge";
+        case profile::ConnectionType::Vlan: return "vlan";
+        case profile::ConnectionType::Team: return "team";
+        case profile::ConnectionType::Ethernet:
+        case profile::ConnectionType::Infiniband: return "";
     }
     return "";
 }
@@ -36,17 +31,16 @@ bool is_ethernet_like(const netlink::Link& link) {
 
 bool profile_matches(const profile::Profile& p, const netlink::Link& link) {
     switch (p.type) {
-    case profile::ConnectionType::Bond:
-    case profile::ConnectionType::Bridge:
-    case profile::ConnectionType::Vlan:
-    case profile::ConnectionType::Team:
-        return !p.interface_name.empty() && p.interface_name == link.name && link.kind == kind_of(p.type);
-    case profile::ConnectionType::Infiniband:
-        if (!p.interface_name.empty()) return p.interface_name == link.name;
-        return p.infiniband && p.infiniband->mac_address &&
-               (link.mac == p.infiniband->mac_address || link.permanent_mac == p.infiniband->mac_address);
-    case profile::ConnectionType::Ethernet:
-        break;
+        case profile::ConnectionType::Bond:
+        case profile::ConnectionType::Bridge:
+        case profile::ConnectionType::Vlan:
+        case profile::ConnectionType::Team:
+            return !p.interface_name.empty() && p.interface_name == link.name && link.kind == kind_of(p.type);
+        case profile::ConnectionType::Infiniband:
+            if (!p.interface_name.empty()) return p.interface_name == link.name;
+            return p.infiniband && p.infiniband->mac_address &&
+                   (link.mac == p.infiniband->mac_address || link.permanent_mac == p.infiniband->mac_address);
+        case profile::ConnectionType::Ethernet: break;
     }
     if (!is_ethernet_like(link)) return false;
     // A port of someone else's bond or bridge is not free for a catch-all.
@@ -59,8 +53,9 @@ bool profile_matches(const profile::Profile& p, const netlink::Link& link) {
     return true;
 }
 
-const profile::LoadedProfile* choose_profile(const std::vector<profile::LoadedProfile>& profiles, const netlink::Link& link,
-                                    const std::function<bool(const profile::LoadedProfile&)>& available) {
+const profile::LoadedProfile* choose_profile(const std::vector<profile::LoadedProfile>& profiles,
+                                             const netlink::Link& link,
+                                             const std::function<bool(const profile::LoadedProfile&)>& available) {
     const profile::LoadedProfile* best = nullptr;
     for (const auto& lp : profiles) {
         if (!profile_matches(lp.profile, link) || !available(lp)) continue;

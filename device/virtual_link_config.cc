@@ -87,7 +87,8 @@ Result<BondPlan> bond_config(const profile::Profile& p) {
                 plan.config.ns_ip6_target.push_back(*a);
             }
         } else if (name == "lacp_rate") {
-            auto r = word<netlink::LacpRate>(value, {{"slow", netlink::LacpRate::Slow}, {"fast", netlink::LacpRate::Fast}});
+            auto r =
+                word<netlink::LacpRate>(value, {{"slow", netlink::LacpRate::Slow}, {"fast", netlink::LacpRate::Fast}});
             if (!r) return bad();
             plan.config.lacp_rate = *r;
         } else if (name == "xmit_hash_policy") {

@@ -9,8 +9,7 @@
 
 namespace earlynet::dhcp {
 
-AcdAdapter::AcdAdapter(sd_event* loop, ArpSocket socket, AcdEngine::Config config, std::uint64_t seed,
-                       Wake wake)
+AcdAdapter::AcdAdapter(sd_event* loop, ArpSocket socket, AcdEngine::Config config, std::uint64_t seed, Wake wake)
     : loop_(loop), socket_(std::move(socket)), engine_(std::move(config), seed), wake_(std::move(wake)) {}
 
 AcdAdapter::~AcdAdapter() = default;
@@ -27,8 +26,7 @@ Result<std::unique_ptr<AcdAdapter>> AcdAdapter::create(sd_event* loop, IfIndex i
     sd_event_source* timer = nullptr;
     // Accuracy 1 us: sd-event reads 0 as its default of 250 ms, which would
     // let every probe gap of a 200 ms probe slip by up to a quarter second.
-    r = sd_event_add_time(loop, &timer, CLOCK_BOOTTIME, UINT64_MAX, kTimerAccuracyUsec, &AcdAdapter::on_timer,
-                          a.get());
+    r = sd_event_add_time(loop, &timer, CLOCK_BOOTTIME, UINT64_MAX, kTimerAccuracyUsec, &AcdAdapter::on_timer, a.get());
     if (r < 0) return unexpected(Error::system(-r, "ACD: timer"));
     a->timer_source_.reset(timer);
     sd_event_source_set_enabled(timer, SD_EVENT_OFF);
@@ -94,7 +92,7 @@ int AcdAdapter::on_readable(sd_event_source*, int, std::uint32_t, void* userdata
             auto packet = self->socket_.receive();
             if (!packet) {
                 if (packet.error().code == ErrorCode::System) break;  // EAGAIN, or an error the next read repeats
-                continue;                                               // malformed: drop, read on
+                continue;                                             // malformed: drop, read on
             }
             self->engine_.receive(*packet, boot_time_now());
         }

@@ -31,8 +31,8 @@ AcdTiming AcdTiming::scaled(Duration total) {
     // up to 30 s.
     AcdTiming t = rfc5227();
     auto scale = [&](Duration d) {
-        return Duration(static_cast<Duration::rep>(static_cast<__int128>(d.count()) * total.count() /
-                                                   kRfcProbePhase.count()));
+        return Duration(
+            static_cast<Duration::rep>(static_cast<__int128>(d.count()) * total.count() / kRfcProbePhase.count()));
     };
     t.probe_wait = scale(t.probe_wait);
     t.probe_min = scale(t.probe_min);
@@ -43,16 +43,11 @@ AcdTiming AcdTiming::scaled(Duration total) {
 
 const char* to_string(AcdState s) {
     switch (s) {
-    case AcdState::Idle:
-        return "idle";
-    case AcdState::Probing:
-        return "probing";
-    case AcdState::Announcing:
-        return "announcing";
-    case AcdState::Watching:
-        return "watching";
-    case AcdState::Stopped:
-        return "stopped";
+        case AcdState::Idle: return "idle";
+        case AcdState::Probing: return "probing";
+        case AcdState::Announcing: return "announcing";
+        case AcdState::Watching: return "watching";
+        case AcdState::Stopped: return "stopped";
     }
     return "?";
 }
@@ -102,23 +97,22 @@ void AcdEngine::watch() {
 
 void AcdEngine::send_failed(BootTime now) {
     switch (state_) {
-    case AcdState::Probing:
-        if (++send_failures_ >= kMaxSendFailures) {
-            set_state(AcdState::Stopped);
-            actions_.push_back(AcdFailed{std::to_string(kMaxSendFailures) + " probes could not be sent"});
+        case AcdState::Probing:
+            if (++send_failures_ >= kMaxSendFailures) {
+                set_state(AcdState::Stopped);
+                actions_.push_back(AcdFailed{std::to_string(kMaxSendFailures) + " probes could not be sent"});
+                return;
+            }
+            // Not counted: it goes again after the usual gap.
+            if (probes_sent_ > 0) --probes_sent_;
+            timer_ = now + random_.between(config_.timing.probe_min, config_.timing.probe_max);
             return;
-        }
-        // Not counted: it goes again after the usual gap.
-        if (probes_sent_ > 0) --probes_sent_;
-        timer_ = now + random_.between(config_.timing.probe_min, config_.timing.probe_max);
-        return;
-    case AcdState::Announcing:
-    case AcdState::Watching:
-        // A lost announcement or defence only delays what others learn; the
-        // address is ours already.
-    case AcdState::Idle:
-    case AcdState::Stopped:
-        return;
+        case AcdState::Announcing:
+        case AcdState::Watching:
+            // A lost announcement or defence only delays what others learn; the
+            // address is ours already.
+        case AcdState::Idle:
+        case AcdState::Stopped: return;
     }
 }
 
@@ -130,8 +124,10 @@ void AcdEngine::send_announcement(BootTime now) {
     // RFC 5227 2.3: ANNOUNCE_NUM announcements, ANNOUNCE_INTERVAL apart.
     actions_.push_back(AcdSend{make_announcement(config_.mac, config_.address)});
     ++announcements_sent_;
-    if (announcements_sent_ < config_.timing.announce_num) timer_ = now + config_.timing.announce_interval;
-    else set_state(AcdState::Watching);
+    if (announcements_sent_ < config_.timing.announce_num)
+        timer_ = now + config_.timing.announce_interval;
+    else
+        set_state(AcdState::Watching);
 }
 
 void AcdEngine::on_timer(BootTime now) {
@@ -139,33 +135,31 @@ void AcdEngine::on_timer(BootTime now) {
     timer_.reset();
     const AcdTiming& t = config_.timing;
     switch (state_) {
-    case AcdState::Probing:
-        if (probes_sent_ < t.probe_num) {
-            // RFC 5227 2.1.1: PROBE_NUM probes, PROBE_MIN..PROBE_MAX apart;
-            // after the last, ANNOUNCE_WAIT for an answer.
-            actions_.push_back(AcdSend{make_probe(config_.mac, config_.address)});
-            ++probes_sent_;
-            timer_ = now + (probes_sent_ < t.probe_num ? random_.between(t.probe_min, t.probe_max) : t.announce_wait);
+        case AcdState::Probing:
+            if (probes_sent_ < t.probe_num) {
+                // RFC 5227 2.1.1: PROBE_NUM probes, PROBE_MIN..PROBE_MAX apart;
+                // after the last, ANNOUNCE_WAIT for an answer.
+                actions_.push_back(AcdSend{make_probe(config_.mac, config_.address)});
+                ++probes_sent_;
+                timer_ =
+                    now + (probes_sent_ < t.probe_num ? random_.between(t.probe_min, t.probe_max) : t.announce_wait);
+                return;
+            }
+            // RFC 5227 2.1.1: nothing heard for ANNOUNCE_WAIT after the last
+            // probe. The first announcement is due now but goes out from the
+            // next timer expiry, after the caller has acted on Ready.
+            if (t.announce_num > 0) {
+                set_state(AcdState::Announcing);
+                timer_ = now;
+            } else {
+                set_state(AcdState::Watching);
+            }
+            actions_.push_back(AcdReady{});
             return;
-        }
-        // RFC 5227 2.1.1: nothing heard for ANNOUNCE_WAIT after the last
-        // probe. The first announcement is due now but goes out from the
-        // next timer expiry, after the caller has acted on Ready.
-        if (t.announce_num > 0) {
-            set_state(AcdState::Announcing);
-            timer_ = now;
-        } else {
-            set_state(AcdState::Watching);
-        }
-        actions_.push_back(AcdReady{});
-        return;
-    case AcdState::Announcing:
-        send_announcement(now);
-        return;
-    case AcdState::Idle:
-    case AcdState::Watching:
-    case AcdState::Stopped:
-        return;
+        case AcdState::Announcing: send_announcement(now); return;
+        case AcdState::Idle:
+        case AcdState::Watching:
+        case AcdState::Stopped: return;
     }
 }
 
@@ -174,25 +168,24 @@ void AcdEngine::receive(const ArpPacket& p, BootTime now) {
     // (RFC 5227 2.1.1 and 2.4 both exclude our own hardware address).
     if (p.sender_mac == config_.mac) return;
     switch (state_) {
-    case AcdState::Probing:
-        // RFC 5227 2.1.1: any ARP (request or reply) from the address, or
-        // another host's probe for it (both probing at once), is a conflict.
-        if (p.sender_ip == config_.address ||
-            (p.op == ArpOp::Request && p.sender_ip.is_unspecified() && p.target_ip == config_.address)) {
-            set_state(AcdState::Stopped);
-            actions_.push_back(AcdConflict{p.sender_mac});
-        }
-        return;
-    case AcdState::Announcing:
-    case AcdState::Watching:
-        // RFC 5227 2.4: once the address is ours only ARP *from* it conflicts;
-        // another host's probe for it is answered by the kernel, which makes
-        // that host back off.
-        if (p.sender_ip == config_.address) conflict(p.sender_mac, now);
-        return;
-    case AcdState::Idle:
-    case AcdState::Stopped:
-        return;
+        case AcdState::Probing:
+            // RFC 5227 2.1.1: any ARP (request or reply) from the address, or
+            // another host's probe for it (both probing at once), is a conflict.
+            if (p.sender_ip == config_.address ||
+                (p.op == ArpOp::Request && p.sender_ip.is_unspecified() && p.target_ip == config_.address)) {
+                set_state(AcdState::Stopped);
+                actions_.push_back(AcdConflict{p.sender_mac});
+            }
+            return;
+        case AcdState::Announcing:
+        case AcdState::Watching:
+            // RFC 5227 2.4: once the address is ours only ARP *from* it conflicts;
+            // another host's probe for it is answered by the kernel, which makes
+            // that host back off.
+            if (p.sender_ip == config_.address) conflict(p.sender_mac, now);
+            return;
+        case AcdState::Idle:
+        case AcdState::Stopped: return;
     }
 }
 

@@ -11,14 +11,15 @@ std::uint16_t u16(std::span<const std::uint8_t> b, std::size_t at) {
 }
 
 Ipv4Address ip_at(std::span<const std::uint8_t> b, std::size_t at) {
-    return Ipv4Address::from_host(static_cast<std::uint32_t>(b[at]) << 24 | static_cast<std::uint32_t>(b[at + 1]) << 16 |
+    return Ipv4Address::from_host(static_cast<std::uint32_t>(b[at]) << 24 |
+                                  static_cast<std::uint32_t>(b[at + 1]) << 16 |
                                   static_cast<std::uint32_t>(b[at + 2]) << 8 | b[at + 3]);
 }
 
 HardwareAddress mac_at(std::span<const std::uint8_t> b, std::size_t at) {
     char text[18];
-    std::snprintf(text, sizeof text, "%02x:%02x:%02x:%02x:%02x:%02x", b[at], b[at + 1], b[at + 2], b[at + 3],
-                  b[at + 4], b[at + 5]);
+    std::snprintf(text, sizeof text, "%02x:%02x:%02x:%02x:%02x:%02x", b[at], b[at + 1], b[at + 2], b[at + 3], b[at + 4],
+                  b[at + 5]);
     return *HardwareAddress::parse(text);
 }
 

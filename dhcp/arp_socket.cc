@@ -33,19 +33,19 @@ Result<ArpSocket> ArpSocket::open(IfIndex ifindex, Ipv4Address watched) {
     // Classic BPF over the ARP payload (SOCK_DGRAM: no link header).
     const std::uint32_t address = watched.host_order();
     const std::array<sock_filter, 13> filter = {{
-        BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 0),             // A = hardware type
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 1, 0, 10),     // Ethernet? else drop
-        BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 2),             // A = protocol type
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0x0800, 0, 8), // IPv4? else drop
-        BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 4),             // A = hardware and protocol address lengths
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0x0604, 0, 6), // 6 and 4? else drop
-        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 14),            // A = sender IP
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, address, 3, 0),// the watched address: accept
-        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 24),            // A = target IP
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, address, 1, 0),// the watched address (a probe for it): accept
-        BPF_STMT(BPF_RET | BPF_K, 0),                      // drop
-        BPF_STMT(BPF_RET | BPF_K, 0xffffffff),             // accept the whole packet
-        BPF_STMT(BPF_RET | BPF_K, 0),                      // drop (from the type checks)
+        BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 0),               // A = hardware type
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 1, 0, 10),       // Ethernet? else drop
+        BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 2),               // A = protocol type
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0x0800, 0, 8),   // IPv4? else drop
+        BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 4),               // A = hardware and protocol address lengths
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0x0604, 0, 6),   // 6 and 4? else drop
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 14),              // A = sender IP
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, address, 3, 0),  // the watched address: accept
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 24),              // A = target IP
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, address, 1, 0),  // the watched address (a probe for it): accept
+        BPF_STMT(BPF_RET | BPF_K, 0),                        // drop
+        BPF_STMT(BPF_RET | BPF_K, 0xffffffff),               // accept the whole packet
+        BPF_STMT(BPF_RET | BPF_K, 0),                        // drop (from the type checks)
     }};
     // The jump targets above count from the next instruction: the type checks
     // fall through to their drop at the last instruction, the address matches

@@ -40,7 +40,9 @@ constexpr Duration kLastNakBackoff = seconds(64);
 constexpr int kMaxConflicts = 10;
 constexpr Duration kRateLimitInterval = seconds(60);
 
-void put_u8(Message& m, std::uint8_t code, std::uint8_t v) { m.options[code] = {v}; }
+void put_u8(Message& m, std::uint8_t code, std::uint8_t v) {
+    m.options[code] = {v};
+}
 void put_u16(Message& m, std::uint8_t code, std::uint16_t v) {
     m.options[code] = {static_cast<std::uint8_t>(v >> 8), static_cast<std::uint8_t>(v)};
 }
@@ -87,7 +89,9 @@ const char* to_string(ClientState state) {
     return "?";
 }
 
-bool is_infiniband(const HardwareAddress& mac) { return mac.size() == HardwareAddress::kInfinibandLength; }
+bool is_infiniband(const HardwareAddress& mac) {
+    return mac.size() == HardwareAddress::kInfinibandLength;
+}
 
 namespace {
 
@@ -100,7 +104,7 @@ std::vector<std::uint8_t> default_client_id(const HardwareAddress& mac) {
     if (is_infiniband(mac)) {
         auto guid = std::span<const std::uint8_t>(mac.bytes()).subspan(mac.size() - 8);
         std::vector<std::uint8_t> id{255};
-        id.insert(id.end(), guid.end() - 4, guid.end());  // IAID
+        id.insert(id.end(), guid.end() - 4, guid.end());   // IAID
         id.insert(id.end(), {0, 3, 0, kInfinibandHtype});  // DUID-LL, hardware type 32
         id.insert(id.end(), guid.begin(), guid.end());
         return id;
@@ -117,10 +121,10 @@ const std::vector<std::uint8_t>& parameter_request_list() {
     // needs; 121 comes with 3 because RFC 3442 servers send 121 only when
     // asked, and a client that asks for 121 must ignore 3 when both come.
     static const std::vector<std::uint8_t> list = {
-        option::kSubnetMask,     option::kRouter,          option::kDomainNameServer,      option::kHostName,
-        option::kDomainName,     option::kRootPath,        option::kInterfaceMtu,          option::kBroadcastAddress,
-        option::kNtpServers,     option::kRenewalTime,     option::kRebindingTime,         option::kTftpServerName,
-        option::kBootfileName,   option::kDomainSearch,    option::kClasslessStaticRoute,
+        option::kSubnetMask,   option::kRouter,       option::kDomainNameServer,     option::kHostName,
+        option::kDomainName,   option::kRootPath,     option::kInterfaceMtu,         option::kBroadcastAddress,
+        option::kNtpServers,   option::kRenewalTime,  option::kRebindingTime,        option::kTftpServerName,
+        option::kBootfileName, option::kDomainSearch, option::kClasslessStaticRoute,
     };
     return list;
 }
@@ -298,7 +302,7 @@ void ClientEngine::send_request(BootTime now) {
 
 void ClientEngine::arm_retransmission(BootTime now) {
     retransmit_delay_ = retransmit_delay_ == Duration::zero() ? kFirstRetransmission
-                                                             : std::min(retransmit_delay_ * 2, kLastRetransmission);
+                                                              : std::min(retransmit_delay_ * 2, kLastRetransmission);
     timer_ = now + retransmit_delay_ + random_.between(-kRetransmissionJitter, kRetransmissionJitter);
 }
 
@@ -312,7 +316,9 @@ void ClientEngine::arm_lease_timer(BootTime now) {
     BootTime end = lease_->acquired_at + lease_->lease_time;
     switch (state_) {
         case ClientState::Bound: timer_ = t1; break;
-        case ClientState::Renewing: timer_ = std::min(t2, now + std::max((t2 - now) / 2, kMinimumRenewalRetransmission)); break;
+        case ClientState::Renewing:
+            timer_ = std::min(t2, now + std::max((t2 - now) / 2, kMinimumRenewalRetransmission));
+            break;
         case ClientState::Rebinding:
             timer_ = std::min(end, now + std::max((end - now) / 2, kMinimumRenewalRetransmission));
             break;
@@ -350,7 +356,8 @@ void ClientEngine::on_timer(BootTime now) {
         case ClientState::InitReboot:
         case ClientState::Rebooting:
             if (requests_sent_ >= kRebootRequests) {
-                emit(Ignored{"no answer to INIT-REBOOT for " + reboot_address_->to_string() + ", starting over with DISCOVER"});
+                emit(Ignored{"no answer to INIT-REBOOT for " + reboot_address_->to_string() +
+                             ", starting over with DISCOVER"});
                 return restart(now, Duration::zero());
             }
             send_request(now);
@@ -417,8 +424,10 @@ void ClientEngine::link_up(BootTime now) {
             new_transaction(now);
             acquisition_started_ = now;
             // Past T2 the granting server is not to be relied on: broadcast.
-            if (now < lease_->acquired_at + lease_->t2) set_state(ClientState::Renewing);
-            else set_state(ClientState::Rebinding);
+            if (now < lease_->acquired_at + lease_->t2)
+                set_state(ClientState::Renewing);
+            else
+                set_state(ClientState::Rebinding);
             send_request(now);
             confirm_retransmissions_ = kConfirmRetransmissions;
             return arm_confirmation(now);
@@ -580,8 +589,10 @@ void ClientEngine::decline(BootTime now) {
     put_ipv4(m, option::kRequestedAddress, lease_->address);
     put_ipv4(m, option::kServerIdentifier, lease_->server_id);
     emit(SendAction{std::move(m), Destination::Broadcast, {}});
-    if (bound) lose_lease(now);
-    else lease_.reset();
+    if (bound)
+        lose_lease(now);
+    else
+        lease_.reset();
     ++conflicts_;
     Duration delay = config_.decline_restart_delay;
     if (conflicts_ >= kMaxConflicts) delay = std::max(delay, kRateLimitInterval);

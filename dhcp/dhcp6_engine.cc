@@ -86,8 +86,8 @@ const std::vector<std::uint16_t>& dhcp6_requested_options() {
     // NetworkManager 1.42 asks for 23, 24, 31, 56 and 82; the boot file
     // (59, 60) is for root=dhcp6, 32 for stateless refreshes.
     static const std::vector<std::uint16_t> codes{
-        o::kDnsServers,  o::kDomainList,    o::kSntpServers, o::kInformationRefreshTime, o::kNtpServer,
-        o::kBootfileUrl, o::kBootfileParam, o::kSolMaxRt};
+        o::kDnsServers, o::kDomainList,  o::kSntpServers,   o::kInformationRefreshTime,
+        o::kNtpServer,  o::kBootfileUrl, o::kBootfileParam, o::kSolMaxRt};
     return codes;
 }
 
@@ -500,8 +500,8 @@ std::optional<Dhcp6Lease> Dhcp6Engine::lease_from(const Dhcp6Message& m, BootTim
             if (preferred == kInfinity) return Seconds(kInfinity);
             return Seconds(static_cast<std::int64_t>(preferred) * tenths / 10);
         };
-        lease.t1 = share(lease.ia.t1_s, 5);            // RFC 8415 18.2.4: 0.5 and 0.8 of the
-        lease.t2 = share(lease.ia.t2_s, 8);            // shortest preferred lifetime
+        lease.t1 = share(lease.ia.t1_s, 5);  // RFC 8415 18.2.4: 0.5 and 0.8 of the
+        lease.t2 = share(lease.ia.t2_s, 8);  // shortest preferred lifetime
         // T2 never before T1: raise our T2 to the server's T1, or lower our T1 to its T2.
         if (lease.t2 < lease.t1) {
             if (lease.ia.t1_s != 0)

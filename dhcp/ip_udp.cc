@@ -29,7 +29,9 @@ std::uint32_t pseudo_header_sum(Ipv4Address source, Ipv4Address destination, std
     return (s >> 16) + (s & 0xffff) + (d >> 16) + (d & 0xffff) + kProtocolUdp + static_cast<std::uint32_t>(udp_length);
 }
 
-Unexpected<Error> malformed(std::string why) { return unexpected(ErrorCode::Malformed, std::move(why)); }
+Unexpected<Error> malformed(std::string why) {
+    return unexpected(ErrorCode::Malformed, std::move(why));
+}
 
 }  // namespace
 

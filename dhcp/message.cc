@@ -56,11 +56,12 @@ Result<std::vector<RawOption>> read_options_field(std::span<const std::uint8_t> 
         if (*code == option::kPad) continue;
         if (*code == option::kEnd) break;
         auto length = r.u8();
-        if (!length) return malformed(option_label(*code) + ": no length byte at the end of the " + field_name + " field");
+        if (!length)
+            return malformed(option_label(*code) + ": no length byte at the end of the " + field_name + " field");
         auto value = r.bytes(*length);
         if (!value) {
-            return malformed(option_label(*code) + ": length " + std::to_string(*length) + " runs past the end of the " +
-                             field_name + " field");
+            return malformed(option_label(*code) + ": length " + std::to_string(*length) +
+                             " runs past the end of the " + field_name + " field");
         }
         found.push_back({*code, *value});
     }
@@ -175,8 +176,8 @@ Result<Message> parse_message(std::span<const std::uint8_t> payload) {
             return malformed("option 52 (overload): value must be one byte 1, 2 or 3");
         overload = it->second[0];
     }
-    for (auto [bit, field, name, text] : {std::tuple{kOverloadFile, *file, "file", &m.file},
-                                          std::tuple{kOverloadSname, *sname, "sname", &m.sname}}) {
+    for (auto [bit, field, name, text] :
+         {std::tuple{kOverloadFile, *file, "file", &m.file}, std::tuple{kOverloadSname, *sname, "sname", &m.sname}}) {
         if (!(overload & bit)) {
             *text = field_string(field);
             continue;
@@ -184,7 +185,8 @@ Result<Message> parse_message(std::span<const std::uint8_t> payload) {
         auto more = read_options_field(field, name);
         if (!more) return unexpected(std::move(more.error()));
         for (const auto& o : *more)
-            if (o.code == option::kOverload) return malformed(std::string("option 52 (overload) inside the ") + name + " field");
+            if (o.code == option::kOverload)
+                return malformed(std::string("option 52 (overload) inside the ") + name + " field");
         raw->insert(raw->end(), more->begin(), more->end());
     }
     // Overload is framing, not content: the map says what the message carries
@@ -203,7 +205,8 @@ Result<Message> parse_message(std::span<const std::uint8_t> payload) {
     if (auto it = m.malformed_options.find(option::kMessageType); it != m.malformed_options.end())
         return unexpected(std::move(decode_option(*find_option(option::kMessageType), it->second).error()));
     if (!m.options.contains(option::kMessageType)) return malformed("no message type (option 53)");
-    if (!m.type()) return malformed("message type " + std::to_string(m.options[option::kMessageType][0]) + " is unknown");
+    if (!m.type())
+        return malformed("message type " + std::to_string(m.options[option::kMessageType][0]) + " is unknown");
     return m;
 }
 

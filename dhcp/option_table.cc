@@ -79,13 +79,15 @@ Result<NameAt> read_name(std::span<const std::uint8_t> msg, std::size_t start, N
     std::size_t pos = start, barrier = start;
     std::optional<std::size_t> next;
     while (true) {
-        if (pos >= msg.size()) return unexpected(ErrorCode::Malformed, "name at offset " + std::to_string(start) + " is truncated");
+        if (pos >= msg.size())
+            return unexpected(ErrorCode::Malformed, "name at offset " + std::to_string(start) + " is truncated");
         std::uint8_t len = msg[pos];
         if ((len & 0xc0) == 0xc0) {
             if (compression == NameCompression::Refused)
                 return unexpected(ErrorCode::Malformed, "compression pointer at offset " + std::to_string(pos) +
                                                             " where names are uncompressed");
-            if (pos + 1 >= msg.size()) return unexpected(ErrorCode::Malformed, "truncated pointer at offset " + std::to_string(pos));
+            if (pos + 1 >= msg.size())
+                return unexpected(ErrorCode::Malformed, "truncated pointer at offset " + std::to_string(pos));
             std::size_t target = (std::size_t{len} & 0x3f) << 8 | msg[pos + 1];
             if (target >= barrier)
                 return unexpected(ErrorCode::Malformed, "pointer at offset " + std::to_string(pos) + " to offset " +
@@ -95,14 +97,19 @@ Result<NameAt> read_name(std::span<const std::uint8_t> msg, std::size_t start, N
             pos = target;
             continue;
         }
-        if (len & 0xc0) return unexpected(ErrorCode::Malformed, "unsupported label type at offset " + std::to_string(pos));
+        if (len & 0xc0)
+            return unexpected(ErrorCode::Malformed, "unsupported label type at offset " + std::to_string(pos));
         if (len == 0) break;
-        if (pos + 1 + len > msg.size()) return unexpected(ErrorCode::Malformed, "label at offset " + std::to_string(pos) + " is truncated");
+        if (pos + 1 + len > msg.size())
+            return unexpected(ErrorCode::Malformed, "label at offset " + std::to_string(pos) + " is truncated");
         wire_length += 1 + len;
-        if (wire_length > kMaxName) return unexpected(ErrorCode::Malformed, "name at offset " + std::to_string(start) + " is longer than 255 bytes");
+        if (wire_length > kMaxName)
+            return unexpected(ErrorCode::Malformed,
+                              "name at offset " + std::to_string(start) + " is longer than 255 bytes");
         auto label = msg.subspan(pos + 1, len);
         if (!std::all_of(label.begin(), label.end(), is_label_byte))
-            return unexpected(ErrorCode::Malformed, "label at offset " + std::to_string(pos) + " has a '.', space or control byte");
+            return unexpected(ErrorCode::Malformed,
+                              "label at offset " + std::to_string(pos) + " has a '.', space or control byte");
         if (!name.empty()) name += '.';
         name.append(label.begin(), label.end());
         pos += 1 + len;
@@ -134,7 +141,8 @@ Result<std::vector<ClasslessRoute>> read_classless_routes(std::span<const std::u
     while (!r.at_end()) {
         std::string which = "route " + std::to_string(routes.size() + 1);
         int width = *r.u8();
-        if (width > 32) return unexpected(ErrorCode::Malformed, which + ": prefix length " + std::to_string(width) + " > 32");
+        if (width > 32)
+            return unexpected(ErrorCode::Malformed, which + ": prefix length " + std::to_string(width) + " > 32");
         // RFC 3442: only the significant octets of the destination, ceil(width / 8).
         auto octets = r.bytes(static_cast<std::size_t>(width + 7) / 8);
         if (!octets) return unexpected(ErrorCode::Malformed, which + ": truncated destination");
@@ -144,8 +152,8 @@ Result<std::vector<ClasslessRoute>> read_classless_routes(std::span<const std::u
         if (!gateway) return unexpected(ErrorCode::Malformed, which + ": truncated gateway");
         ClasslessRoute route{Ipv4Address::from_host(dest), width, Ipv4Address::from_host(*gateway)};
         if (dest & ~prefix_mask(width))
-            return unexpected(ErrorCode::Malformed,
-                              which + ": " + route.destination.to_string() + "/" + std::to_string(width) + " has host bits set");
+            return unexpected(ErrorCode::Malformed, which + ": " + route.destination.to_string() + "/" +
+                                                        std::to_string(width) + " has host bits set");
         routes.push_back(route);
     }
     return routes;
@@ -188,7 +196,8 @@ Result<OptionValue> decode_by_type(OptionType type, std::span<const std::uint8_t
             std::size_t n = b.size();
             while (n > 0 && b[n - 1] == 0) --n;
             if (n == 0) return fail("is empty");
-            if (std::find(b.begin(), b.begin() + static_cast<std::ptrdiff_t>(n), 0) != b.begin() + static_cast<std::ptrdiff_t>(n))
+            if (std::find(b.begin(), b.begin() + static_cast<std::ptrdiff_t>(n), 0) !=
+                b.begin() + static_cast<std::ptrdiff_t>(n))
                 return fail("contains a NUL byte");
             return OptionValue{std::string(b.begin(), b.begin() + static_cast<std::ptrdiff_t>(n))};
         }
@@ -252,8 +261,8 @@ const OptionDefinition* find_option(std::uint8_t code) {
 Result<OptionValue> decode_option(const OptionDefinition& def, std::span<const std::uint8_t> bytes) {
     auto value = decode_by_type(def.type, bytes);
     if (!value) {
-        return unexpected(ErrorCode::Malformed,
-                          "option " + std::to_string(def.code) + " (" + std::string(def.name) + "): " + value.error().message);
+        return unexpected(ErrorCode::Malformed, "option " + std::to_string(def.code) + " (" + std::string(def.name) +
+                                                    "): " + value.error().message);
     }
     return value;
 }
@@ -306,7 +315,8 @@ std::vector<std::uint8_t> encode_option(const OptionDefinition& def, const Optio
                 for (auto& r : *routes) {
                     w.u8(static_cast<std::uint8_t>(r.prefix_length));
                     std::uint32_t dest = r.destination.host_order();
-                    for (int i = 0; i < (r.prefix_length + 7) / 8; ++i) w.u8(static_cast<std::uint8_t>(dest >> (24 - 8 * i)));
+                    for (int i = 0; i < (r.prefix_length + 7) / 8; ++i)
+                        w.u8(static_cast<std::uint8_t>(dest >> (24 - 8 * i)));
                     w.u32(r.gateway.host_order());
                 }
             }

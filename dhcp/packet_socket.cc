@@ -96,8 +96,8 @@ Result<PacketSocket> PacketSocket::open(IfIndex ifindex, std::span<const std::ui
 }
 
 Result<void> PacketSocket::send_broadcast(std::span<const std::uint8_t> dhcp_payload) {
-    std::vector<std::uint8_t> packet = build_ipv4_udp(Ipv4Address{}, kClientPort,
-                                                      Ipv4Address::from_host(0xffffffff), kServerPort, dhcp_payload);
+    std::vector<std::uint8_t> packet =
+        build_ipv4_udp(Ipv4Address{}, kClientPort, Ipv4Address::from_host(0xffffffff), kServerPort, dhcp_payload);
     sockaddr_ll to{};
     to.sll_family = AF_PACKET;
     to.sll_protocol = htons(ETH_P_IP);

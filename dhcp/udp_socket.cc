@@ -36,7 +36,8 @@ Result<void> UdpSocket::send(Ipv4Address server, std::span<const std::uint8_t> d
     to.sin_family = AF_INET;
     to.sin_port = htons(kServerPort);
     to.sin_addr.s_addr = server.network_order();
-    if (::sendto(fd_.get(), dhcp_payload.data(), dhcp_payload.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to) < 0)
+    if (::sendto(fd_.get(), dhcp_payload.data(), dhcp_payload.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to) <
+        0)
         return unexpected(Error::system(errno, "udp socket: send to " + server.to_string()));
     return {};
 }

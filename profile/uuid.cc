@@ -3,9 +3,9 @@
 #include <sys/random.h>
 
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
-#include <chrono>
 #include <cstring>
 
 #ifndef GRND_INSECURE

@@ -2,7 +2,6 @@
 
 #include <string>
 
-
 namespace earlynet::state {
 
 namespace {
@@ -50,8 +49,8 @@ Result<void> check_adoptable(const DeviceRecord& r, const std::string& source, c
         return refuse("field 'mac': " + r.mac + " is not " + now.interface + "'s MAC now (" +
                       (now.mac.empty() ? std::string("none") : now.mac) + ")");
     if (r.profile_uuid != now.profile_uuid)
-        return refuse("field 'profile_uuid': " + r.profile_uuid + " is not the profile that matches " +
-                      now.interface + " now (" + now.profile_uuid + ")");
+        return refuse("field 'profile_uuid': " + r.profile_uuid + " is not the profile that matches " + now.interface +
+                      " now (" + now.profile_uuid + ")");
     if (r.outcome != DeviceOutcome::Activated)
         return refuse(std::string("field 'outcome': '") + to_string(r.outcome) + "', the device did not come up");
     if (r.lease) {

@@ -10,12 +10,9 @@ using nlohmann::json;
 
 const char* to_string(DeviceOutcome o) {
     switch (o) {
-    case DeviceOutcome::Activating:
-        return "activating";
-    case DeviceOutcome::Activated:
-        return "activated";
-    case DeviceOutcome::Failed:
-        return "failed";
+        case DeviceOutcome::Activating: return "activating";
+        case DeviceOutcome::Activated: return "activated";
+        case DeviceOutcome::Failed: return "failed";
     }
     return "activating";
 }
@@ -36,7 +33,9 @@ json routes(const std::vector<StaticRouteRecord>& v) {
     }
     return a;
 }
-json millis(const std::optional<std::chrono::milliseconds>& m) { return m ? json(m->count()) : json(nullptr); }
+json millis(const std::optional<std::chrono::milliseconds>& m) {
+    return m ? json(m->count()) : json(nullptr);
+}
 
 json lease_json(const LeaseRecord& l) {
     json o;
@@ -179,8 +178,10 @@ public:
             Reader r(e, path_ + key + ".");
             IpPrefix destination = r.prefix_of("destination", r.str("destination"));
             std::optional<IpAddress> gateway;
-            if (r.has_value("gateway")) gateway = r.ip("gateway");
-            else r.at("gateway");
+            if (r.has_value("gateway"))
+                gateway = r.ip("gateway");
+            else
+                r.at("gateway");
             out.push_back(StaticRouteRecord{destination, gateway});
         }
         return out;
@@ -372,7 +373,8 @@ Result<DeviceRecord> device_record_from_json(std::string_view text, const std::s
                                   std::to_string(kOldestFormatVersion) + " to " + std::to_string(kFormatVersion) + ")");
         DeviceRecord d;
         d.interface = r.str("interface");
-        if (!is_valid_interface_name(d.interface)) r.fail("interface", "'" + d.interface + "' is not an interface name");
+        if (!is_valid_interface_name(d.interface))
+            r.fail("interface", "'" + d.interface + "' is not an interface name");
         d.ifindex = static_cast<int>(r.integer("ifindex", 0, INT32_MAX));
         d.mac = r.str("mac");
         if (!d.mac.empty() && !HardwareAddress::parse(d.mac)) r.fail("mac", "'" + d.mac + "' is not a MAC address");
@@ -385,29 +387,39 @@ Result<DeviceRecord> device_record_from_json(std::string_view text, const std::s
         d.ipv6_method = r.str("ipv6_method");
         for (const auto& s : r.strings("addresses")) d.addresses.push_back(r.prefix_of("addresses", s));
         d.routes = r.route_list("routes");
-        if (r.has_value("gateway")) d.gateway = r.ip("gateway");
-        else r.at("gateway");
+        if (r.has_value("gateway"))
+            d.gateway = r.ip("gateway");
+        else
+            r.at("gateway");
         for (const auto& s : r.strings("dns")) d.dns.push_back(r.parse_ip("dns", s));
         d.dns_search = r.strings("dns_search");
         d.hostname = r.str("hostname");
         d.mtu = static_cast<unsigned>(r.integer("mtu", 0, 65535));
-        if (r.has_value("ip_server")) d.ip_server = r.ip("ip_server");
-        else r.at("ip_server");
+        if (r.has_value("ip_server"))
+            d.ip_server = r.ip("ip_server");
+        else
+            r.at("ip_server");
         d.static_from_cmdline = r.boolean("static_from_cmdline");
         d.netmask = r.str("netmask");
         std::string outcome = r.str("outcome");
-        if (outcome == "activating") d.outcome = DeviceOutcome::Activating;
-        else if (outcome == "activated") d.outcome = DeviceOutcome::Activated;
-        else if (outcome == "failed") d.outcome = DeviceOutcome::Failed;
-        else r.fail("outcome", "'" + outcome + "' is not activating, activated or failed");
+        if (outcome == "activating")
+            d.outcome = DeviceOutcome::Activating;
+        else if (outcome == "activated")
+            d.outcome = DeviceOutcome::Activated;
+        else if (outcome == "failed")
+            d.outcome = DeviceOutcome::Failed;
+        else
+            r.fail("outcome", "'" + outcome + "' is not activating, activated or failed");
         d.failure_reason = r.str("failure_reason");
         Reader t = r.object("timings_ms");
         d.timings.to_link = t.millis("link");
         d.timings.to_carrier = t.millis("carrier");
         d.timings.to_address = t.millis("address");
         d.timings.to_online = t.millis("online");
-        if (r.has_value("lease")) d.lease = lease_from(r.object("lease"));
-        else r.at("lease");
+        if (r.has_value("lease"))
+            d.lease = lease_from(r.object("lease"));
+        else
+            r.at("lease");
         if (version < 3) {
             if (r.has_value("lease6")) r.fail("lease6", "not in a version " + std::to_string(version) + " record");
         } else if (r.has_value("lease6")) {

@@ -137,8 +137,10 @@ std::string resolv_conf_text(const DeviceRecord& d) {
 std::string shell_quote(std::string_view value) {
     std::string out = "'";
     for (char c : value) {
-        if (c == '\'') out += "'\\''";
-        else out += c;
+        if (c == '\'')
+            out += "'\\''";
+        else
+            out += c;
     }
     out += '\'';
     return out;
@@ -211,7 +213,9 @@ Result<void> export_for_dracut(const DracutPaths& paths, const DeviceRecord& d) 
     if (auto made = make_directories(paths.tmp_dir); !made) return made;
     const std::string base = paths.tmp_dir + "/";
     const std::string net = base + "net." + d.interface;
-    auto write = [](const std::string& path, const std::string& text) { return write_file_atomically(path, text, 0644); };
+    auto write = [](const std::string& path, const std::string& text) {
+        return write_file_atomically(path, text, 0644);
+    };
 
     if (auto r = write(base + "dhclient." + d.interface + ".dhcpopts", dhcpopts_text(d)); !r) return r;
     if (d.static_from_cmdline)
@@ -221,8 +225,8 @@ Result<void> export_for_dracut(const DracutPaths& paths, const DeviceRecord& d) 
     // dracut's setup_net sources these two: only our own formatting of
     // addresses and a quoted host name ever reach them.
     if (auto gateway = default_gateway(d))
-        if (auto r = write(net + ".gw", "ip route replace default via " + shell_quote(gateway->to_string()) +
-                                             " dev " + shell_quote(d.interface) + "\n");
+        if (auto r = write(net + ".gw", "ip route replace default via " + shell_quote(gateway->to_string()) + " dev " +
+                                            shell_quote(d.interface) + "\n");
             !r)
             return r;
     // printf, not echo: dash's echo turns "\n" into a newline and stops at

@@ -21,11 +21,11 @@ bool is_mac_client_id(const std::vector<std::uint8_t>& id, const std::string& ma
 const char* duid_type_name(const std::vector<std::uint8_t>& duid) {
     if (duid.size() < 3 || duid[0] != 0) return nullptr;
     switch (duid[1]) {
-    case 1: return "link-layer-time";
-    case 2: return "vendor";
-    case 3: return "link-layer";
-    case 4: return "uuid";
-    default: return nullptr;
+        case 1: return "link-layer-time";
+        case 2: return "vendor";
+        case 3: return "link-layer";
+        case 4: return "uuid";
+        default: return nullptr;
     }
 }
 
@@ -36,7 +36,9 @@ std::string lower(std::string s) {
 
 }  // namespace
 
-std::string networkd_network_name(const DeviceRecord& d) { return "10-earlynet-" + d.interface + ".network"; }
+std::string networkd_network_name(const DeviceRecord& d) {
+    return "10-earlynet-" + d.interface + ".network";
+}
 
 std::string networkd_network_text(const DeviceRecord& d) {
     // DHCP whether or not the initrd got a lease (IPv6 alone may have
@@ -46,15 +48,20 @@ std::string networkd_network_text(const DeviceRecord& d) {
     bool dhcp6 = d.ipv6_method == "dhcp";  // without waiting for a router advertisement
     std::string out = "# Written by earlynet: " + d.interface + " as the initrd configured it (profile '" +
                       d.profile_id + "'), kept as it is.\n[Match]\n";
-    if (d.kind == "ethernet" && !d.mac.empty()) out += "MACAddress=" + lower(d.mac) + "\nType=ether\n";
-    else out += "Name=" + d.interface + "\n";
+    if (d.kind == "ethernet" && !d.mac.empty())
+        out += "MACAddress=" + lower(d.mac) + "\nType=ether\n";
+    else
+        out += "Name=" + d.interface + "\n";
     out += "\n[Network]\n";
     // Nothing the initrd configured is flushed when networkd starts or stops.
     out += "KeepConfiguration=yes\n";
     if (dhcp4 || dhcp6) out += std::string("DHCP=") + (dhcp4 && dhcp6 ? "yes" : dhcp4 ? "ipv4" : "ipv6") + "\n";
-    if (d.ipv6_method == "auto") out += "IPv6AcceptRA=yes\n";
-    else if (d.ipv6_method == "disabled") out += "IPv6AcceptRA=no\nLinkLocalAddressing=ipv4\n";
-    else out += "IPv6AcceptRA=no\n";
+    if (d.ipv6_method == "auto")
+        out += "IPv6AcceptRA=yes\n";
+    else if (d.ipv6_method == "disabled")
+        out += "IPv6AcceptRA=no\nLinkLocalAddressing=ipv4\n";
+    else
+        out += "IPv6AcceptRA=no\n";
     for (const auto& a : d.addresses) {
         bool v4 = a.address.is_v4();
         if ((v4 && static4) || (!v4 && d.ipv6_method == "manual")) out += "Address=" + a.to_string() + "\n";
@@ -69,7 +76,8 @@ std::string networkd_network_text(const DeviceRecord& d) {
         // finds on the link (INIT-REBOOT, RFC 2131 3.2) by itself.
         // Without a lease, earlynet's default identifier: 0x01 and the MAC.
         const std::vector<std::uint8_t>* id = d.lease ? &d.lease->client_id : nullptr;
-        if (id ? is_mac_client_id(*id, d.mac) : d.kind == "ethernet") out += "ClientIdentifier=mac\n";
+        if (id ? is_mac_client_id(*id, d.mac) : d.kind == "ethernet")
+            out += "ClientIdentifier=mac\n";
         else if (id && !id->empty())
             out += "# The lease's client identifier (" + to_hex(*id, ':') +
                    ") has no networkd setting; the server may see another client.\n";

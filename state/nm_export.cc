@@ -24,11 +24,11 @@ std::string keyfile_escape(const std::string& v) {
     std::string out;
     for (char c : v) {
         switch (c) {
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        default: out += c;
+            case '\\': out += "\\\\"; break;
+            case '\n': out += "\\n"; break;
+            case '\r': out += "\\r"; break;
+            case '\t': out += "\\t"; break;
+            default: out += c;
         }
     }
     if (!out.empty() && out.front() == ' ') out = "\\s" + out.substr(1);
@@ -152,7 +152,8 @@ std::string nm_device_state_text(const DeviceRecord& d) {
     out += "managed=true\n";
     // NetworkManager only assumes a device whose state names its profile.
     key(out, "connection-uuid", d.profile_uuid);
-    if (d.kind != "ethernet" && !d.kind.empty()) out += std::string("nm-owned=") + (d.created ? "true" : "false") + "\n";
+    if (d.kind != "ethernet" && !d.kind.empty())
+        out += std::string("nm-owned=") + (d.created ? "true" : "false") + "\n";
     if (d.lease) {
         const LeaseRecord& l = *d.lease;
         if (!l.next_server.is_unspecified()) key(out, "next-server", l.next_server.to_string());

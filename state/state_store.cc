@@ -35,7 +35,7 @@ Result<std::string> read_record_file(const std::string& path) {
     auto fail = [&](int err) { return unexpected(Error::system(err, path + ": " + std::strerror(err))); };
     Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY));
     if (!fd) return fail(errno);
-    struct stat st{};
+    struct stat st {};
     if (::fstat(fd.get(), &st) != 0) return fail(errno);
     if (!S_ISREG(st.st_mode)) return unexpected(ErrorCode::Malformed, path + ": not a regular file");
     if (st.st_size > kMaxRecordSize)
@@ -89,7 +89,9 @@ void StateStore::remove_stale_temporaries() const {
     for (const auto& name : stale) ::unlinkat(::dirfd(dir.get()), name.c_str(), 0);
 }
 
-std::string StateStore::path_of(const std::string& interface) const { return directory_ + "/" + interface + kSuffix; }
+std::string StateStore::path_of(const std::string& interface) const {
+    return directory_ + "/" + interface + kSuffix;
+}
 
 Result<void> StateStore::write(const DeviceRecord& record) const {
     return write_json(record.interface, device_record_to_json(record));
@@ -112,8 +114,7 @@ LoadedState StateStore::load() const {
     LoadedState state;
     CHandle<DIR, closedir> dir(::opendir(directory_.c_str()));
     if (!dir) {
-        if (errno != ENOENT)
-            state.corrupt.push_back(Error::system(errno, directory_ + ": " + std::strerror(errno)));
+        if (errno != ENOENT) state.corrupt.push_back(Error::system(errno, directory_ + ": " + std::strerror(errno)));
         return state;
     }
     std::vector<std::string> names;
@@ -139,9 +140,8 @@ LoadedState StateStore::load() const {
         // A record must live under its own name, or a renamed copy would
         // shadow the real one.
         if (path != path_of(record->interface)) {
-            state.corrupt.push_back(
-                Error{ErrorCode::Malformed, path + ": field 'interface': '" + record->interface +
-                                                "' does not match the file name"});
+            state.corrupt.push_back(Error{ErrorCode::Malformed, path + ": field 'interface': '" + record->interface +
+                                                                    "' does not match the file name"});
             continue;
         }
         state.devices.push_back(std::move(*record));

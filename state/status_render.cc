@@ -17,9 +17,12 @@ std::string printable(std::string_view s) {
     std::string out;
     for (char ch : s) {
         auto c = static_cast<unsigned char>(ch);
-        if (c < 0x20 || c == 0x7f) out += fmt::format("\\x{:02x}", c);
-        else if (c == '\\') out += "\\\\";
-        else out += ch;
+        if (c < 0x20 || c == 0x7f)
+            out += fmt::format("\\x{:02x}", c);
+        else if (c == '\\')
+            out += "\\\\";
+        else
+            out += ch;
     }
     return out;
 }
@@ -58,9 +61,9 @@ void device_block(std::string& out, const DeviceRecord& d, std::chrono::nanoseco
     if (!d.hostname.empty()) out += "  hostname " + printable(d.hostname) + "\n";
     if (d.lease) {
         const LeaseRecord& l = *d.lease;
-        out += fmt::format("  lease {}/{} from {}, {} s ({}), T1 {} s, T2 {} s\n", l.address.to_string(),
-                           l.prefix_length, l.server_id.to_string(), l.lease_time_s, lease_remaining(l, now), l.t1_s,
-                           l.t2_s);
+        out +=
+            fmt::format("  lease {}/{} from {}, {} s ({}), T1 {} s, T2 {} s\n", l.address.to_string(), l.prefix_length,
+                        l.server_id.to_string(), l.lease_time_s, lease_remaining(l, now), l.t1_s, l.t2_s);
         if (auto root_path = lease_option_text(l, dhcp::option::kRootPath); !root_path.empty())
             out += "  root-path " + printable(root_path) + "\n";
         if (!l.next_server.is_unspecified()) out += "  next-server " + l.next_server.to_string() + "\n";

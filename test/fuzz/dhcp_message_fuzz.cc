@@ -73,8 +73,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         require(!lease.error().message.empty(), "a lease error has a message");
         return 0;
     }
-    require(lease->t1 <= lease->t2 && (lease->is_infinite() || lease->t2 <= lease->lease_time),
-            "T1 <= T2 <= lease");
+    require(lease->t1 <= lease->t2 && (lease->is_infinite() || lease->t2 <= lease->lease_time), "T1 <= T2 <= lease");
     require(lease->prefix_length >= 0 && lease->prefix_length <= 32, "prefix length within 0..32");
     auto back = lease_from_message(lease_to_message(*lease), acquired);
     require(back.has_value(), "a lease's message gives a lease");

@@ -97,7 +97,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             if (nlh->nlmsg_type == RTM_NEWADDR) {
                 cache.address_updated(*a, events);
                 addresses.push_back(*a);
-                require(cache.addresses().at(MonitorCache::key_of(*a)) == *a, "the cache holds the address as last told");
+                require(cache.addresses().at(MonitorCache::key_of(*a)) == *a,
+                        "the cache holds the address as last told");
             } else {
                 cache.address_removed(*a, events);
                 require(!cache.addresses().count(MonitorCache::key_of(*a)), "a removed address is gone");
@@ -133,7 +134,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     diff.clear();
     cache.resync(links, addresses, routes, diff);
     for (const auto& l : links) require(cache.links().count(l.index.value), "a dumped link is held");
-    for (const auto& x : addresses) require(cache.addresses().count(MonitorCache::key_of(x)), "a dumped address is held");
+    for (const auto& x : addresses)
+        require(cache.addresses().count(MonitorCache::key_of(x)), "a dumped address is held");
     for (const auto& x : routes) require(cache.routes().count(MonitorCache::key_of(x)), "a dumped route is held");
     std::size_t distinct_links = 0;
     {

@@ -29,7 +29,9 @@ void require(bool ok, const char* what) {
     }
 }
 
-bool is_name_byte(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; }
+bool is_name_byte(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+}
 
 // Every line of `text` is NAME= followed only by '...' words and \' — what
 // shell_quote makes — so sh sees one word per value and nothing to run.
@@ -73,9 +75,7 @@ bool keyfile_lines_are_ours(std::string_view text) {
         if (nl == std::string_view::npos) return false;
         std::string_view line = text.substr(i, nl - i);
         i = nl + 1;
-        if (line.empty() || line[0] == '#' || line == "[device]" || line == "[dhcp4]" ||
-            line == "[dhcp6]")
-            continue;
+        if (line.empty() || line[0] == '#' || line == "[device]" || line == "[dhcp4]" || line == "[dhcp6]") continue;
         std::size_t eq = line.find('=');
         if (eq == std::string_view::npos || eq == 0) return false;
         for (char c : line.substr(0, eq))

@@ -46,8 +46,10 @@ public:
     }
     void drain() {
         while (adapter_)
-            if (auto a = adapter_->next_action()) on_action(*a);
-            else break;
+            if (auto a = adapter_->next_action())
+                on_action(*a);
+            else
+                break;
     }
 
     std::optional<BootTime> ready_at() const { return ready_at_; }

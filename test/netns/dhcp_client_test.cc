@@ -1,8 +1,7 @@
 // The DHCPv4 client against a real dnsmasq across a veth (client in the
 // test's namespace, server in a peer namespace; both removed by the fixture).
-#include <gtest/gtest.h>
-
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
 #include <poll.h>
@@ -16,7 +15,6 @@
 #include "dhcp/ip_udp.h"
 #include "dhcp/message.h"
 #include "dhcp/packet_socket.h"
-
 #include "netlink/address.h"
 #include "netlink/link.h"
 #include "test/netns/dhcp_test_client.h"
@@ -29,7 +27,9 @@ namespace {
 using namespace std::chrono_literals;
 using dhcp::ClientState;
 
-Ipv4Address v4(const char* s) { return *Ipv4Address::parse(s); }
+Ipv4Address v4(const char* s) {
+    return *Ipv4Address::parse(s);
+}
 
 class DhcpClientTest : public NetnsTest {
 protected:
@@ -69,17 +69,18 @@ protected:
 };
 
 TEST_F(DhcpClientTest, LeaseCarriesEveryOptionTheServerSends) {
-    auto server = serve({.arguments = {
-                             "--dhcp-option=option:router,10.77.0.1",
-                             "--dhcp-option=option:dns-server,10.77.0.1,10.77.0.2",
-                             "--dhcp-option=option:domain-name,boot.example",
-                             "--dhcp-option=option:domain-search,boot.example,lab.example",
-                             "--dhcp-option=option:root-path,10.77.0.1:/srv/root",
-                             "--dhcp-option=option:mtu,1400",
-                             "--dhcp-option=option:ntp-server,10.77.0.3",
-                             "--dhcp-option=option:classless-static-route,192.168.50.0/24,10.77.0.1,0.0.0.0/0,10.77.0.1",
-                             "--dhcp-boot=pxelinux.0,bootsrv,10.77.0.9",
-                         }});
+    auto server =
+        serve({.arguments = {
+                   "--dhcp-option=option:router,10.77.0.1",
+                   "--dhcp-option=option:dns-server,10.77.0.1,10.77.0.2",
+                   "--dhcp-option=option:domain-name,boot.example",
+                   "--dhcp-option=option:domain-search,boot.example,lab.example",
+                   "--dhcp-option=option:root-path,10.77.0.1:/srv/root",
+                   "--dhcp-option=option:mtu,1400",
+                   "--dhcp-option=option:ntp-server,10.77.0.3",
+                   "--dhcp-option=option:classless-static-route,192.168.50.0/24,10.77.0.1,0.0.0.0/0,10.77.0.1",
+                   "--dhcp-boot=pxelinux.0,bootsrv,10.77.0.9",
+               }});
     ASSERT_TRUE(server);
     DhcpTestClient client(loop_.get(), sock(), eth0_, config_for(eth0_), "full-lease");
     client.note("server: " + server->command_line());
@@ -128,8 +129,8 @@ TEST_F(DhcpClientTest, LeaseCarriesEveryOptionTheServerSends) {
 
 TEST_F(DhcpClientTest, RenewsAtServerT1WithoutLosingTheAddress) {
     // dnsmasq's shortest lease is 2 minutes; options 58/59 bring T1/T2 close.
-    auto server = serve({.lease_time = "2m",
-                         .arguments = {"--dhcp-option=option:T1,3", "--dhcp-option=option:T2,100"}});
+    auto server =
+        serve({.lease_time = "2m", .arguments = {"--dhcp-option=option:T1,3", "--dhcp-option=option:T2,100"}});
     ASSERT_TRUE(server);
     DhcpTestClient client(loop_.get(), sock(), eth0_, config_for(eth0_), "renewal");
     client.note("server: " + server->command_line());
@@ -290,7 +291,8 @@ TEST_F(DhcpClientTest, PacketSocketQueuesOnlyRepliesForItsOwnChaddr) {
         to.sll_ifindex = p1.value;
         to.sll_halen = ETH_ALEN;
         std::memset(to.sll_addr, 0xff, ETH_ALEN);
-        ASSERT_GT(::sendto(sender.get(), packet.data(), packet.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to), 0)
+        ASSERT_GT(::sendto(sender.get(), packet.data(), packet.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to),
+                  0)
             << std::strerror(errno);
     };
     send_reply(*HardwareAddress::parse("02:00:00:00:00:99"));

@@ -56,8 +56,10 @@ void DhcpTestClient::configure_and_accept(const dhcp::Lease& lease) {
 
 void DhcpTestClient::drain() {
     while (adapter_)
-        if (auto a = adapter_->next_action()) on_action(*a);
-        else break;
+        if (auto a = adapter_->next_action())
+            on_action(*a);
+        else
+            break;
 }
 
 void DhcpTestClient::on_action(const dhcp::ClientAction& action) {

@@ -30,16 +30,30 @@ std::unique_ptr<DnsmasqServer> DnsmasqServer::start(const ScopedNetns& ns, const
     }
     std::string dir = dir_template;
     std::vector<std::string> argv = {
-        "ip", "netns", "exec", ns.name(), "dnsmasq",
-        "--conf-file=/dev/null", "--no-resolv", "--no-hosts", "--port=0",
-        "--interface=" + config.interface, "--bind-interfaces", "--except-interface=lo",
+        "ip",
+        "netns",
+        "exec",
+        ns.name(),
+        "dnsmasq",
+        "--conf-file=/dev/null",
+        "--no-resolv",
+        "--no-hosts",
+        "--port=0",
+        "--interface=" + config.interface,
+        "--bind-interfaces",
+        "--except-interface=lo",
         "--dhcp-range=" + config.range + "," + config.lease_time,
         // --no-ping: dnsmasq would otherwise hold each first OFFER back for its
         // own ICMP conflict check; conflicts are the client's ACD to find.
-        "--dhcp-authoritative", "--log-dhcp", "--no-ping",
+        "--dhcp-authoritative",
+        "--log-dhcp",
+        "--no-ping",
         // Runs as root, so that the lease and log files in our 0700 dir stay writable.
-        "--user=root", "--group=root",
-        "--dhcp-leasefile=" + dir + "/leases", "--pid-file=" + dir + "/pid", "--log-facility=" + dir + "/log",
+        "--user=root",
+        "--group=root",
+        "--dhcp-leasefile=" + dir + "/leases",
+        "--pid-file=" + dir + "/pid",
+        "--log-facility=" + dir + "/log",
     };
     argv.insert(argv.end(), config.arguments.begin(), config.arguments.end());
     // dnsmasq forks and its parent exits once the sockets are bound.
@@ -62,8 +76,12 @@ DnsmasqServer::~DnsmasqServer() {
     run_command({"rm", "-rf", dir_});
 }
 
-std::string DnsmasqServer::log() const { return read_file(dir_ + "/log"); }
-std::string DnsmasqServer::leases() const { return read_file(dir_ + "/leases"); }
+std::string DnsmasqServer::log() const {
+    return read_file(dir_ + "/log");
+}
+std::string DnsmasqServer::leases() const {
+    return read_file(dir_ + "/leases");
+}
 
 int DnsmasqServer::count_in_log(const std::string& text) const {
     std::istringstream in(log());

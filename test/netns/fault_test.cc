@@ -130,7 +130,7 @@ protected:
     }
 
     std::unique_ptr<DnsmasqServer> serve_on(const std::string& interface, const std::string& range,
-                                             std::vector<std::string> extra) {
+                                            std::vector<std::string> extra) {
         DnsmasqConfig c;
         c.interface = interface;
         c.range = range;
@@ -268,7 +268,8 @@ TEST_F(FaultTest, ConflictAfterBindOnADeviceThatDoesNotCarryTheRootGivesTheAddre
 // address goes at once, a new one is acquired, and the files follow.
 TEST_F(FaultTest, NakInRenewingRemovesTheAddressAndAcquiresANewOne) {
     cable("c0", "s0", "10.77.0.1/24");
-    auto server = serve_on("s0", "10.77.0.10,10.77.0.50,255.255.255.0", {"--dhcp-option=58,15", "--dhcp-option=59,100"});
+    auto server =
+        serve_on("s0", "10.77.0.10,10.77.0.50,255.255.255.0", {"--dhcp-option=58,15", "--dhcp-option=59,100"});
     ASSERT_TRUE(server);
     std::string first = come_up();
     ASSERT_FALSE(first.empty());

@@ -127,6 +127,8 @@ private:
 std::vector<std::string> split_words(const std::string& s);
 
 // "192.0.2.1", 24 -> 192.0.2.1/24 (test literals are known to parse).
-inline IpPrefix prefix(const char* address, int len) { return IpPrefix{*IpAddress::parse(address), len}; }
+inline IpPrefix prefix(const char* address, int len) {
+    return IpPrefix{*IpAddress::parse(address), len};
+}
 
 }  // namespace earlynet::test

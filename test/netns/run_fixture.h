@@ -121,14 +121,10 @@ protected:
     }
 
     void generate(const std::string& cmdline) {
-        std::vector<std::string> argv{binary(),
-                                      "generate",
-                                      "-c",
-                                      (dir_ / "profiles").string(),
-                                      "-r",
-                                      (dir_ / "conf").string(),
-                                      "-i",
-                                      (dir_ / "initrd").string(),
+        std::vector<std::string> argv{binary(), "generate",
+                                      "-c",     (dir_ / "profiles").string(),
+                                      "-r",     (dir_ / "conf").string(),
+                                      "-i",     (dir_ / "initrd").string(),
                                       "--"};
         for (auto& w : split_words(cmdline)) argv.push_back(w);
         auto r = run_command(argv);
@@ -138,11 +134,26 @@ protected:
     std::vector<std::string> run_argv(bool quit) {
         std::vector<std::string> argv{binary(), "run"};
         if (quit) argv.push_back("--configure-and-quit");
-        for (const std::string& a : std::vector<std::string>{"-c", (dir_ / "profiles").string(), "-r", (dir_ / "conf").string(), "-i",
-                              (dir_ / "initrd").string(), "--state-dir", (dir_ / "state").string(), "--tmp-dir",
-                              (dir_ / "tmp").string(), "--hook-dir", (dir_ / "hooks").string(), "--netroot", "",
-                              "--nm-run-dir", (dir_ / "nm").string(), "--resolv-conf",
-                              (dir_ / "resolv.conf").string(), "--hostname-file", (dir_ / "hostname").string()})
+        for (const std::string& a : std::vector<std::string>{"-c",
+                                                             (dir_ / "profiles").string(),
+                                                             "-r",
+                                                             (dir_ / "conf").string(),
+                                                             "-i",
+                                                             (dir_ / "initrd").string(),
+                                                             "--state-dir",
+                                                             (dir_ / "state").string(),
+                                                             "--tmp-dir",
+                                                             (dir_ / "tmp").string(),
+                                                             "--hook-dir",
+                                                             (dir_ / "hooks").string(),
+                                                             "--netroot",
+                                                             "",
+                                                             "--nm-run-dir",
+                                                             (dir_ / "nm").string(),
+                                                             "--resolv-conf",
+                                                             (dir_ / "resolv.conf").string(),
+                                                             "--hostname-file",
+                                                             (dir_ / "hostname").string()})
             argv.push_back(a);
         return argv;
     }
@@ -169,8 +180,8 @@ protected:
 
     // What /bin/sh makes of a dracut file: sources it and prints one variable.
     std::string sourced(const std::string& file, const std::string& variable) {
-        auto r = run_command({"/bin/sh", "-c", ". \"$1\" && printf '%s' \"$" + variable + "\"", "sh",
-                              (dir_ / "tmp" / file).string()});
+        auto r = run_command(
+            {"/bin/sh", "-c", ". \"$1\" && printf '%s' \"$" + variable + "\"", "sh", (dir_ / "tmp" / file).string()});
         EXPECT_EQ(r.status, 0) << r.err;
         return r.out;
     }

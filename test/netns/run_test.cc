@@ -16,8 +16,8 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <sstream>
 #include <regex>
+#include <sstream>
 #include <thread>
 
 #include "test/netns/run_fixture.h"
@@ -720,9 +720,9 @@ TEST_F(RunTest, ImportContinuesTheDhcp6LeaseWithTheSavedDuid) {
     ASSERT_TRUE(server);
     generate("ip=c0:dhcp6 rd.net.timeout.carrier=5");
     use_ipv6_method_dhcp(dir_ / "profiles" / "c0.nmconnection");
-    std::vector<std::string> initrd{"unshare", "-m", "sh", "-c",
-                                    "mount --make-rprivate / && mount --bind /dev/null /etc/machine-id && exec \"$@\"",
-                                    "sh"};
+    std::vector<std::string> initrd{
+        "unshare", "-m", "sh", "-c", "mount --make-rprivate / && mount --bind /dev/null /etc/machine-id && exec \"$@\"",
+        "sh"};
     for (auto& a : run_argv(true)) initrd.push_back(a);
     auto r = run_command(initrd);
     ASSERT_EQ(r.status, 0) << r.err << server->log();
@@ -1023,7 +1023,10 @@ protected:
         if (!server_) return {};
         generate("ip=c0:dhcp6 rd.net.timeout.carrier=5");
         use_ipv6_method_dhcp(dir_ / "profiles" / "c0.nmconnection");
-        std::vector<std::string> argv{"unshare", "-m", "sh", "-c",
+        std::vector<std::string> argv{"unshare",
+                                      "-m",
+                                      "sh",
+                                      "-c",
                                       "mount --make-rprivate / && mount --bind /dev/null /etc/machine-id && "
                                       "exec \"$@\"",
                                       "sh"};

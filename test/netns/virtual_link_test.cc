@@ -32,13 +32,13 @@ bool kernel_supports(const char* kind) {
 // asserts the other half of the contract: earlynet refuses with NotSupported
 // and names the kernel option, rather than half-creating something. The
 // positive half runs wherever the kernel has the driver (and in the e2e guest).
-#define ASSERT_CLEAR_REPORT_IF_KERNEL_LACKS(result, kind, option)                                         \
-    if (!kernel_supports(kind)) {                                                                      \
-        ASSERT_FALSE(result) << "created a " kind " link although `ip` cannot";                       \
-        EXPECT_EQ((result).error().code, ErrorCode::NotSupported) << (result).error().message;         \
+#define ASSERT_CLEAR_REPORT_IF_KERNEL_LACKS(result, kind, option)                                        \
+    if (!kernel_supports(kind)) {                                                                        \
+        ASSERT_FALSE(result) << "created a " kind " link although `ip` cannot";                          \
+        EXPECT_EQ((result).error().code, ErrorCode::NotSupported) << (result).error().message;           \
         EXPECT_NE((result).error().message.find(option), std::string::npos) << (result).error().message; \
-        std::printf("note: this kernel has no %s links; checked the NotSupported report\n", kind);     \
-        return;                                                                                        \
+        std::printf("note: this kernel has no %s links; checked the NotSupported report\n", kind);       \
+        return;                                                                                          \
     }
 
 TEST_F(VirtualLinkTest, BridgeWithStpAndForwardDelayMatchesIpDetail) {

@@ -106,7 +106,9 @@ struct Replay {
     }
 };
 
-Ipv4Address v4(const char* s) { return *Ipv4Address::parse(s); }
+Ipv4Address v4(const char* s) {
+    return *Ipv4Address::parse(s);
+}
 
 TEST(DhcpReplay, DnsmasqFullLease) {
     Capture c = load("full-lease");
@@ -127,7 +129,7 @@ TEST(DhcpReplay, DnsmasqFullLease) {
     EXPECT_EQ(l.mtu, std::optional<std::uint16_t>(1400));
     EXPECT_EQ(l.ntp_servers, std::vector<Ipv4Address>{v4("10.77.0.3")});
     EXPECT_EQ(l.classless_routes, (std::vector<ClasslessRoute>{{v4("192.168.50.0"), 24, v4("10.77.0.1")},
-                                                                {v4("0.0.0.0"), 0, v4("10.77.0.1")}}));
+                                                               {v4("0.0.0.0"), 0, v4("10.77.0.1")}}));
     EXPECT_EQ(l.next_server, v4("10.77.0.9"));
     EXPECT_EQ(l.tftp_server_name, "bootsrv");
     EXPECT_EQ(l.bootfile_name, "pxelinux.0");

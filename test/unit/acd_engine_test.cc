@@ -19,8 +19,12 @@ using namespace std::chrono_literals;
 
 constexpr std::uint64_t kSeed = 5227;
 
-Ipv4Address v4(const char* s) { return *Ipv4Address::parse(s); }
-HardwareAddress mac(const char* s) { return *HardwareAddress::parse_ethernet(s); }
+Ipv4Address v4(const char* s) {
+    return *Ipv4Address::parse(s);
+}
+HardwareAddress mac(const char* s) {
+    return *HardwareAddress::parse_ethernet(s);
+}
 
 const HardwareAddress kOurMac = mac("52:54:00:00:00:01");
 const HardwareAddress kTheirMac = mac("52:54:00:00:00:02");
@@ -608,11 +612,11 @@ TEST_F(AcdEngineTest, DefendingIndefinitelyNeverGivesUpAndAnnouncesOncePerInterv
 TEST(ArpPacketTest, ProbeHasTheWireLayoutOfRfc5227) {
     auto bytes = serialize_arp(make_probe(kOurMac, kAddress));
     const std::vector<std::uint8_t> expected = {
-        0x00, 0x01, 0x08, 0x00, 6, 4, 0x00, 0x01,  // Ethernet, IPv4, 6/4, request
-        0x52, 0x54, 0x00, 0x00, 0x00, 0x01,        // sender MAC
-        0, 0, 0, 0,                                // sender IP 0.0.0.0
-        0, 0, 0, 0, 0, 0,                          // target MAC zero
-        10, 77, 0, 23,                             // target IP
+        0x00, 0x01, 0x08, 0x00, 6,    4,    0x00, 0x01,  // Ethernet, IPv4, 6/4, request
+        0x52, 0x54, 0x00, 0x00, 0x00, 0x01,              // sender MAC
+        0,    0,    0,    0,                             // sender IP 0.0.0.0
+        0,    0,    0,    0,    0,    0,                 // target MAC zero
+        10,   77,   0,    23,                            // target IP
     };
     EXPECT_EQ(bytes, expected);
 }

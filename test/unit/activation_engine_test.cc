@@ -16,12 +16,22 @@ using namespace std::chrono_literals;
 using state::DeviceOutcome;
 
 const BootTime kRunStarted{std::chrono::hours(2)};
-BootTime at(Duration d) { return kRunStarted + d; }
+BootTime at(Duration d) {
+    return kRunStarted + d;
+}
 
-FamilyReport pending() { return {FamilyState::Pending, {}}; }
-FamilyReport ready() { return {FamilyState::Ready, {}}; }
-FamilyReport skipped() { return {FamilyState::Skipped, {}}; }
-FamilyReport failed(std::string why) { return {FamilyState::Failed, std::move(why)}; }
+FamilyReport pending() {
+    return {FamilyState::Pending, {}};
+}
+FamilyReport ready() {
+    return {FamilyState::Ready, {}};
+}
+FamilyReport skipped() {
+    return {FamilyState::Skipped, {}};
+}
+FamilyReport failed(std::string why) {
+    return {FamilyState::Failed, std::move(why)};
+}
 
 class ActivationEngineTest : public ::testing::Test {
 protected:

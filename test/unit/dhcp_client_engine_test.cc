@@ -1,18 +1,22 @@
 // ClientEngine driven by synthetic server messages and a fake clock.
-#include "dhcp/client_engine.h"
-
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <variant>
+
+#include "dhcp/client_engine.h"
 
 namespace earlynet::dhcp {
 namespace {
 
 using namespace std::chrono_literals;
 
-Ipv4Address v4(const char* s) { return *Ipv4Address::parse(s); }
-BootTime at(Duration d) { return BootTime{d}; }
+Ipv4Address v4(const char* s) {
+    return *Ipv4Address::parse(s);
+}
+BootTime at(Duration d) {
+    return BootTime{d};
+}
 
 std::vector<std::uint8_t> ipv4_bytes(const char* s) {
     std::uint32_t h = v4(s).host_order();
@@ -76,10 +80,9 @@ protected:
     void bind(ClientEngine& e, BootTime now, std::uint32_t lease_seconds = 3600) {
         e.start(now);
         drain(e);
-        auto offered = of<Offered>((e.receive(reply(sent_.back().message, MessageType::Offer, "10.77.0.23",
-                                                    "10.77.0.1", lease_seconds),
-                                              now),
-                                    drain(e)));
+        auto offered = of<Offered>(
+            (e.receive(reply(sent_.back().message, MessageType::Offer, "10.77.0.23", "10.77.0.1", lease_seconds), now),
+             drain(e)));
         ASSERT_EQ(offered.size(), 1u);
         e.select(offered[0].offer, now);
         drain(e);
@@ -604,8 +607,8 @@ TEST_F(ClientEngineTest, InfinibandUsesHtype32AnEmptyChaddrTheBroadcastFlagAndAG
     c.mac = *HardwareAddress::parse("80:00:02:08:fe:80:00:00:00:00:00:00:00:02:c9:03:00:31:7b:11");
     c.client_id = default_client_id(c.mac);
     c.request_broadcast = false;  // forced on anyway
-    EXPECT_EQ(c.client_id, (std::vector<std::uint8_t>{255, 0x00, 0x31, 0x7b, 0x11, 0, 3, 0, 32, 0x00, 0x02, 0xc9,
-                                                      0x03, 0x00, 0x31, 0x7b, 0x11}));
+    EXPECT_EQ(c.client_id, (std::vector<std::uint8_t>{255, 0x00, 0x31, 0x7b, 0x11, 0, 3, 0, 32, 0x00, 0x02, 0xc9, 0x03,
+                                                      0x00, 0x31, 0x7b, 0x11}));
     ClientEngine e(c, 1);
     e.start(at(0s));
     drain(e);

@@ -187,14 +187,16 @@ TEST(LeaseFromMessage, MalformedOptionTheLeaseDoesNotNeedIsDroppedWithAWarning) 
         {option::kHostName, {}, "option 12 (host-name): is empty, ignoring"},
         {option::kDomainName, {0}, "option 15 (domain-name): is empty, ignoring"},
         {option::kRootPath, text(std::string("a\0b", 3)), "option 17 (root-path): contains a NUL byte, ignoring"},
-        {option::kDomainSearch, {0xc0, 2, 1, 'a', 0},
+        {option::kDomainSearch,
+         {0xc0, 2, 1, 'a', 0},
          "option 119 (domain-search): pointer at offset 0 to offset 2 does not point backwards, ignoring"},
         {252, {}, "option 252 (wpad): is empty, ignoring"},
         {option::kRouter, {10, 0, 0}, "option 3 (routers): length 3 is not a multiple of 4, ignoring"},
         {option::kDomainNameServer, {}, "option 6 (domain-name-servers): is empty, ignoring"},
         {option::kInterfaceMtu, {5}, "option 26 (interface-mtu): length 1, expected 2, ignoring"},
         {option::kBroadcastAddress, {10, 77, 0}, "option 28 (broadcast-address): length 3, expected 4, ignoring"},
-        {option::kClasslessStaticRoute, {18, 192, 168, 193, 10, 0, 0, 2},
+        {option::kClasslessStaticRoute,
+         {18, 192, 168, 193, 10, 0, 0, 2},
          "option 121 (classless-static-routes): route 1: 192.168.193.0/18 has host bits set, ignoring"},
         {option::kRenewalTime, {0, 1}, "option 58 (renewal-time): length 2, expected 4, ignoring"},
     };
@@ -220,16 +222,18 @@ TEST(LeaseFromMessage, EveryDroppedOptionIsReportedAndTheRestIsKept) {
     m.options[option::kDomainSearch] = {0xc0, 0};
     auto l = lease_from_message(*parse_message(serialize_message(m)), kAcquired);
     ASSERT_TRUE(l) << l.error().message;
-    EXPECT_EQ(l->warnings, (std::vector<std::string>{
-                               "option 12 (host-name): is empty, ignoring",
-                               "option 119 (domain-search): pointer at offset 0 to offset 0 does not point backwards, ignoring"}));
+    EXPECT_EQ(l->warnings,
+              (std::vector<std::string>{
+                  "option 12 (host-name): is empty, ignoring",
+                  "option 119 (domain-search): pointer at offset 0 to offset 0 does not point backwards, ignoring"}));
     EXPECT_EQ(l->domain_name, "example.com");
     EXPECT_EQ(l->root_path, "10.77.0.2:/srv/root");
     EXPECT_EQ(l->routers.size(), 2u);
     EXPECT_EQ(l->options, m.options);
     // A lease's message gives the same lease back, warnings included.
     EXPECT_EQ(lease_from_message(lease_to_message(*l), kAcquired).value_or(Lease{}), *l);
-    EXPECT_EQ(lease_from_message(*parse_message(serialize_message(lease_to_message(*l))), kAcquired).value_or(Lease{}), *l);
+    EXPECT_EQ(lease_from_message(*parse_message(serialize_message(lease_to_message(*l))), kAcquired).value_or(Lease{}),
+              *l);
     EXPECT_TRUE(lease_from_message(full_ack(), kAcquired)->warnings.empty());
 }
 
@@ -260,7 +264,8 @@ TEST(LeaseFromMessage, PrefixFromContiguousSubnetMaskElseClassful) {
     EXPECT_EQ(lease_with(option::kSubnetMask, {255, 255, 240, 0})->prefix_length, 20);
     expect_invalid(lease_with(option::kSubnetMask, {255, 0, 255, 0}),
                    "option 1 (subnet-mask): 255.0.255.0 is not a contiguous mask");
-    for (auto [address, prefix] : {std::pair{"10.1.2.3", 8}, std::pair{"172.16.0.9", 16}, std::pair{"192.168.1.9", 24}}) {
+    for (auto [address, prefix] :
+         {std::pair{"10.1.2.3", 8}, std::pair{"172.16.0.9", 16}, std::pair{"192.168.1.9", 24}}) {
         Message m = minimal_ack();
         m.yiaddr = ip(address);
         EXPECT_EQ(lease_from_message(m, kAcquired)->prefix_length, prefix) << address;
@@ -293,9 +298,11 @@ TEST(LeaseFromMessage, RejectsAnAddressThatIsTheNetworkOrBroadcastAddressOfItsSu
                    "yiaddr 10.77.3.255 is the broadcast address of 10.77.0.0/22");
     Message classful = minimal_ack();  // no option 1: 10/8
     classful.yiaddr = ip("10.255.255.255");
-    expect_invalid(lease_from_message(classful, kAcquired), "yiaddr 10.255.255.255 is the broadcast address of 10.0.0.0/8");
+    expect_invalid(lease_from_message(classful, kAcquired),
+                   "yiaddr 10.255.255.255 is the broadcast address of 10.0.0.0/8");
     // RFC 3021 point-to-point /31s and host /32s have neither.
-    for (const char* a : {"10.77.0.0", "10.77.0.1"}) EXPECT_TRUE(lease_from_message(ack_with_mask(a, 31), kAcquired)) << a;
+    for (const char* a : {"10.77.0.0", "10.77.0.1"})
+        EXPECT_TRUE(lease_from_message(ack_with_mask(a, 31), kAcquired)) << a;
     EXPECT_TRUE(lease_from_message(ack_with_mask("10.77.0.0", 32), kAcquired));
     EXPECT_TRUE(lease_from_message(ack_with_mask("10.77.0.254", 24), kAcquired));
 }
@@ -307,7 +314,8 @@ TEST(LeaseFromMessage, RejectsAServerIdentifierNoServerCanHave) {
         {"224.0.0.1", "option 54 (server-identifier): 224.0.0.1 is a multicast address"},
         {"255.255.255.255", "option 54 (server-identifier): 255.255.255.255 is a reserved or broadcast address"},
     };
-    for (auto [address, message] : cases) expect_invalid(lease_with(option::kServerIdentifier, addresses({address})), message);
+    for (auto [address, message] : cases)
+        expect_invalid(lease_with(option::kServerIdentifier, addresses({address})), message);
 }
 
 TEST(LeaseFromMessage, DropsUnusableRoutersWithAWarningAndKeepsTheRest) {
@@ -348,16 +356,17 @@ TEST(LeaseFromMessage, DropsUnusableClasslessRoutesWithAWarningAndKeepsTheRest) 
     ASSERT_TRUE(l) << l.error().message;
     EXPECT_EQ(l->classless_routes, (std::vector<ClasslessRoute>{routes[7], routes[8]}));
     const std::string o121 = "option 121 (classless-static-routes): ";
-    EXPECT_EQ(l->warnings,
-              (std::vector<std::string>{
-                  o121 + "192.168.1.0/24 via 10.77.0.23: the gateway is the offered address itself, ignoring",
-                  o121 + "192.168.2.0/24 via 224.0.0.9: the gateway is a multicast address, ignoring",
-                  o121 + "192.168.3.0/24 via 127.0.0.1: the gateway is a loopback address, ignoring",
-                  o121 + "192.168.4.0/24 via 10.77.0.255: the gateway is the broadcast address of 10.77.0.0/24, ignoring",
-                  o121 + "127.0.0.0/8 via 10.77.0.1: the destination is a loopback address, ignoring",
-                  o121 + "0.0.0.0/8 via 10.77.0.1: the destination is in 0.0.0.0/8 (this network), ignoring",
-                  o121 + "255.255.255.255/32 via 0.0.0.0: the destination is a reserved or broadcast address, ignoring",
-              }));
+    EXPECT_EQ(
+        l->warnings,
+        (std::vector<std::string>{
+            o121 + "192.168.1.0/24 via 10.77.0.23: the gateway is the offered address itself, ignoring",
+            o121 + "192.168.2.0/24 via 224.0.0.9: the gateway is a multicast address, ignoring",
+            o121 + "192.168.3.0/24 via 127.0.0.1: the gateway is a loopback address, ignoring",
+            o121 + "192.168.4.0/24 via 10.77.0.255: the gateway is the broadcast address of 10.77.0.0/24, ignoring",
+            o121 + "127.0.0.0/8 via 10.77.0.1: the destination is a loopback address, ignoring",
+            o121 + "0.0.0.0/8 via 10.77.0.1: the destination is in 0.0.0.0/8 (this network), ignoring",
+            o121 + "255.255.255.255/32 via 0.0.0.0: the destination is a reserved or broadcast address, ignoring",
+        }));
     EXPECT_EQ(lease_from_message(lease_to_message(*l), kAcquired).value_or(Lease{}), *l);
 }
 
@@ -383,12 +392,13 @@ TEST(LeaseFromMessage, DropsNameAndTimeServersNoHostCanBe) {
     ASSERT_TRUE(l) << l.error().message;
     EXPECT_EQ(l->dns_servers, std::vector{ip("10.77.0.53")});
     EXPECT_TRUE(l->ntp_servers.empty());
-    EXPECT_EQ(l->warnings, (std::vector<std::string>{
-                               "option 6 (domain-name-servers): 0.0.0.0 is in 0.0.0.0/8 (this network), ignoring",
-                               "option 6 (domain-name-servers): 255.255.255.255 is a reserved or broadcast address, ignoring",
-                               "option 42 (ntp-servers): 224.0.1.1 is a multicast address, ignoring",
-                               "option 42 (ntp-servers): 127.0.0.1 is a loopback address, ignoring",
-                           }));
+    EXPECT_EQ(l->warnings,
+              (std::vector<std::string>{
+                  "option 6 (domain-name-servers): 0.0.0.0 is in 0.0.0.0/8 (this network), ignoring",
+                  "option 6 (domain-name-servers): 255.255.255.255 is a reserved or broadcast address, ignoring",
+                  "option 42 (ntp-servers): 224.0.1.1 is a multicast address, ignoring",
+                  "option 42 (ntp-servers): 127.0.0.1 is a loopback address, ignoring",
+              }));
 }
 
 TEST(LeaseChecks, RouterAndClasslessRouteRulesAreTheOnesTheLeaseUses) {

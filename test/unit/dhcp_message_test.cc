@@ -20,11 +20,11 @@ Ipv4Address ip(const char* text) {
 // A BOOTREPLY header and cookie followed by the given options bytes, as written.
 Bytes raw(const Bytes& options) {
     Bytes b(kOptionsOffset + options.size(), 0);
-    b[0] = 2;                                          // op: reply
-    b[1] = 1;                                          // htype: Ethernet
-    b[2] = 6;                                          // hlen
+    b[0] = 2;                                            // op: reply
+    b[1] = 1;                                            // htype: Ethernet
+    b[2] = 6;                                            // hlen
     b[4] = 0xde, b[5] = 0xad, b[6] = 0xbe, b[7] = 0xef;  // xid
-    b[16] = 10, b[17] = 0, b[18] = 0, b[19] = 5;       // yiaddr
+    b[16] = 10, b[17] = 0, b[18] = 0, b[19] = 5;         // yiaddr
     b[kCookieOffset] = 0x63, b[kCookieOffset + 1] = 0x82, b[kCookieOffset + 2] = 0x53, b[kCookieOffset + 3] = 0x63;
     std::copy(options.begin(), options.end(), b.begin() + kOptionsOffset);
     return b;
@@ -78,8 +78,8 @@ TEST(MessageSerialize, WritesHeaderCookieSortedOptionsEndAndPadding) {
     EXPECT_EQ(b[kFileOffset], '/');
     EXPECT_EQ((Bytes{b.begin() + kCookieOffset, b.begin() + kOptionsOffset}), (Bytes{0x63, 0x82, 0x53, 0x63}));
     Bytes options(b.begin() + kOptionsOffset, b.begin() + kOptionsOffset + 34);
-    EXPECT_EQ(options, (Bytes{1,  4, 255, 255, 255, 0, 3, 4, 10, 77, 0, 1, 51, 4, 0, 0, 0x0e, 0x10, 53, 1, 2,
-                              54, 4, 10,  77,  0,   1, 200, 0, 255, 0, 0, 0, 0}));
+    EXPECT_EQ(options, (Bytes{1,    4,  255, 255, 255, 0, 3,  4,  10, 77, 0,   1, 51,  4, 0, 0, 0x0e,
+                              0x10, 53, 1,   2,   54,  4, 10, 77, 0,  1,  200, 0, 255, 0, 0, 0, 0}));
 }
 
 TEST(MessageSerialize, LeavesOutFramingCodes) {
@@ -229,13 +229,14 @@ TEST(MessageConcatenation, ClasslessRoutesAcrossManyOptionsDecode) {
     ASSERT_EQ(m.options[121].size(), 60u * 8);  // 480 bytes: two options, split mid-route
     auto parsed = parse_message(serialize_message(m));
     ASSERT_TRUE(parsed) << parsed.error().message;
-    EXPECT_EQ(std::get<std::vector<ClasslessRoute>>(*decode_option(*find_option(121), parsed->options.at(121))), routes);
+    EXPECT_EQ(std::get<std::vector<ClasslessRoute>>(*decode_option(*find_option(121), parsed->options.at(121))),
+              routes);
 }
 
 TEST(MessageConcatenation, DomainSearchSplitMidNameWithAPointerIntoTheFirstPart) {
     // "example.com" cut after "exa"; the second name points back into the first option.
-    auto m = parse_message(raw({53, 1, 5, 119, 4, 7, 'e', 'x', 'a', 119, 13, 'm', 'p', 'l', 'e', 3, 'c', 'o', 'm', 0,
-                                3, 'w', 'w', 'w', 119, 2, 0xc0, 0, 255}));
+    auto m = parse_message(raw({53, 1,   5,   119, 4, 7, 'e', 'x', 'a', 119, 13, 'm',  'p', 'l', 'e',
+                                3,  'c', 'o', 'm', 0, 3, 'w', 'w', 'w', 119, 2,  0xc0, 0,   255}));
     ASSERT_TRUE(m) << m.error().message;
     EXPECT_EQ(std::get<std::vector<std::string>>(*decode_option(*find_option(119), m->options.at(119))),
               (std::vector<std::string>{"example.com", "www.example.com"}));

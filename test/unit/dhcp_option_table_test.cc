@@ -65,7 +65,8 @@ TEST(OptionTable, RowsAreSortedUniqueAndFoundByCode) {
         EXPECT_TRUE(names.insert(table[i].name).second) << table[i].name;
         EXPECT_TRUE(shell_names.insert(table[i].shell_name).second) << table[i].shell_name;
     }
-    for (std::uint8_t framing : {option::kPad, option::kOverload, option::kEnd}) EXPECT_EQ(find_option(framing), nullptr);
+    for (std::uint8_t framing : {option::kPad, option::kOverload, option::kEnd})
+        EXPECT_EQ(find_option(framing), nullptr);
     EXPECT_EQ(find_option(200), nullptr);
 }
 
@@ -188,8 +189,8 @@ TEST(OptionDecode, ParameterListIsNonEmptyAndBytesMayBeEmpty) {
 // RFC 3397 section 2's example: "eng.apple.com." and "marketing.apple.com."
 // with the second pointing into the first.
 TEST(DomainList, FollowsBackwardPointers) {
-    Bytes wire = {3, 'e', 'n', 'g', 5, 'a', 'p', 'p', 'l', 'e', 3, 'c', 'o', 'm', 0,
-                  9, 'm', 'a', 'r', 'k', 'e', 't', 'i', 'n', 'g', 0xc0, 4};
+    Bytes wire = {3, 'e', 'n', 'g', 5,   'a', 'p', 'p', 'l', 'e', 3,   'c',  'o', 'm',
+                  0, 9,   'm', 'a', 'r', 'k', 'e', 't', 'i', 'n', 'g', 0xc0, 4};
     EXPECT_EQ(decode_domain_list(wire), (std::vector<std::string>{"eng.apple.com", "marketing.apple.com"}));
     // A pointer to a pointer, each strictly further back.
     wire.insert(wire.end(), {2, 'h', 'r', 0xc0, 15});
@@ -223,12 +224,12 @@ TEST(DomainList, EnforcesLabelAndNameLengthsAndContent) {
     label64[0] = 64;  // 0x40: the "extended label" bits, not a length
     label64.push_back(0);
     EXPECT_FALSE(decode_domain_list(label64));
-    EXPECT_FALSE(decode_domain_list(Bytes{0}));                      // the root name alone
-    EXPECT_FALSE(decode_domain_list(Bytes{}));                       // nothing
-    EXPECT_FALSE(decode_domain_list(Bytes{3, 'c', 'o'}));            // truncated label
-    EXPECT_FALSE(decode_domain_list(Bytes{3, 'c', 'o', 'm'}));       // no terminating zero
-    EXPECT_FALSE(decode_domain_list(Bytes{3, 'a', '.', 'b', 0}));    // a dot inside a label
-    EXPECT_FALSE(decode_domain_list(Bytes{3, 'a', ' ', 'b', 0}));    // a separator inside a label
+    EXPECT_FALSE(decode_domain_list(Bytes{0}));                        // the root name alone
+    EXPECT_FALSE(decode_domain_list(Bytes{}));                         // nothing
+    EXPECT_FALSE(decode_domain_list(Bytes{3, 'c', 'o'}));              // truncated label
+    EXPECT_FALSE(decode_domain_list(Bytes{3, 'c', 'o', 'm'}));         // no terminating zero
+    EXPECT_FALSE(decode_domain_list(Bytes{3, 'a', '.', 'b', 0}));      // a dot inside a label
+    EXPECT_FALSE(decode_domain_list(Bytes{3, 'a', ' ', 'b', 0}));      // a separator inside a label
     EXPECT_FALSE(decode_domain_list(Bytes{1, 'a', 0, 1, 'b', 0xc0}));  // truncated pointer
 }
 
@@ -240,16 +241,16 @@ TEST(DomainList, EncodesWithoutCompression) {
 
 // RFC 3442's encoding examples: a width byte, ceil(width / 8) destination octets, the router.
 TEST(ClasslessRoutes, DecodesSignificantOctets) {
-    Bytes wire = {0, 10, 0, 0, 1,                  // 0.0.0.0/0 via 10.0.0.1
-                  8, 10, 10, 0, 0, 1,              // 10.0.0.0/8
-                  18, 192, 168, 192, 10, 0, 0, 2,  // 192.168.192.0/18
-                  32, 203, 0, 113, 9, 0, 0, 0, 0};  // host route, on-link
+    Bytes wire = {0,  10,  0,   0,   1,                // 0.0.0.0/0 via 10.0.0.1
+                  8,  10,  10,  0,   0,  1,            // 10.0.0.0/8
+                  18, 192, 168, 192, 10, 0, 0, 2,      // 192.168.192.0/18
+                  32, 203, 0,   113, 9,  0, 0, 0, 0};  // host route, on-link
     auto routes = decode_classless_routes(wire);
     ASSERT_TRUE(routes);
     EXPECT_EQ(*routes, (std::vector<ClasslessRoute>{{ip("0.0.0.0"), 0, ip("10.0.0.1")},
-                                                     {ip("10.0.0.0"), 8, ip("10.0.0.1")},
-                                                     {ip("192.168.192.0"), 18, ip("10.0.0.2")},
-                                                     {ip("203.0.113.9"), 32, ip("0.0.0.0")}}));
+                                                    {ip("10.0.0.0"), 8, ip("10.0.0.1")},
+                                                    {ip("192.168.192.0"), 18, ip("10.0.0.2")},
+                                                    {ip("203.0.113.9"), 32, ip("0.0.0.0")}}));
     EXPECT_EQ(encode_option(*find_option(option::kClasslessStaticRoute), *routes), wire);
 }
 

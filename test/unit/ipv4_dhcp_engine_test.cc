@@ -15,8 +15,12 @@ namespace {
 
 using namespace std::chrono_literals;
 
-Ipv4Address v4(const char* s) { return *Ipv4Address::parse(s); }
-BootTime at(Duration d) { return BootTime{std::chrono::hours(1) + d}; }
+Ipv4Address v4(const char* s) {
+    return *Ipv4Address::parse(s);
+}
+BootTime at(Duration d) {
+    return BootTime{std::chrono::hours(1) + d};
+}
 const HardwareAddress kMac = *HardwareAddress::parse_ethernet("52:54:00:12:34:56");
 const HardwareAddress kIntruder = *HardwareAddress::parse_ethernet("02:00:00:00:00:99");
 
@@ -32,7 +36,9 @@ dhcp::Lease lease_of(const char* address, BootTime acquired, Seconds time = 3600
     return l;
 }
 
-Result<void> refused() { return unexpected(ErrorCode::Invalid, "Operation not permitted"); }
+Result<void> refused() {
+    return unexpected(ErrorCode::Invalid, "Operation not permitted");
+}
 
 class Ipv4DhcpEngineTest : public ::testing::Test {
 protected:

@@ -1,14 +1,16 @@
 // Routes from a lease (RFC 3442 over option 3) and from the profile.
-#include <gtest/gtest.h>
-
 #include "device/ipv4_routes.h"
+
+#include <gtest/gtest.h>
 
 namespace earlynet::device {
 
 using namespace profile;
 namespace {
 
-Ipv4Address v4(const char* s) { return *Ipv4Address::parse(s); }
+Ipv4Address v4(const char* s) {
+    return *Ipv4Address::parse(s);
+}
 
 dhcp::Lease lease() {
     dhcp::Lease l;
@@ -31,7 +33,8 @@ TEST(Ipv4RoutesTest, FirstRouterBecomesTheDefaultRoute) {
 
 TEST(Ipv4RoutesTest, ClasslessRoutesReplaceTheRouterOption) {
     auto l = lease();
-    l.classless_routes = {{v4("192.168.0.0"), 16, v4("10.0.0.254")}, {v4("0.0.0.0"), 0, v4("172.16.0.1")},
+    l.classless_routes = {{v4("192.168.0.0"), 16, v4("10.0.0.254")},
+                          {v4("0.0.0.0"), 0, v4("172.16.0.1")},
                           {v4("10.9.0.0"), 16, v4("0.0.0.0")}};
     auto routes = lease_routes(l, IfIndex{4});
     ASSERT_EQ(routes.size(), 3u);
@@ -46,8 +49,8 @@ TEST(Ipv4RoutesTest, ClasslessRoutesReplaceTheRouterOption) {
 // from an older state file) still cannot put an unusable next hop into the kernel.
 TEST(Ipv4RoutesTest, UnusableRoutersNeverBecomeTheDefaultRoute) {
     auto l = lease();
-    l.routers = {v4("0.0.0.0"), v4("127.0.0.1"), v4("10.0.0.5"), v4("224.0.0.1"), v4("255.255.255.255"),
-                 v4("10.0.0.255"), v4("10.0.0.2")};
+    l.routers = {v4("0.0.0.0"),         v4("127.0.0.1"),  v4("10.0.0.5"), v4("224.0.0.1"),
+                 v4("255.255.255.255"), v4("10.0.0.255"), v4("10.0.0.2")};
     auto routes = lease_routes(l, IfIndex{4});
     ASSERT_EQ(routes.size(), 1u);
     EXPECT_EQ(routes[0].gateway->to_string(), "10.0.0.2");

@@ -82,7 +82,7 @@ TEST(Lease6RecordTest, RemainingLifetimesAreCountedFromTheReplyAndRoundedDown) {
     dhcp::Dhcp6IaAddress a{*Ipv6Address::parse("2001:db8::23"), 1800, 3600, {}};
     auto left = dhcp::dhcp6_remaining(a, BootTime{1000s}, BootTime{1000s + 3000s + 500ms});
     ASSERT_TRUE(left);
-    EXPECT_EQ(left->valid_s, 599u);  // 3001 s counted: never stretched
+    EXPECT_EQ(left->valid_s, 599u);    // 3001 s counted: never stretched
     EXPECT_EQ(left->preferred_s, 0u);  // deprecated
     EXPECT_FALSE(dhcp::dhcp6_remaining(a, BootTime{1000s}, BootTime{4600s}));
 }

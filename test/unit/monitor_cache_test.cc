@@ -158,7 +158,7 @@ TEST(MonitorCacheTest, MessageWalkStopsAtALengthBeyondTheBuffer) {
         h.nlmsg_type = type;
         std::memcpy(buffer + offset, &h, sizeof h);
     };
-    put(0, 18, RTM_NEWLINK);   // 2 bytes of payload, padded to 20
+    put(0, 18, RTM_NEWLINK);  // 2 bytes of payload, padded to 20
     put(20, 16, NLMSG_DONE);
     put(36, 0xffffffffu, RTM_NEWROUTE);
     std::vector<std::uint16_t> seen;

@@ -1,7 +1,7 @@
 // Which profile a link gets: by name, by MAC, or the catch-all for Ethernet.
-#include <gtest/gtest.h>
-
 #include "device/profile_match.h"
+
+#include <gtest/gtest.h>
 
 namespace earlynet::device {
 

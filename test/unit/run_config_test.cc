@@ -3,9 +3,9 @@
 #include <gtest/gtest.h>
 
 #include "cmdline/network_root.h"
-#include "profile/profile_set.h"
 #include "device/resolver_config.h"
 #include "device/virtual_link_config.h"
+#include "profile/profile_set.h"
 
 namespace earlynet::device {
 
@@ -48,8 +48,11 @@ TEST(RunConfigTest, BondOptionsBecomeNetlinkSettings) {
     p.interface_name = "bond0";
     p.type = ConnectionType::Bond;
     p.bond.emplace();
-    p.bond->options = {{"mode", "active-backup"}, {"miimon", "100"}, {"arp_ip_target", "10.0.0.1,10.0.0.2"},
-                       {"xmit_hash_policy", "layer3+4"}, {"primary", "eth1"}};
+    p.bond->options = {{"mode", "active-backup"},
+                       {"miimon", "100"},
+                       {"arp_ip_target", "10.0.0.1,10.0.0.2"},
+                       {"xmit_hash_policy", "layer3+4"},
+                       {"primary", "eth1"}};
     auto plan = bond_config(p);
     ASSERT_TRUE(plan) << plan.error().message;
     EXPECT_EQ(plan->config.mode, netlink::BondMode::ActiveBackup);

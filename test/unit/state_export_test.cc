@@ -2,8 +2,8 @@
 // from the network must come back as data), NetworkManager's device state and
 // lease files (GKeyFile, one line per value), systemd-networkd's .network
 // files, and `earlynet status`.
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -128,12 +128,12 @@ Keyfile parse_keyfile(const std::string& text) {
                 continue;
             }
             switch (raw[++i]) {
-            case 's': value += ' '; break;
-            case 'n': value += '\n'; break;
-            case 't': value += '\t'; break;
-            case 'r': value += '\r'; break;
-            case '\\': value += '\\'; break;
-            default: ADD_FAILURE() << "invalid escape in " << line;
+                case 's': value += ' '; break;
+                case 'n': value += '\n'; break;
+                case 't': value += '\t'; break;
+                case 'r': value += '\r'; break;
+                case '\\': value += '\\'; break;
+                default: ADD_FAILURE() << "invalid escape in " << line;
             }
         }
         kf[group][line.substr(0, eq)].push_back(value);
@@ -371,10 +371,10 @@ TEST(DracutExportTest, Dhcp6LeaseGivesTheVariablesOfDhclient6AndARootPath) {
     d.lease.reset();
     TempDir dir;
     write_raw(dir / "opts", dhcpopts_text(d));
-    auto v = sourced_all(dir / "opts", {"new_ip6_address", "new_ip6_prefixlen", "new_max_life", "new_preferred_life",
-                                        "new_iaid", "new_renew", "new_rebind", "new_dhcp6_name_servers",
-                                        "new_dhcp6_domain_search", "new_dhcp6_bootfile_url", "new_root_path",
-                                        "new_ip_address"});
+    auto v = sourced_all(dir / "opts",
+                         {"new_ip6_address", "new_ip6_prefixlen", "new_max_life", "new_preferred_life", "new_iaid",
+                          "new_renew", "new_rebind", "new_dhcp6_name_servers", "new_dhcp6_domain_search",
+                          "new_dhcp6_bootfile_url", "new_root_path", "new_ip_address"});
     EXPECT_EQ(v["new_ip6_address"], "2001:db8::1:23");
     EXPECT_EQ(v["new_ip6_prefixlen"], "128");
     EXPECT_EQ(v["new_max_life"], "3600");
@@ -441,8 +441,8 @@ TEST(DracutExportTest, MarkersNameTheInterfaceAndTheLowerCaseMac) {
     TempDir dir;
     DeviceRecord d = full_dhcp_device();  // MAC 52:54:00:AB:CD:EF
     ASSERT_TRUE(export_for_dracut({dir.path()}, d));
-    for (const char* m : {"net.eth0.up", "net.eth0.did-setup", "net.52:54:00:ab:cd:ef.up",
-                          "net.52:54:00:ab:cd:ef.did-setup"}) {
+    for (const char* m :
+         {"net.eth0.up", "net.eth0.did-setup", "net.52:54:00:ab:cd:ef.up", "net.52:54:00:ab:cd:ef.did-setup"}) {
         EXPECT_TRUE(exists(dir / m)) << m;
     }
     EXPECT_FALSE(exists(dir / "net.52:54:00:AB:CD:EF.up"));
@@ -628,8 +628,9 @@ TEST(NmExportTest, SoftwareDeviceSaysWhetherEarlynetCreatedIt) {
 
 TEST(NmExportTest, NewlineInADhcpValueCannotStartAKeyOrGroup) {
     DeviceRecord d = full_dhcp_device();
-    const std::string evil = "/srv\nmanaged=false\nconnection-uuid=00000000-0000-0000-0000-000000000000\n[device]\r\n"
-                             "\tnm-owned=true\\n";
+    const std::string evil =
+        "/srv\nmanaged=false\nconnection-uuid=00000000-0000-0000-0000-000000000000\n[device]\r\n"
+        "\tnm-owned=true\\n";
     set_text_option(*d.lease, 17, evil);
     set_text_option(*d.lease, 12, evil);
     d.lease->boot_file = evil;
@@ -691,9 +692,9 @@ TEST(NmExportTest, ExportWritesDeviceStateByIfindexTheInternalLeaseFileAndThePro
     EXPECT_EQ(st.st_mode & 0777, 0600u) << "NetworkManager ignores a profile others can read";
     ASSERT_TRUE(export_for_network_manager({dir.path()}, static_device()));
     EXPECT_TRUE(exists(dir / "devices/3"));
-    EXPECT_EQ(list_dir(dir.path()), (std::vector<std::string>{"devices",
-                                                              "internal-2d1f6e4c-8f52-4b8e-9c43-0b3c1a7d9e10-eth0.lease",
-                                                              "system-connections"}));
+    EXPECT_EQ(list_dir(dir.path()),
+              (std::vector<std::string>{"devices", "internal-2d1f6e4c-8f52-4b8e-9c43-0b3c1a7d9e10-eth0.lease",
+                                        "system-connections"}));
     EXPECT_EQ(list_dir(dir / "devices"), (std::vector<std::string>{"2", "3"}));
 }
 
@@ -874,7 +875,9 @@ std::vector<std::string> lines_of(const std::string& text) {
     return out;
 }
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+bool contains(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+}
 
 bool has_line(const std::string& text, const std::string& line) {
     for (const auto& l : lines_of(text))

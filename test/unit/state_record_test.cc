@@ -196,14 +196,16 @@ TEST(DeviceRecordTest, ABadDhcp6LeaseIsRejectedByName) {
                     "field 'lease6.options[2].data': odd number of hex digits");
     expect_rejected(edited([](json& j) { j["lease6"]["options"][1]["data"] = std::string(2 * 65536, 'a'); }),
                     "field 'lease6.options[1].data': longer than an option can be");
-    expect_rejected(edited([](json& j) { j["lease6"]["client_duid"] = 4; }), "field 'lease6.client_duid': not a string");
+    expect_rejected(edited([](json& j) { j["lease6"]["client_duid"] = 4; }),
+                    "field 'lease6.client_duid': not a string");
     expect_rejected(edited([](json& j) { j["lease6"]["client_duid"] = ""; }),
                     "field 'lease6.client_duid': 0 bytes is not a DUID (3 to 130)");
     expect_rejected(edited([](json& j) { j["lease6"]["server_duid"] = std::string(2 * 131, '0'); }),
                     "field 'lease6.server_duid': 131 bytes is not a DUID (3 to 130)");
     expect_rejected(edited([](json& j) { j["lease6"]["addresses"] = json::object(); }),
                     "field 'lease6.addresses': not a list");
-    expect_rejected(edited([](json& j) { j["lease6"]["options"][0] = 23; }), "field 'lease6.options[0]': not an object");
+    expect_rejected(edited([](json& j) { j["lease6"]["options"][0] = 23; }),
+                    "field 'lease6.options[0]': not an object");
     expect_rejected(edited([](json& j) { j["version"] = 2; }), "field 'lease6': not in a version 2 record");
 }
 
@@ -225,9 +227,9 @@ TEST(DeviceRecordTest, MissingVersionIsRejected) {
 // ---- strict reading: missing fields ----
 
 TEST(DeviceRecordTest, MissingTopLevelFieldIsRejectedByName) {
-    for (const char* key : {"interface", "ifindex", "mac", "created", "profile_uuid", "addresses", "routes",
-                            "gateway", "dns", "mtu", "ip_server", "static_from_cmdline", "netmask", "outcome",
-                            "failure_reason", "timings_ms", "lease"}) {
+    for (const char* key :
+         {"interface", "ifindex", "mac", "created", "profile_uuid", "addresses", "routes", "gateway", "dns", "mtu",
+          "ip_server", "static_from_cmdline", "netmask", "outcome", "failure_reason", "timings_ms", "lease"}) {
         SCOPED_TRACE(key);
         expect_rejected(edited([&](json& j) { j.erase(key); }), std::string("field '") + key + "': missing");
     }
@@ -289,8 +291,10 @@ TEST(DeviceRecordTest, BadAddressIsRejectedByName) {
                     "field 'lease.next_server': 'ns1' is not an IPv4 address");
     expect_rejected(edited([](json& j) { j["gateway"] = "10.77.0"; }), "field 'gateway': '10.77.0' is not an IP");
     expect_rejected(edited([](json& j) { j["dns"][0] = ""; }), "field 'dns'");
-    expect_rejected(edited([](json& j) { j["addresses"][0] = "10.77.0.23"; }), "field 'addresses': '10.77.0.23' is not address/prefix");
-    expect_rejected(edited([](json& j) { j["addresses"][0] = "10.77.0.23/33"; }), "field 'addresses': '10.77.0.23/33' has a bad prefix length");
+    expect_rejected(edited([](json& j) { j["addresses"][0] = "10.77.0.23"; }),
+                    "field 'addresses': '10.77.0.23' is not address/prefix");
+    expect_rejected(edited([](json& j) { j["addresses"][0] = "10.77.0.23/33"; }),
+                    "field 'addresses': '10.77.0.23/33' has a bad prefix length");
     expect_rejected(edited([](json& j) { j["addresses"][1] = "2001:db8::23/129"; }), "field 'addresses'");
     expect_rejected(edited([](json& j) { j["routes"][0]["destination"] = "192.168.5.0/x"; }),
                     "field 'routes.destination'");
@@ -313,7 +317,8 @@ TEST(DeviceRecordTest, PrefixLengthAndOptionCodeMustBeWrittenAsTheWriterWritesTh
 TEST(DeviceRecordTest, BadHexIsRejectedByName) {
     expect_rejected(edited([](json& j) { j["lease"]["client_id"] = "0152a"; }),
                     "field 'lease.client_id': odd number of hex digits");
-    expect_rejected(edited([](json& j) { j["lease"]["client_id"] = "01AB"; }), "field 'lease.client_id': not lower-case hex");
+    expect_rejected(edited([](json& j) { j["lease"]["client_id"] = "01AB"; }),
+                    "field 'lease.client_id': not lower-case hex");
     expect_rejected(edited([](json& j) { j["lease"]["options"]["12"] = "zz"; }), "field 'lease.options.12'");
     expect_rejected(edited([](json& j) { j["lease"]["options"]["12"] = 12; }), "field 'lease.options'");
 }
@@ -334,8 +339,8 @@ TEST(DeviceRecordTest, GarbageAndTruncatedJsonAreRejected) {
     std::string good = device_record_to_json(full_dhcp_device());
     for (std::size_t cut : {std::size_t{1}, good.size() / 3, good.size() / 2, good.size() - 3}) {
         SCOPED_TRACE(cut);
-        expect_rejected(good.substr(0, cut), "truncated: the JSON ends unfinished after " + std::to_string(cut) +
-                                                 " bytes");
+        expect_rejected(good.substr(0, cut),
+                        "truncated: the JSON ends unfinished after " + std::to_string(cut) + " bytes");
     }
     for (const char* text : {"garbage", "{", "[]", "null", "1", "\"eth0\"", "{\"version\": 1,}", "\xff\xfe{}"}) {
         SCOPED_TRACE(text);
@@ -374,7 +379,9 @@ namespace {
 constexpr std::chrono::nanoseconds kNow = std::chrono::seconds(1000);
 
 // The device exactly as full_dhcp_device() recorded it.
-DeviceNow same_device() { return {"eth0", 2, "52:54:00:ab:cd:ef", "2d1f6e4c-8f52-4b8e-9c43-0b3c1a7d9e10"}; }
+DeviceNow same_device() {
+    return {"eth0", 2, "52:54:00:ab:cd:ef", "2d1f6e4c-8f52-4b8e-9c43-0b3c1a7d9e10"};
+}
 
 // full_dhcp_device() with its lease begun `age` before kNow.
 DeviceRecord leased_ago(std::chrono::seconds age) {
@@ -399,8 +406,8 @@ TEST(AdoptionCheckTest, TheSameDeviceWithARunningLeaseIsAdoptedWhateverTheMacsCa
     DeviceNow dashes = same_device();
     dashes.mac = "52-54-00-AB-CD-EF";
     EXPECT_TRUE(check_adoptable(leased_ago(std::chrono::seconds(10)), kSource, dashes, kNow));
-    EXPECT_TRUE(check_adoptable(static_device(), kSource, {"eth1", 3, "52:54:00:12:34:56",
-                                                           "5c0b7a3e-1111-4222-8333-944455556666"}, kNow))
+    EXPECT_TRUE(check_adoptable(static_device(), kSource,
+                                {"eth1", 3, "52:54:00:12:34:56", "5c0b7a3e-1111-4222-8333-944455556666"}, kNow))
         << "a record without a lease";
 }
 

@@ -1,5 +1,7 @@
 // The state directory: one DEVICE.json per interface, replaced atomically,
 // and a load that reports every file it cannot trust instead of using it.
+#include "state/state_store.h"
+
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -9,7 +11,6 @@
 #include <atomic>
 #include <thread>
 
-#include "state/state_store.h"
 #include "test/unit/state_test_util.h"
 
 using namespace earlynet;
@@ -23,7 +24,9 @@ DeviceRecord named(DeviceRecord d, const char* interface) {
     return d;
 }
 
-bool mentions(const Error& e, const std::string& word) { return e.message.find(word) != std::string::npos; }
+bool mentions(const Error& e, const std::string& word) {
+    return e.message.find(word) != std::string::npos;
+}
 
 }  // namespace
 
@@ -62,7 +65,7 @@ TEST(StateStoreTest, WriteCreatesTheDirectoryAndReadableFiles) {
     TempDir dir;
     StateStore store(dir / "run/earlynet/state");
     ASSERT_TRUE(store.write(full_dhcp_device()));
-    struct stat st{};
+    struct stat st {};
     ASSERT_EQ(::stat(store.path_of("eth0").c_str(), &st), 0);
     EXPECT_EQ(st.st_mode & 07777, 0644u);  // `earlynet status` runs as anyone
     EXPECT_EQ(read_file(store.path_of("eth0")), device_record_to_json(full_dhcp_device()));
@@ -95,7 +98,7 @@ TEST(StateStoreTest, OverwriteIsARenameSoAnOpenReaderKeepsTheWholeOldFile) {
     const std::string old_text = read_file(store.path_of("eth0"));
     int fd = ::open(store.path_of("eth0").c_str(), O_RDONLY | O_CLOEXEC);
     ASSERT_GE(fd, 0);
-    struct stat before{};
+    struct stat before {};
     ASSERT_EQ(::fstat(fd, &before), 0);
 
     d.hostname = "renamed";
@@ -108,7 +111,7 @@ TEST(StateStoreTest, OverwriteIsARenameSoAnOpenReaderKeepsTheWholeOldFile) {
     while ((n = ::read(fd, buf, sizeof buf)) > 0) seen.append(buf, static_cast<std::size_t>(n));
     ::close(fd);
     EXPECT_EQ(seen, old_text);
-    struct stat after{};
+    struct stat after {};
     ASSERT_EQ(::stat(store.path_of("eth0").c_str(), &after), 0);
     EXPECT_NE(after.st_ino, before.st_ino);
     EXPECT_EQ(read_file(store.path_of("eth0")), device_record_to_json(d));
@@ -247,8 +250,8 @@ TEST(StateStoreTest, WriteClearsTheTemporariesOfWritersThatDied) {
     LoadedState before = store.load();
     EXPECT_TRUE(before.corrupt.empty()) << "a temporary is never read as a record";
     ASSERT_TRUE(store.write(static_device()));
-    std::vector<std::string> left{".eth1.json.tmp", ".eth1.json.tmp" + dead + "x", ".eth1.json.tmp1",
-                                  ".hidden" + dead, "eth0.json", "eth1.json"};
+    std::vector<std::string> left{
+        ".eth1.json.tmp", ".eth1.json.tmp" + dead + "x", ".eth1.json.tmp1", ".hidden" + dead, "eth0.json", "eth1.json"};
     std::sort(left.begin(), left.end());
     auto listed = list_dir(dir.path());
     std::sort(listed.begin(), listed.end());

@@ -20,9 +20,15 @@
 
 namespace earlynet::state::testing {
 
-inline Ipv4Address v4(const char* text) { return *Ipv4Address::parse(text); }
-inline IpAddress ip(const char* text) { return *IpAddress::parse(text); }
-inline IpPrefix prefix(const char* address, int length) { return IpPrefix{ip(address), length}; }
+inline Ipv4Address v4(const char* text) {
+    return *Ipv4Address::parse(text);
+}
+inline IpAddress ip(const char* text) {
+    return *IpAddress::parse(text);
+}
+inline IpPrefix prefix(const char* address, int length) {
+    return IpPrefix{ip(address), length};
+}
 
 inline std::vector<std::uint8_t> bytes_of(std::string_view text) {
     return {text.begin(), text.end()};
@@ -70,7 +76,8 @@ inline LeaseRecord full_lease() {
 // (24) and boot-file URL (59) among the REPLY's options.
 inline Lease6Record full_lease6() {
     Lease6Record l;
-    l.client_duid = {0, 4, 0xa5, 0x0a, 0xd1, 0x12, 0xbf, 0x60, 0x45, 0x77, 0xa2, 0xfb, 0x74, 0x1a, 0xb1, 0x95, 0x5b, 0x03};
+    l.client_duid = {0,    4,    0xa5, 0x0a, 0xd1, 0x12, 0xbf, 0x60, 0x45,
+                     0x77, 0xa2, 0xfb, 0x74, 0x1a, 0xb1, 0x95, 0x5b, 0x03};
     l.iaid = 0xabcdef01;
     l.server_duid = {0, 3, 0, 1, 0x52, 0x54, 0x00, 0x11, 0x22, 0x33};
     l.addresses = {{*Ipv6Address::parse("2001:db8::1:23"), 1800, 3600},
@@ -190,7 +197,7 @@ public:
 
 private:
     static void remove_tree(const std::string& path) {
-        struct stat st{};
+        struct stat st {};
         if (::lstat(path.c_str(), &st) != 0) return;
         if (S_ISDIR(st.st_mode)) {
             if (DIR* d = ::opendir(path.c_str())) {
@@ -209,7 +216,7 @@ private:
 };
 
 inline bool exists(const std::string& path) {
-    struct stat st{};
+    struct stat st {};
     return ::lstat(path.c_str(), &st) == 0;
 }
 

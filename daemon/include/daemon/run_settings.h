@@ -54,7 +54,9 @@ struct RunSettings {
 };
 
 // The done flag dracut's finished hook tests, as NetworkManager's /tmp/nm.done.
-inline std::string done_flag_path(const RunSettings& s) { return s.tmp_dir + "/earlynet.done"; }
+inline std::string done_flag_path(const RunSettings& s) {
+    return s.tmp_dir + "/earlynet.done";
+}
 // The PID of the background earlynet that keeps trying the devices that were
 // not up when the boot went on; dracut's cleanup hook stops it (it writes
 // their state) before switch_root. Removed when it exits.

@@ -42,7 +42,7 @@ public:
         Duration required_timeout = Duration::zero();  // zero: none
     };
     struct Config {
-        std::string name;  // the interface, for the log
+        std::string name;   // the interface, for the log
         bool port = false;  // a bond/bridge/team port: done once up, no IP
         Duration carrier_timeout = std::chrono::seconds(10);
         FamilyPolicy v4;
@@ -105,6 +105,5 @@ private:
     state::DeviceTimings timings_;
     std::deque<ActivationAction> pending_;
 };
-
 
 }  // namespace earlynet::device

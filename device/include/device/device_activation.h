@@ -17,15 +17,15 @@
 #include "device/activation_engine.h"
 #include "device/event_timer.h"
 #include "device/ip_family.h"
-#include "profile/profile_set.h"
 #include "netlink/link.h"
+#include "profile/profile_set.h"
 #include "state/device_record.h"
 
 namespace earlynet::device {
 
 struct ActivationSettings {
     std::chrono::milliseconds carrier_timeout{10000};
-    BootTime run_started;  // timings are measured from here
+    BootTime run_started;             // timings are measured from here
     bool network_root = false;        // see RunSettings::network_root
     std::string network_root_device;  // see RunSettings::network_root_device
 };

@@ -15,8 +15,8 @@
 
 #include "device/device_activation.h"
 #include "device/event_timer.h"
-#include "profile/profile_set.h"
 #include "netlink/monitor.h"
+#include "profile/profile_set.h"
 
 namespace earlynet::device {
 
@@ -83,7 +83,7 @@ private:
     std::string adoptable_dir_;
     std::map<int, std::unique_ptr<DeviceActivation>> activations_;  // by ifindex
     std::vector<int> order_;
-    std::set<std::string> waiting_profiles_;   // uuids waiting for a device (wait-device-timeout)
+    std::set<std::string> waiting_profiles_;  // uuids waiting for a device (wait-device-timeout)
     std::vector<std::unique_ptr<EventTimer>> wait_timers_;
     std::vector<std::string> profile_errors_;  // virtual links that could not be created
     bool started_ = false;

@@ -83,8 +83,10 @@ protected:
 
 private:
     void report() {
-        if (delivering_) report_due_ = true;
-        else listener_();
+        if (delivering_)
+            report_due_ = true;
+        else
+            listener_();
     }
 
     Listener listener_;

@@ -13,10 +13,10 @@
 #include "device/event_timer.h"
 #include "device/ip_family.h"
 #include "device/ipv4_dhcp_engine.h"
-#include "profile/profile.h"
 #include "dhcp/acd_adapter.h"
 #include "dhcp/client_adapter.h"
 #include "netlink/route.h"
+#include "profile/profile.h"
 
 namespace earlynet::device {
 

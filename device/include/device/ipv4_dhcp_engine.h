@@ -63,9 +63,9 @@ struct RemoveAddress {
 // The lease in use changed (new, renewed, gone) or the state did: the
 // device's record must be written again.
 struct LeaseChanged {};
-using Ipv4DhcpAction = std::variant<ClientStart, ClientStartBound, ClientStartInitReboot, ClientSelect, ClientAccept, ClientDecline,
-                                    ClientLinkUp, ClientStop, ProbeStart, ProbeStop, ConfigureLease, RemoveAddress,
-                                    LeaseChanged>;
+using Ipv4DhcpAction =
+    std::variant<ClientStart, ClientStartBound, ClientStartInitReboot, ClientSelect, ClientAccept, ClientDecline,
+                 ClientLinkUp, ClientStop, ProbeStart, ProbeStop, ConfigureLease, RemoveAddress, LeaseChanged>;
 
 class Ipv4DhcpEngine {
 public:

@@ -6,9 +6,9 @@
 #include <cstdint>
 #include <vector>
 
-#include "profile/profile.h"
 #include "dhcp/lease.h"
 #include "netlink/route.h"
+#include "profile/profile.h"
 
 namespace earlynet::device {
 

@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "device/ip_family.h"
-#include "profile/profile.h"
 #include "dhcp/acd_adapter.h"
+#include "profile/profile.h"
 
 namespace earlynet::device {
 

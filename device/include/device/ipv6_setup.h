@@ -16,8 +16,8 @@
 
 #include "device/event_timer.h"
 #include "device/ip_family.h"
-#include "profile/profile.h"
 #include "dhcp/dhcp6_adapter.h"
+#include "profile/profile.h"
 
 namespace earlynet::device {
 
@@ -86,7 +86,7 @@ private:
     std::optional<dhcp::Dhcp6Lease> lease6_;
     std::optional<SavedDhcp6> saved_;
     std::optional<dhcp::Dhcp6Lease> continued_;  // the saved lease, until DHCPv6 starts
-    std::vector<std::uint8_t> duid_;  // the saved lease's, else dhcp6_duid()
+    std::vector<std::uint8_t> duid_;             // the saved lease's, else dhcp6_duid()
     std::uint32_t iaid_ = 0;
     std::vector<dhcp::Dhcp6Option> information_;  // stateless DHCPv6's answer
 };

@@ -6,9 +6,9 @@
 #include <functional>
 #include <vector>
 
+#include "netlink/link.h"
 #include "profile/profile.h"
 #include "profile/profile_set.h"
-#include "netlink/link.h"
 
 namespace earlynet::device {
 
@@ -24,7 +24,8 @@ bool profile_matches(const profile::Profile& profile, const netlink::Link& link)
 // device (multi-connect): highest autoconnect-priority first, then one that
 // names the link (by name or MAC) before a catch-all, then file order.
 // nullptr when none matches.
-const profile::LoadedProfile* choose_profile(const std::vector<profile::LoadedProfile>& profiles, const netlink::Link& link,
-                                    const std::function<bool(const profile::LoadedProfile&)>& available);
+const profile::LoadedProfile* choose_profile(const std::vector<profile::LoadedProfile>& profiles,
+                                             const netlink::Link& link,
+                                             const std::function<bool(const profile::LoadedProfile&)>& available);
 
 }  // namespace earlynet::device

@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "base/result.h"
-#include "profile/profile.h"
 #include "netlink/virtual_link.h"
+#include "profile/profile.h"
 
 namespace earlynet::device {
 

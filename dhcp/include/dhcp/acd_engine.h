@@ -48,7 +48,9 @@ struct AcdTiming {
 // "zero unless configured", nm-settings(5)), which is why it exits faster
 // than earlynet by default; ipv4.dad-timeout=0 turns the probe off here too.
 inline constexpr std::chrono::milliseconds kDefaultProbeTime{200};
-inline AcdTiming AcdTiming::boot_default() { return scaled(kDefaultProbeTime); }
+inline AcdTiming AcdTiming::boot_default() {
+    return scaled(kDefaultProbeTime);
+}
 
 // What a conflict while the address is in use leads to (RFC 5227 2.4).
 enum class AcdDefence {

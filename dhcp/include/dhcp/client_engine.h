@@ -201,18 +201,18 @@ private:
     std::deque<ClientAction> actions_;
 
     Xid xid_;
-    BootTime transaction_started_;          // first send of this xid: the lease starts then
-    BootTime acquisition_started_;          // for the secs field
-    std::optional<BootTime> timer_;         // retransmission, restart, or T1/T2/expiry
-    std::optional<BootTime> give_up_at_;    // end of this acquisition attempt
-    Duration retransmit_delay_{0};          // current base delay (4, 8, ... 64 s)
+    BootTime transaction_started_;        // first send of this xid: the lease starts then
+    BootTime acquisition_started_;        // for the secs field
+    std::optional<BootTime> timer_;       // retransmission, restart, or T1/T2/expiry
+    std::optional<BootTime> give_up_at_;  // end of this acquisition attempt
+    Duration retransmit_delay_{0};        // current base delay (4, 8, ... 64 s)
     int attempts_left_ = 0;
-    int requests_sent_ = 0;                 // in REQUESTING/REBOOTING, before giving up on the offer
-    Duration nak_delay_{0};                 // restart delay after a NAK, doubles
-    int conflicts_ = 0;                     // DECLINEs sent (RFC 5227 MAX_CONFLICTS)
-    int confirm_retransmissions_ = 0;       // quick REQUESTs left after link_up() while bound
-    std::optional<Lease> selected_;         // the offer being requested
-    std::optional<Lease> lease_;            // granted or in use
+    int requests_sent_ = 0;            // in REQUESTING/REBOOTING, before giving up on the offer
+    Duration nak_delay_{0};            // restart delay after a NAK, doubles
+    int conflicts_ = 0;                // DECLINEs sent (RFC 5227 MAX_CONFLICTS)
+    int confirm_retransmissions_ = 0;  // quick REQUESTs left after link_up() while bound
+    std::optional<Lease> selected_;    // the offer being requested
+    std::optional<Lease> lease_;       // granted or in use
     std::optional<Ipv4Address> reboot_address_;
 };
 

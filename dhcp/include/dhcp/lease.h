@@ -23,28 +23,28 @@ struct Lease {
     // 0xffffffff on the wire (RFC 2132 9.2).
     static constexpr Seconds kInfinite{0xffffffffLL};
 
-    Ipv4Address address;        // yiaddr
-    int prefix_length = 0;      // option 1, else the classful default (as dhclient and NetworkManager)
-    Ipv4Address server_id;      // option 54
-    Seconds lease_time{0};      // option 51
-    Seconds t1{0};              // option 58, else 0.5 * lease_time
-    Seconds t2{0};              // option 59, else 0.875 * lease_time
-    std::optional<Ipv4Address> broadcast;  // option 28
-    std::vector<Ipv4Address> routers;      // option 3
-    std::vector<Ipv4Address> dns_servers;  // option 6
-    std::vector<Ipv4Address> ntp_servers;  // option 42
-    std::string hostname;                  // option 12
-    std::string domain_name;               // option 15
-    std::string root_path;                 // option 17
-    std::optional<std::uint16_t> mtu;      // option 26
-    std::string tftp_server_name;          // option 66
-    std::string bootfile_name;             // option 67
-    std::vector<std::string> domain_search;             // option 119
-    std::vector<ClasslessRoute> classless_routes;       // option 121
-    Ipv4Address next_server;     // BOOTP siaddr
-    std::string server_host_name;  // BOOTP sname (when not overloaded)
-    std::string boot_file;         // BOOTP file (when not overloaded)
-    OptionMap options;             // every option as received, malformed ones included
+    Ipv4Address address;                     // yiaddr
+    int prefix_length = 0;                   // option 1, else the classful default (as dhclient and NetworkManager)
+    Ipv4Address server_id;                   // option 54
+    Seconds lease_time{0};                   // option 51
+    Seconds t1{0};                           // option 58, else 0.5 * lease_time
+    Seconds t2{0};                           // option 59, else 0.875 * lease_time
+    std::optional<Ipv4Address> broadcast;    // option 28
+    std::vector<Ipv4Address> routers;        // option 3
+    std::vector<Ipv4Address> dns_servers;    // option 6
+    std::vector<Ipv4Address> ntp_servers;    // option 42
+    std::string hostname;                    // option 12
+    std::string domain_name;                 // option 15
+    std::string root_path;                   // option 17
+    std::optional<std::uint16_t> mtu;        // option 26
+    std::string tftp_server_name;            // option 66
+    std::string bootfile_name;               // option 67
+    std::vector<std::string> domain_search;  // option 119
+    std::vector<ClasslessRoute> classless_routes;  // option 121
+    Ipv4Address next_server;                       // BOOTP siaddr
+    std::string server_host_name;                  // BOOTP sname (when not overloaded)
+    std::string boot_file;                         // BOOTP file (when not overloaded)
+    OptionMap options;                             // every option as received, malformed ones included
     BootTime acquired_at;
     // What lease_from_message dropped from the message and why, one line
     // each, in the order found, for the caller to log: "option 119

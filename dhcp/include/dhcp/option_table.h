@@ -56,7 +56,7 @@ enum class NameCompression { Allowed, Refused };
 
 struct OptionDefinition {
     std::uint8_t code;
-    std::string_view name;        // RFC name, kebab-case: "root-path"
+    std::string_view name;  // RFC name, kebab-case: "root-path"
     OptionType type;
     // dhclient's variable stem as dracut's dhclient-script reads it:
     // new_<shell_name> in dhcpopts, "root_path".

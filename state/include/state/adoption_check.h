@@ -33,7 +33,7 @@ struct DeviceNow {
 // "/run/earlynet/state/eth0.json: field 'ifindex': 7 is not eth0's ifindex now (9)".
 // A record without a MAC (a virtual link recorded before it had one) is not
 // held against a MAC; a record with one must match.
-[[nodiscard]] Result<void> check_adoptable(const DeviceRecord& record, const std::string& source,
-                                           const DeviceNow& now, std::chrono::nanoseconds now_boottime);
+[[nodiscard]] Result<void> check_adoptable(const DeviceRecord& record, const std::string& source, const DeviceNow& now,
+                                           std::chrono::nanoseconds now_boottime);
 
 }  // namespace earlynet::state

@@ -44,7 +44,7 @@ struct LeaseRecord {
     Ipv4Address next_server;              // BOOTP siaddr
     std::string boot_file;                // BOOTP file field
     std::vector<std::uint8_t> client_id;  // option 61 as sent
-    std::uint32_t lease_time_s = 0;  // 0xffffffff = infinite
+    std::uint32_t lease_time_s = 0;       // 0xffffffff = infinite
     std::uint32_t t1_s = 0;
     std::uint32_t t2_s = 0;
     // When the lease started (the REQUEST that got the ACK): CLOCK_BOOTTIME
@@ -95,7 +95,7 @@ const char* to_string(DeviceOutcome o);
 
 // Milliseconds since `earlynet run` started; absent = not reached.
 struct DeviceTimings {
-    std::optional<std::chrono::milliseconds> to_link;     // device seen
+    std::optional<std::chrono::milliseconds> to_link;  // device seen
     std::optional<std::chrono::milliseconds> to_carrier;
     std::optional<std::chrono::milliseconds> to_address;  // first usable address
     std::optional<std::chrono::milliseconds> to_online;   // activation complete
@@ -105,9 +105,9 @@ struct DeviceTimings {
 struct DeviceRecord {
     std::string interface;  // also the file name
     int ifindex = 0;
-    std::string mac;        // aa:bb:cc:dd:ee:ff, may be empty
-    std::string kind;       // "ethernet", "bond", "bridge", "vlan"
-    bool created = false;   // a virtual link earlynet created (NM's nm-owned)
+    std::string mac;       // aa:bb:cc:dd:ee:ff, may be empty
+    std::string kind;      // "ethernet", "bond", "bridge", "vlan"
+    bool created = false;  // a virtual link earlynet created (NM's nm-owned)
     std::string profile_id;
     std::string profile_uuid;
     std::string profile_file;  // the .nmconnection it came from
@@ -119,12 +119,12 @@ struct DeviceRecord {
     std::vector<IpAddress> dns;
     std::vector<std::string> dns_search;
     std::string hostname;
-    unsigned mtu = 0;                // 0 = not set by earlynet
+    unsigned mtu = 0;                    // 0 = not set by earlynet
     std::optional<IpAddress> ip_server;  // the ip= peer field (dracut's srv)
     bool static_from_cmdline = false;    // an ip= static configuration: dracut's net.$netif.override
-    std::string netmask;             // as given on ip= (dracut's mask), for the override file
+    std::string netmask;                 // as given on ip= (dracut's mask), for the override file
     DeviceOutcome outcome = DeviceOutcome::Activating;
-    std::string failure_reason;      // one line, when Failed
+    std::string failure_reason;  // one line, when Failed
     DeviceTimings timings;
     std::optional<LeaseRecord> lease;
     std::optional<Lease6Record> lease6;  // DHCPv6 (stateful)
