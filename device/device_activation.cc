@@ -333,6 +333,15 @@ void DeviceActivation::stop() {
     handle([&] { engine_.stop(); });
 }
 
+Result<void> DeviceActivation::renew() {
+    if (!v4_) return unexpected(ErrorCode::Invalid, name() + ": no IPv4 configuration is running");
+    Result<void> renewed;
+    handle([&] { renewed = v4_->renew(); });
+    if (!renewed) return unexpected(renewed.error().code, name() + ": " + renewed.error().message);
+    spdlog::info("{}: renewing the DHCP lease, as asked", name());
+    return renewed;
+}
+
 state::DeviceRecord DeviceActivation::record() const {
     const profile::Profile& p = profile_.profile;
     state::DeviceRecord r;

@@ -294,6 +294,14 @@ void DeviceManager::stop_all() {
     for (auto& [i, a] : activations_) a->stop();
 }
 
+Result<void> DeviceManager::renew(const std::string& interface) {
+    for (int i : order_) {
+        auto& activation = *activations_.at(i);
+        if (activation.name() == interface) return activation.renew();
+    }
+    return unexpected(ErrorCode::Invalid, interface + ": no device of that name is managed");
+}
+
 std::vector<const DeviceActivation*> DeviceManager::devices() const {
     std::vector<const DeviceActivation*> out;
     for (int i : order_) out.push_back(activations_.at(i).get());

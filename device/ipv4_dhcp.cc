@@ -79,6 +79,13 @@ void Ipv4Dhcp::on_carrier_regained() {
     pump();
 }
 
+Result<void> Ipv4Dhcp::renew() {
+    if (!client_) return unexpected(ErrorCode::Invalid, "the DHCP client is not running");
+    auto renewed = client_->renew();
+    pump();
+    return renewed;
+}
+
 void Ipv4Dhcp::stop() {
     engine_.stop();
     pump();

@@ -119,6 +119,11 @@ void ClientAdapter::link_up() {
     engine_.link_up(boot_time_now());
     process();
 }
+Result<void> ClientAdapter::renew() {
+    auto renewed = engine_.renew(boot_time_now());
+    process();
+    return renewed;
+}
 void ClientAdapter::accept() {
     engine_.accept(boot_time_now());
     process();

@@ -421,16 +421,7 @@ void ClientEngine::link_up(BootTime now) {
         case ClientState::Renewing:
         case ClientState::Rebinding:
             if (!lease_ || lease_->is_infinite()) return;
-            new_transaction(now);
-            acquisition_started_ = now;
-            // Past T2 the granting server is not to be relied on: broadcast.
-            if (now < lease_->acquired_at + lease_->t2)
-                set_state(ClientState::Renewing);
-            else
-                set_state(ClientState::Rebinding);
-            send_request(now);
-            confirm_retransmissions_ = kConfirmRetransmissions;
-            return arm_confirmation(now);
+            return confirm_lease(now);
         case ClientState::Selecting:
         case ClientState::Requesting: return restart(now, Duration::zero());
         case ClientState::Rebooting:
@@ -442,6 +433,43 @@ void ClientEngine::link_up(BootTime now) {
         case ClientState::Granted:
         case ClientState::Stopped: return;
     }
+}
+
+Result<void> ClientEngine::renew(BootTime now) {
+    switch (state_) {
+        case ClientState::Bound:
+        case ClientState::Renewing:
+        case ClientState::Rebinding:
+            if (!lease_ || lease_->is_infinite())
+                return unexpected(Error{ErrorCode::Invalid, "the lease is infinite: there is nothing to renew"});
+            confirm_lease(now);
+            return {};
+        case ClientState::Selecting:
+        case ClientState::Requesting:
+        case ClientState::Rebooting: link_up(now); return {};
+        case ClientState::Init:
+            return unexpected(Error{ErrorCode::Invalid, "starting over after a DECLINE, which RFC 2131 makes wait"});
+        case ClientState::InitReboot:
+        case ClientState::Granted:
+            return unexpected(Error{ErrorCode::Invalid, "the granted address is still being checked"});
+        case ClientState::Stopped: return unexpected(Error{ErrorCode::Invalid, "the DHCP client is stopped"});
+    }
+    return {};
+}
+
+// A REQUEST for the lease in use now, again 4 and 8 s later, then the
+// lease's own schedule; past T2 the granting server is not to be relied on:
+// broadcast.
+void ClientEngine::confirm_lease(BootTime now) {
+    new_transaction(now);
+    acquisition_started_ = now;
+    if (now < lease_->acquired_at + lease_->t2)
+        set_state(ClientState::Renewing);
+    else
+        set_state(ClientState::Rebinding);
+    send_request(now);
+    confirm_retransmissions_ = kConfirmRetransmissions;
+    arm_confirmation(now);
 }
 
 // --- receiving ----------------------------------------------------------------

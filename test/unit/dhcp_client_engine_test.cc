@@ -601,6 +601,76 @@ TEST_F(ClientEngineTest, LinkUpWhileSelectingSendsDiscoverAtOnceWithTheFirstBack
     EXPECT_LE(next, 5s);
 }
 
+TEST_F(ClientEngineTest, RenewWhileBoundRequestsTheLeaseFromItsServerNow) {
+    ClientEngine e(config(), 1);
+    bind(e, at(0s), 1000);  // T1 500 s
+    std::size_t before = sent_.size();
+    ASSERT_TRUE(e.renew(at(100s)));
+    drain(e);
+    ASSERT_EQ(sent_.size(), before + 1);
+    EXPECT_EQ(sent_.back().message.type(), MessageType::Request);
+    EXPECT_EQ(sent_.back().destination, Destination::Server);
+    EXPECT_EQ(sent_.back().message.ciaddr, v4("10.77.0.23"));
+    EXPECT_EQ(e.state(), ClientState::Renewing);
+    e.receive(reply(sent_.back().message, MessageType::Ack, "10.77.0.23", "10.77.0.1", 1000), at(100s));
+    ASSERT_EQ(of<Extended>(drain(e)).size(), 1u);
+    EXPECT_EQ(e.state(), ClientState::Bound);
+    EXPECT_EQ(e.next_deadline(), at(600s)) << "T1 from the renewal";
+}
+
+TEST_F(ClientEngineTest, RenewPastT2Broadcasts) {
+    ClientEngine e(config(), 1);
+    bind(e, at(0s), 1000);  // T2 875 s
+    std::size_t before = sent_.size();
+    ASSERT_TRUE(e.renew(at(900s)));
+    drain(e);
+    ASSERT_EQ(sent_.size(), before + 1);
+    EXPECT_EQ(sent_.back().destination, Destination::Broadcast);
+    EXPECT_EQ(e.state(), ClientState::Rebinding);
+}
+
+TEST_F(ClientEngineTest, RenewWhileSelectingSendsDiscoverNow) {
+    ClientEngine e(config(), 1);
+    e.start(at(0s));
+    drain(e);
+    std::size_t before = sent_.size();
+    ASSERT_TRUE(e.renew(at(2s)));
+    drain(e);
+    ASSERT_EQ(sent_.size(), before + 1);
+    EXPECT_EQ(sent_.back().message.type(), MessageType::Discover);
+}
+
+TEST_F(ClientEngineTest, RenewSaysWhyWhenThereIsNothingToDo) {
+    ClientEngine stopped(config(), 1);
+    auto r = stopped.renew(at(0s));
+    ASSERT_FALSE(r);
+    EXPECT_NE(r.error().message.find("stopped"), std::string::npos);
+
+    ClientEngine infinite(config(), 1);
+    bind(infinite, at(0s), 0xffffffff);
+    r = infinite.renew(at(10s));
+    ASSERT_FALSE(r);
+    EXPECT_NE(r.error().message.find("infinite"), std::string::npos);
+
+    ClientEngine granted(config(), 1);
+    granted.start(at(0s));
+    drain(granted);
+    auto offered =
+        of<Offered>((granted.receive(reply(sent_.back().message, MessageType::Offer), at(0s)), drain(granted)));
+    ASSERT_EQ(offered.size(), 1u);
+    granted.select(offered[0].offer, at(0s));
+    drain(granted);
+    granted.receive(reply(sent_.back().message, MessageType::Ack), at(0s));
+    drain(granted);
+    ASSERT_EQ(granted.state(), ClientState::Granted);
+    std::size_t before = sent_.size();
+    r = granted.renew(at(1s));
+    ASSERT_FALSE(r);
+    EXPECT_NE(r.error().message.find("being checked"), std::string::npos);
+    drain(granted);
+    EXPECT_EQ(sent_.size(), before) << "nothing sent";
+}
+
 // RFC 4390 on IPoIB.
 TEST_F(ClientEngineTest, InfinibandUsesHtype32AnEmptyChaddrTheBroadcastFlagAndAGuidClientId) {
     ClientConfig c = config();

@@ -64,6 +64,8 @@ public:
     void on_monitor_event(const netlink::MonitorEvent& event);
     // Stops DHCP clients and probes; addresses stay (the handover needs them).
     void stop();
+    // The DHCPv4 lease renewed now (IpFamily::renew()); why not, when not.
+    [[nodiscard]] Result<void> renew();
     // A bug of ours surfaced while this device handled an event (an
     // exception caught at the loop): this device fails, alone.
     void fail_internal(const std::string& reason);

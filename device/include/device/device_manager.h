@@ -54,6 +54,9 @@ public:
     bool startup_complete() const { return complete_; }
     void stop_all();
 
+    // The DHCPv4 lease of the device named `interface` renewed now; an error
+    // names the device and why (no such device, no DHCP, ...).
+    [[nodiscard]] Result<void> renew(const std::string& interface);
     // Devices in the order they were matched.
     std::vector<const DeviceActivation*> devices() const;
     // Settled::Only leaves out the profiles still being tried (a device of

@@ -49,6 +49,9 @@ public:
     virtual void on_carrier_regained() {}
     // Stops clients, probes and retries; configured addresses stay.
     virtual void stop() {}
+    // Asked from outside (`earlynet renew`): renew the lease now. Only a
+    // family with a DHCP client has one.
+    [[nodiscard]] virtual Result<void> renew() { return unexpected(ErrorCode::NotSupported, "no DHCP lease to renew"); }
     // Adds this family's addresses, routes, DNS and lease to the record.
     virtual void fill(state::DeviceRecord& record) const = 0;
     // Whether fill() would add an address (without building the record).

@@ -42,6 +42,7 @@ public:
     bool has_address() const override;
     // Confirms the lease at once (or restarts a stalled acquisition).
     void on_carrier_regained() override;
+    Result<void> renew() override;
     const std::optional<dhcp::Lease>& lease() const { return engine_.lease(); }
     // Stops the client and the conflict watch; the address stays (handover).
     void stop() override;

@@ -54,6 +54,8 @@ public:
     void start_bound(const Lease& lease);
     void select(const Lease& offer);
     void link_up();
+    // ClientEngine::renew(): a RENEW (or the next acquisition message) now.
+    [[nodiscard]] Result<void> renew();
     // Call once the granted address is configured on the interface: renewal
     // sends from it.
     void accept();

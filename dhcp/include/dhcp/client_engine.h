@@ -145,6 +145,11 @@ public:
     // an acquisition in progress starts a fresh transaction now instead of
     // waiting out a backoff grown while the cable was out.
     void link_up(BootTime now);
+    // Asked from outside (`earlynet renew`): a lease in use is confirmed now
+    // as after carrier came back; an acquisition sends its next message now.
+    // An error says why nothing was sent (stopped, the address being checked,
+    // the wait after a DECLINE, an infinite lease).
+    [[nodiscard]] Result<void> renew(BootTime now);
     void on_timer(BootTime now);
 
     // SELECTING: request this offer (from an Offered action).
@@ -185,6 +190,7 @@ private:
     void arm_retransmission(BootTime now);
     void arm_lease_timer(BootTime now);
     void arm_confirmation(BootTime now);
+    void confirm_lease(BootTime now);
     void on_lease_timer(BootTime now);
     void on_acquisition_timeout(BootTime now);
 
