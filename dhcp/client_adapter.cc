@@ -61,11 +61,7 @@ Result<void> ClientAdapter::open_udp_socket() {
 
 Result<void> ClientAdapter::open_packet_socket() {
     if (packet_) return {};
-    // The chaddr the engine sends and checks (none on IPoIB: RFC 4390).
-    const HardwareAddress& mac = engine_.config().mac;
-    std::span<const std::uint8_t> chaddr;
-    if (!is_infiniband(mac)) chaddr = std::span(mac.bytes()).first(std::min<std::size_t>(mac.size(), 16));
-    auto socket = PacketSocket::open(ifindex_, chaddr);
+    auto socket = PacketSocket::open(ifindex_, chaddr_of(engine_.config().mac));
     if (!socket) return unexpected(std::move(socket.error()));
     sd_event_source* source = nullptr;
     int r = sd_event_add_io(loop_, &source, socket->fd(), EPOLLIN, &ClientAdapter::on_packet_readable, this);

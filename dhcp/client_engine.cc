@@ -93,6 +93,11 @@ bool is_infiniband(const HardwareAddress& mac) {
     return mac.size() == HardwareAddress::kInfinibandLength;
 }
 
+std::span<const std::uint8_t> chaddr_of(const HardwareAddress& mac) {
+    if (is_infiniband(mac)) return {};
+    return std::span(mac.bytes()).first(std::min<std::size_t>(mac.size(), 16));
+}
+
 namespace {
 
 // RFC 4390 2.1 / ARP hardware type 32 (InfiniBand).
@@ -246,9 +251,10 @@ Message ClientEngine::base_message(MessageType type, BootTime now) const {
         m.hlen = 0;
         m.flags = Message::kBroadcastFlag;
     } else {
+        auto chaddr = chaddr_of(config_.mac);
         m.htype = 1;
-        m.hlen = static_cast<std::uint8_t>(std::min<std::size_t>(config_.mac.size(), 16));
-        std::copy_n(config_.mac.bytes().begin(), m.hlen, m.chaddr.begin());
+        m.hlen = static_cast<std::uint8_t>(chaddr.size());
+        std::copy(chaddr.begin(), chaddr.end(), m.chaddr.begin());
     }
     put_u8(m, option::kMessageType, static_cast<std::uint8_t>(type));
     if (!config_.client_id.empty()) m.options[option::kClientIdentifier] = config_.client_id;
@@ -479,12 +485,9 @@ void ClientEngine::confirm_lease(BootTime now) {
 std::optional<std::string> ClientEngine::not_for_us(const Message& m) const {
     if (m.op != BootpOp::Reply) return "not a BOOTREPLY";
     if (m.xid != xid_) return "xid does not match";
-    if (is_infiniband(config_.mac)) {
-        if (m.hlen != 0) return "chaddr is not empty (RFC 4390)";
-    } else if (m.hlen != config_.mac.size() ||
-               !std::equal(config_.mac.bytes().begin(), config_.mac.bytes().end(), m.chaddr.begin())) {
-        return "chaddr is not ours";
-    }
+    auto chaddr = chaddr_of(config_.mac);
+    if (m.hlen != chaddr.size() || !std::equal(chaddr.begin(), chaddr.end(), m.chaddr.begin()))
+        return is_infiniband(config_.mac) ? "chaddr is not empty (RFC 4390)" : "chaddr is not ours";
     auto id = m.options.find(option::kClientIdentifier);
     if (id != m.options.end() && !config_.client_id.empty() && id->second != config_.client_id)
         return "client identifier is not ours";

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <deque>
 #include <optional>
+#include <span>
 #include <string>
 #include <variant>
 #include <vector>
@@ -76,6 +77,9 @@ std::vector<std::uint8_t> default_client_id(const HardwareAddress& mac);
 
 // A 20-byte address is IPoIB's: RFC 4390 rules (htype 32, empty chaddr).
 bool is_infiniband(const HardwareAddress& mac);
+// The chaddr we send and expect back: the MAC, at most 16 bytes; none on
+// IPoIB, whose 20-byte address does not fit (RFC 4390 2.1).
+std::span<const std::uint8_t> chaddr_of(const HardwareAddress& mac);
 
 // The options we ask for (option 55), 17 (root-path) and 121 among them.
 const std::vector<std::uint8_t>& parameter_request_list();
