@@ -91,27 +91,29 @@ std::string render_status_text(const LoadedState& state, std::chrono::nanosecond
     return out;
 }
 
+// The record's own format, so scripts read what `run --import` reads, with
+// the lease's options decoded by the option table beside the raw bytes:
+// "values": {"root-path": "...", "routers": "10.0.0.1 ..."}.
+nlohmann::json device_status_json(const DeviceRecord& d) {
+    nlohmann::json device = nlohmann::json::parse(device_record_to_json(d));
+    if (d.lease) {
+        nlohmann::json values = nlohmann::json::object();
+        for (const auto& o : lease_options(*d.lease))
+            values[std::string(o.definition->name)] = dhcp::option_value_to_text(o.value);
+        device["lease"]["values"] = values;
+    }
+    if (d.lease6) {
+        nlohmann::json values = nlohmann::json::object();
+        for (const auto& o : lease6_options(*d.lease6))
+            values[std::string(o.definition->name)] = dhcp::dhcp6_option_value_to_text(o.value);
+        device["lease6"]["values"] = values;
+    }
+    return device;
+}
+
 std::string render_status_json(const LoadedState& state) {
     nlohmann::json devices = nlohmann::json::array();
-    // The records' own format, so scripts read what `run --import` reads,
-    // with the lease's options decoded by the option table beside the raw
-    // bytes: "values": {"root-path": "...", "routers": "10.0.0.1 ..."}.
-    for (const auto& d : state.devices) {
-        nlohmann::json device = nlohmann::json::parse(device_record_to_json(d));
-        if (d.lease) {
-            nlohmann::json values = nlohmann::json::object();
-            for (const auto& o : lease_options(*d.lease))
-                values[std::string(o.definition->name)] = dhcp::option_value_to_text(o.value);
-            device["lease"]["values"] = values;
-        }
-        if (d.lease6) {
-            nlohmann::json values = nlohmann::json::object();
-            for (const auto& o : lease6_options(*d.lease6))
-                values[std::string(o.definition->name)] = dhcp::dhcp6_option_value_to_text(o.value);
-            device["lease6"]["values"] = values;
-        }
-        devices.push_back(std::move(device));
-    }
+    for (const auto& d : state.devices) devices.push_back(device_status_json(d));
     nlohmann::json corrupt = nlohmann::json::array();
     for (const auto& e : state.corrupt) corrupt.push_back(e.message);
     nlohmann::json o;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "state/state_store.h"
@@ -15,5 +16,7 @@ namespace earlynet::state {
 // `now_boottime` (CLOCK_BOOTTIME) computes a lease's remaining time.
 std::string render_status_text(const LoadedState& state, std::chrono::nanoseconds now_boottime);
 std::string render_status_json(const LoadedState& state);
+// One device as --json shows it (the local API's Describe answers the same).
+nlohmann::json device_status_json(const DeviceRecord& device);
 
 }  // namespace earlynet::state
