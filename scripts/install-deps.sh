@@ -47,7 +47,7 @@ DEMO_PACKAGES="iproute2 dnsmasq-base"
 BUILD_PACKAGES="$BINARY_PACKAGES
 	libgtest-dev libgmock-dev
 	scdoc"
-TEST_PACKAGES="python3 iproute2 iputils-ping time dnsmasq-base radvd clang clang-format libclang-rt-14-dev network-manager strace man-db groff-base"
+TEST_PACKAGES="python3 iproute2 iputils-ping time dnsmasq-base radvd clang clang-format libclang-rt-14-dev network-manager strace man-db groff-base varlink-go"
 E2E_PACKAGES="qemu-system-x86 dracut-core dracut-network nbd-server nbd-client busybox e2fsprogs zstd
 	udev systemd linux-image-amd64"
 
