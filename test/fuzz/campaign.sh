@@ -3,7 +3,7 @@
 #   test/fuzz/campaign.sh BUILD_DIR NAME RUNS WORK_DIR [LIBFUZZER_OPTION...]
 #   e.g. test/fuzz/campaign.sh build keyfile 10000000 /tmp/fuzz-keyfile -max_len=4096
 # NAME is a key of libfuzzer_targets in test/fuzz/meson.build (cmdline,
-# keyfile, dhcp_message, dhcp6_message, state, netlink). Builds BUILD_DIR/test/fuzz/NAME_libfuzzer,
+# keyfile, dhcp_message, dhcp6_message, state, netlink, varlink_message). Builds BUILD_DIR/test/fuzz/NAME_libfuzzer,
 # fuzzes a copy of the seed corpus for RUNS executions at the lowest priority
 # (resumable: WORK_DIR/corpus is kept), then merges what it found into
 # WORK_DIR/new: the inputs that reach edges the checked-in corpus does not

@@ -23,7 +23,7 @@ die() { echo "coverage.sh: $*" >&2; exit 1; }
 [ $# -ge 1 ] || die "usage: $0 BUILD_DIR [NAME...]"
 build=$(cd "$1" && pwd -P) || die "no build directory $1"
 shift
-[ $# -ge 1 ] || set -- cmdline dhcp_message dhcp6_message keyfile state netlink
+[ $# -ge 1 ] || set -- cmdline dhcp_message dhcp6_message keyfile state netlink varlink_message
 src=$(cd "$(dirname "$0")/../.." && pwd -P)
 profdata=${LLVM_PROFDATA:-llvm-profdata}
 cov=${LLVM_COV:-llvm-cov}
@@ -41,6 +41,7 @@ files_for() {
     state) echo state/device_record.cc ;;
     netlink) echo netlink/link.cc netlink/address.cc netlink/route.cc netlink/include/netlink/detail/parse.h \
                   netlink/include/netlink/detail/message.h netlink/monitor_cache.cc ;;
+    varlink_message) echo varlink/frame_reader.cc varlink/message.cc ;;
     *) return 1 ;;
     esac
 }
@@ -70,7 +71,7 @@ fi
 status=0
 summaries=
 for name in "$@"; do
-    files=$(files_for "$name") || die "unknown target $name (cmdline dhcp_message dhcp6_message keyfile state netlink)"
+    files=$(files_for "$name") || die "unknown target $name (cmdline dhcp_message dhcp6_message keyfile state netlink varlink_message)"
     corpus=$src/test/fuzz/corpus/$name
     [ -d "$corpus" ] || die "no corpus $corpus"
     for f in $files; do [ -f "$src/$f" ] || die "$name: $f does not exist (update files_for)"; done
