@@ -32,13 +32,11 @@ Result<void> FrameReader::feed(std::string_view bytes) {
 
 Result<std::optional<std::string>> FrameReader::next() {
     if (failed_) return unexpected(ErrorCode::Malformed, "message longer than the limit");
-    const char* begin = buffer_.data() + scanned_;
-    const void* nul = std::memchr(begin, '\0', buffer_.size() - scanned_);
-    if (!nul) {
+    std::size_t end = buffer_.find('\0', scanned_);
+    if (end == std::string::npos) {
         scanned_ = buffer_.size();
         return std::optional<std::string>{};
     }
-    std::size_t end = static_cast<const char*>(nul) - buffer_.data();
     // feed() bounds the message still incomplete; one that a chunk completed
     // (60 KiB, then 10 KiB ending in its NUL) is bounded here.
     if (end - start_ > max_message_bytes_) {

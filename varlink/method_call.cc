@@ -54,7 +54,7 @@ Result<void> MethodCall::reply_error(std::string_view name, nlohmann::json param
     return send(Reply{std::string(name), std::move(parameters), false});
 }
 
-Result<void> MethodCall::send(Reply reply) {
+Result<void> MethodCall::send(const Reply& reply) {
     if (answered_) return unexpected(ErrorCode::Invalid, "varlink: " + call_.method + " was answered already");
     bool final = !reply.continues;
     if (final) answered_ = true;

@@ -109,9 +109,10 @@ Result<void> Server::add_method(std::string_view qualified_name, Handler handler
     std::string_view interface = qualified_name.substr(0, dot == std::string_view::npos ? 0 : dot);
     std::string_view member = dot == std::string_view::npos ? qualified_name : qualified_name.substr(dot + 1);
     auto it = interfaces_.find(interface);
-    if (interface == kServiceInterface || it == interfaces_.end() || !it->second.methods.count(std::string(member)))
+    if (interface == kServiceInterface || it == interfaces_.end() || !it->second.methods.count(std::string(member))) {
         return unexpected(ErrorCode::Invalid,
                           "varlink: " + std::string(qualified_name) + " is not a method of an added interface");
+    }
     handlers_[std::string(qualified_name)] = std::move(handler);
     return {};
 }
@@ -187,7 +188,7 @@ void Server::connection_closed(std::uint64_t id) {
     }
 }
 
-void Server::report(Error problem) {
+void Server::report(const Error& problem) {
     if (problem_sink_) problem_sink_(problem);
 }
 

@@ -33,7 +33,7 @@ namespace earlynet::varlink {
 class Client {
 public:
     // Replies are larger than calls (a status of many devices).
-    static constexpr std::size_t kMaxReplyBytes = 16 * 1024 * 1024;
+    static constexpr std::size_t kMaxReplyBytes = std::size_t{16} * 1024 * 1024;
 
     [[nodiscard]] static Result<Client> connect(std::string_view address, Duration timeout);
 

@@ -55,7 +55,7 @@ public:
     [[nodiscard]] Result<void> reply_error(std::string_view name, nlohmann::json parameters = nlohmann::json::object());
 
 private:
-    Result<void> send(Reply reply);
+    Result<void> send(const Reply& reply);
 
     Call call_;
     std::weak_ptr<ServerConnection> connection_;

@@ -48,10 +48,10 @@ struct ServiceInfo {
 struct ServerLimits {
     // One message, in either direction's frame reader (64 KiB: a call is a
     // method name and a few parameters).
-    std::size_t max_message_bytes = 64 * 1024;
+    std::size_t max_message_bytes = std::size_t{64} * 1024;
     // Replies queued for one client that reads too slowly (or not at all);
     // past it the client is disconnected.
-    std::size_t max_output_bytes = 1024 * 1024;
+    std::size_t max_output_bytes = std::size_t{1024} * 1024;
     // Connections beyond this are accepted and closed at once.
     std::size_t max_connections = 4096;
 };
@@ -105,7 +105,7 @@ private:
     // connection if closed, else dispatch the calls it has received.
     void schedule_work(std::uint64_t connection_id);
     void connection_closed(std::uint64_t connection_id);
-    void report(Error problem);
+    void report(const Error& problem);
 
     // Dispatch of one parsed call (ServerConnection calls it).
     void dispatch(const std::shared_ptr<ServerConnection>& connection, Call call);
