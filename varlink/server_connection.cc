@@ -83,7 +83,7 @@ void ServerConnection::process_input() {
             close_for(message.error());
             return;
         }
-        if (!*message) return;
+        if (!*message) break;
         auto call = parse_call(**message);
         if (!call) {
             // Not a call we could answer (not JSON, no method): the stream

@@ -321,3 +321,38 @@ TEST_F(ServerTest, AddMethodNeedsAnInterfaceThatDefinesIt) {
 
 }  // namespace
 }  // namespace earlynet::varlink::test
+
+namespace earlynet::varlink::test {
+namespace {
+
+TEST_F(ServerTest, ClientLeavingWithHalfAMessageIsClosed) {
+    RawPeer peer(path_);
+    ASSERT_TRUE(peer.write(R"({"method":"org.example.test.Echo","para)"));
+    ASSERT_EQ(::shutdown(peer.fd(), SHUT_WR), 0);
+    EXPECT_TRUE(closed_by_server(loop_.get(), peer));
+    EXPECT_EQ(server_->connection_count(), 0u);
+}
+
+class SmallServerTest : public ServerTest {
+protected:
+    ServerLimits limits() const override {
+        ServerLimits small;
+        small.max_connections = 2;
+        return small;
+    }
+};
+
+TEST_F(SmallServerTest, ConnectionsBeyondTheLimitAreClosed) {
+    RawPeer first(path_);
+    RawPeer second(path_);
+    ASSERT_TRUE(run_until(loop_.get(), [&] { return server_->connection_count() == 2; }));
+    RawPeer third(path_);
+    EXPECT_TRUE(closed_by_server(loop_.get(), third));
+    EXPECT_EQ(server_->connection_count(), 2u);
+    auto reply = call(second, "org.example.test.Echo", {{"value", 2}});
+    ASSERT_TRUE(reply);
+    EXPECT_TRUE(reply->ok());
+}
+
+}  // namespace
+}  // namespace earlynet::varlink::test
