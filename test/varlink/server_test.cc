@@ -1,6 +1,8 @@
 // Server: framing, dispatch and the standard errors, seen from a raw client
 // socket, with the server's loop run in process by the test.
+#include <grp.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "server_fixture.h"
@@ -352,6 +354,42 @@ TEST_F(SmallServerTest, ConnectionsBeyondTheLimitAreClosed) {
     auto reply = call(second, "org.example.test.Echo", {{"value", 2}});
     ASSERT_TRUE(reply);
     EXPECT_TRUE(reply->ok());
+}
+
+}  // namespace
+}  // namespace earlynet::varlink::test
+
+namespace earlynet::varlink::test {
+namespace {
+
+// What the daemon relies on to refuse changing methods to users other than
+// root: the uid a handler sees is the connecting process's, and any local
+// user may connect (the socket is 0666).
+TEST_F(ServerTest, HandlerSeesAnotherUsersUid) {
+    if (::geteuid() != 0) GTEST_SKIP() << "needs root to become another user";
+    constexpr uid_t kNobody = 65534;
+    ASSERT_EQ(::chmod(dir_.path().c_str(), 0755), 0);
+    pid_t child = ::fork();
+    if (child == 0) {
+        if (::setgroups(0, nullptr) < 0 || ::setresgid(kNobody, kNobody, kNobody) < 0 ||
+            ::setresuid(kNobody, kNobody, kNobody) < 0)
+            ::_exit(10);
+        RawPeer peer(path_);
+        if (!peer.connected()) ::_exit(11);
+        if (!peer.write_call(Call{"org.example.test.WhoAmI", nlohmann::json::object(), CallMode::Plain, false}))
+            ::_exit(12);
+        for (int i = 0; i < 5000; ++i) {
+            pollfd p{peer.fd(), POLLIN, 0};
+            ::poll(&p, 1, 1);
+            if (!peer.read_available()) ::_exit(13);
+            if (auto reply = peer.take_reply()) ::_exit(reply->parameters.value("uid", 0) == kNobody ? 0 : 14);
+        }
+        ::_exit(15);
+    }
+    int status = -1;
+    ASSERT_TRUE(run_until(loop_.get(), [&] { return ::waitpid(child, &status, WNOHANG) == child; }));
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 0) << "10: could not become nobody, 11: could not connect, 14: wrong uid";
 }
 
 }  // namespace
