@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "daemon/api_verbs.h"
 #include "daemon/generate_verb.h"
 #include "daemon/run_verb.h"
 #include "daemon/status_verb.h"
@@ -18,7 +19,9 @@ constexpr const char* kUsage =
     "Verbs:\n"
     "  generate   kernel command line -> connection profiles (like nm-initrd-generator)\n"
     "  run        bring up every device that has a profile, fire dracut's online hooks\n"
-    "  status     show devices, leases and timings from the state in /run/earlynet\n"
+    "  status     show devices, leases and timings (from the running daemon, else /run/earlynet)\n"
+    "  renew      have the running daemon renew an interface's DHCP lease now\n"
+    "  wait-online  wait until the network is online\n"
     "\n"
     "Run 'earlynet VERB --help' for the options of a verb.\n";
 
@@ -34,6 +37,8 @@ int main(int argc, char** argv) {
     if (verb == "generate") return earlynet::daemon::generate_main(args);
     if (verb == "run") return earlynet::daemon::run_main(args);
     if (verb == "status") return earlynet::daemon::status_main(args);
+    if (verb == "renew") return earlynet::daemon::renew_main(args);
+    if (verb == "wait-online") return earlynet::daemon::wait_online_main(args);
     std::fprintf(stderr, "earlynet: unknown verb '%s'\n%s", verb.c_str(), kUsage);
     return 2;
 }

@@ -19,6 +19,7 @@
 #include "base/ip_address.h"
 #include "cmdline/network_root.h"
 #include "daemon/logging.h"
+#include "daemon/network_api.h"
 #include "daemon/run_settings.h"
 #include "daemon/verb_arguments.h"
 #include "device/device_manager.h"
@@ -114,7 +115,9 @@ public:
                                              [this] { on_startup_complete(); }});
         hooks_.set_idle_handler([this] { maybe_done(); });
         if (settings_.import) manager_->set_adoptable(adoptable_state(), store_.directory());
-        return manager_->start();
+        EARLYNET_TRY(manager_->start());
+        start_api();
+        return {};
     }
 
     int exit_code() const { return exit_code_; }
@@ -127,6 +130,27 @@ public:
     }
 
 private:
+    // The local API, once the devices are known. Without it the network
+    // still comes up: a failure is logged, not fatal.
+    void start_api() {
+        if (settings_.api_socket.empty()) return;
+        std::error_code ignored;
+        std::filesystem::create_directories(std::filesystem::path(settings_.api_socket).parent_path(), ignored);
+        NetworkView view{[this] {
+                             std::vector<state::DeviceRecord> records;
+                             for (const auto* d : manager_->devices()) records.push_back(d->record());
+                             return records;
+                         },
+                         [this] { return startup_complete_; },
+                         [this](const std::string& interface) { return manager_->renew(interface); }};
+        auto api = NetworkApi::listen(loop_, settings_.api_socket, std::move(view));
+        if (!api) {
+            spdlog::warn("local API not served at {}: {}", settings_.api_socket, api.error().message);
+            return;
+        }
+        api_ = std::move(*api);
+    }
+
     // What the initrd's earlynet left; a file that cannot be trusted is
     // reported and its device activated anew.
     std::map<std::string, state::DeviceRecord> adoptable_state() const {
@@ -158,6 +182,7 @@ private:
     void on_device_changed(device::DeviceActivation& a) {
         auto record = a.record();
         write_state(record);
+        if (api_) api_->device_changed(record);
         if (a.outcome() != state::DeviceOutcome::Activated) return;
         if (!settings_.nm_run_dir.empty() && !a.is_port()) {
             auto nm = state::export_for_network_manager({settings_.nm_run_dir}, record);
@@ -210,6 +235,7 @@ private:
         for (const auto& line : outcome.profile_failures) spdlog::error("{}", line);
         exit_code_ = outcome.profile_failures.empty() ? 0 : 1;
         startup_complete_ = true;
+        if (api_) api_->startup_completed();
         maybe_done();
     }
 
@@ -281,6 +307,7 @@ private:
     state::StateStore store_;
     device::HookRunner hooks_;
     std::unique_ptr<device::DeviceManager> manager_;
+    std::unique_ptr<NetworkApi> api_;  // after manager_: destroyed first, its view reads manager_
     BootTime started_ = boot_time_now();
     device::StartupHandoff* handoff_;
     std::set<std::string> online_;
@@ -390,6 +417,9 @@ int run_main(const std::vector<std::string>& args) {
     app.add_option("-i,--initrd-data-dir", s.initrd_data_dir, "Where generate's hostname file is")
         ->capture_default_str();
     app.add_option("--state-dir", s.state_dir, "Where device and lease state is written")->capture_default_str();
+    app.add_option("--api-socket", s.api_socket,
+                   "Where the local API (io.earlynet.Network over varlink) listens ('' = nowhere)")
+        ->capture_default_str();
     app.add_option("--tmp-dir", s.tmp_dir, "Where dracut's /tmp files go")->capture_default_str();
     app.add_option("--hook-dir", s.hook_dir, "dracut's hook directory (initqueue/online below it)")
         ->capture_default_str();

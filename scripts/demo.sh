@@ -55,8 +55,8 @@ step "earlynet run --configure-and-quit (in $cli)"
 start=$(date +%s%N)
 status=0
 ip netns exec "$cli" "$earlynet" run --configure-and-quit -c "$work/profiles" -r "$work/conf" \
-	-i "$work/initrd" --state-dir "$work/state" --tmp-dir "$work/tmp" --hook-dir "$work/hooks" \
-	--netroot '' --nm-run-dir "$work/nm" --resolv-conf "$work/resolv.conf" \
+	-i "$work/initrd" --state-dir "$work/state" --api-socket "$work/api.sock" --tmp-dir "$work/tmp" \
+	--hook-dir "$work/hooks" --netroot '' --nm-run-dir "$work/nm" --resolv-conf "$work/resolv.conf" \
 	--hostname-file "$work/hostname" || status=$?
 end=$(date +%s%N)
 echo "exit status $status after $(( (end - start) / 1000000 )) ms"
@@ -66,7 +66,7 @@ ip -n "$cli" -4 addr show dev eth0 | sed -n 's/^ *//p'
 ip -n "$cli" -4 route
 
 step "earlynet status"
-"$earlynet" status --state-dir "$work/state"
+"$earlynet" status --state-dir "$work/state" --api-socket "$work/api.sock"
 
 step "what dracut's netroot reads: $work/tmp/dhclient.eth0.dhcpopts"
 cat "$work/tmp/dhclient.eth0.dhcpopts"
@@ -75,12 +75,15 @@ printf 'sourced by sh: new_root_path=%s\n' "$(sh -c '. "$1"; printf %s "$new_roo
 step "NetworkManager's view: $work/nm/devices/"
 cat "$work/nm/devices/"*
 
-step "after switch_root: earlynet run --import adopts eth0 and continues its lease (stopped after 1 s)"
+step "after switch_root: earlynet run --import adopts eth0 and continues its lease; asked through its local API, then stopped"
 ip netns exec "$cli" "$earlynet" run --import -c "$work/profiles" -r "$work/conf" -i "$work/initrd" \
-	--state-dir "$work/state" --tmp-dir "$work/tmp" --hook-dir "$work/hooks" --netroot '' \
+	--state-dir "$work/state" --api-socket "$work/api.sock" --tmp-dir "$work/tmp" --hook-dir "$work/hooks" --netroot '' \
 	--nm-run-dir "$work/nm" --resolv-conf "$work/resolv.conf" --hostname-file "$work/hostname" &
 import_pid=$!
-sleep 1
+"$earlynet" wait-online --api-socket "$work/api.sock" --state-dir /nonexistent --timeout 10
+"$earlynet" renew eth0 --api-socket "$work/api.sock" && echo "    earlynet renew eth0: a REQUEST went out"
+"$earlynet" status --api-socket "$work/api.sock" --state-dir /nonexistent | sed -n '1,3s/^/    (from the daemon) /p'
+sleep 0.5
 kill "$import_pid"
 wait "$import_pid" || true
 ip -n "$cli" -4 addr show dev eth0 | sed -n 's/^ *\(inet .*\)/\1 (still there)/p'

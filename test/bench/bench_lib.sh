@@ -329,7 +329,7 @@ bench_earlynet_tool() {
 mkdir -p "$T/rt/state" "$T/rt/tmp" "$T/rt/hooks" "$T/rt/nm"
 '"$(printf %q "$EARLYNET")"' generate -c "$T/profiles" -r "$T/conf" -i "$T/initrd" -- '"$(printf %q "$1")"' >"$T/generate.log" 2>&1'
 	CMDV=("$EARLYNET" run --configure-and-quit --debug -c "$T/profiles" -r "$T/conf" -i "$T/initrd"
-		--state-dir "$T/rt/state" --tmp-dir "$T/rt/tmp" --hook-dir "$T/rt/hooks" --netroot ''
-		--nm-run-dir "$T/rt/nm" --resolv-conf "$T/rt/resolv.conf" --hostname-file '')
+		--state-dir "$T/rt/state" --api-socket "$T/rt/api.sock" --tmp-dir "$T/rt/tmp" --hook-dir "$T/rt/hooks"
+		--netroot '' --nm-run-dir "$T/rt/nm" --resolv-conf "$T/rt/resolv.conf" --hostname-file '')
 	DESC="earlynet generate -- $1 (untimed), then earlynet run --configure-and-quit --debug, every path in the trial dir"
 }

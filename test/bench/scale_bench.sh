@@ -372,11 +372,11 @@ for p in "$T"/profiles/*.nmconnection; do grep -q "^dad-timeout=0\$" "$p"; done'
 	PRE+='
 ls "$T/profiles" >"$T/profiles.ls"'
 	# shellcheck disable=SC2016
-	POST="$en"' status --state-dir "$T/rt/state" >"$T/status.txt" 2>&1'
+	POST="$en"' status --api-socket '' --state-dir "$T/rt/state" >"$T/status.txt" 2>&1'
 	ACT="grep -c ': activated\$' $(printf %q "$T/status.txt")"
 	CMDV=("$EARLYNET" run --configure-and-quit --debug -c "$T/profiles" -r "$T/conf" -i "$T/initrd"
-		--state-dir "$T/rt/state" --tmp-dir "$T/rt/tmp" --hook-dir "$T/rt/hooks" --netroot ''
-		--nm-run-dir "$T/rt/nm" --resolv-conf "$T/rt/resolv.conf" --hostname-file '')
+		--state-dir "$T/rt/state" --api-socket "$T/rt/api.sock" --tmp-dir "$T/rt/tmp" --hook-dir "$T/rt/hooks"
+		--netroot '' --nm-run-dir "$T/rt/nm" --resolv-conf "$T/rt/resolv.conf" --hostname-file '')
 }
 tool_earlynet() {
 	earlynet_common 0

@@ -142,6 +142,8 @@ protected:
                                                              (dir_ / "initrd").string(),
                                                              "--state-dir",
                                                              (dir_ / "state").string(),
+                                                             "--api-socket",
+                                                             api_socket(),
                                                              "--tmp-dir",
                                                              (dir_ / "tmp").string(),
                                                              "--hook-dir",
@@ -166,6 +168,9 @@ protected:
         return std::make_unique<BackgroundProcess>(argv);
     }
 
+    // The local API's socket of this test's `earlynet run`.
+    std::string api_socket() const { return (dir_ / "io.earlynet.Network").string(); }
+
     CommandResult run() {
         auto r = run_command(run_argv(true));
         log_ = r.err;
@@ -173,7 +178,8 @@ protected:
     }
 
     std::string status_json() {
-        auto r = run_command({binary(), "status", "--json", "--state-dir", (dir_ / "state").string()});
+        auto r =
+            run_command({binary(), "status", "--json", "--state-dir", (dir_ / "state").string(), "--api-socket", ""});
         EXPECT_EQ(r.status, 0) << r.err;
         return r.out;
     }

@@ -105,7 +105,8 @@ protected:
     };
     // `earlynet status [--json]`, bounded: a hang ends with timeout's 124.
     Status status(bool as_json) {
-        std::vector<std::string> argv{"timeout", "10", binary(), "status", "--state-dir", state_dir().string()};
+        std::vector<std::string> argv{"timeout",      "10", binary(), "status", "--state-dir", state_dir().string(),
+                                      "--api-socket", ""};
         if (as_json) argv.push_back("--json");
         auto r = run_command(argv);
         return {r.status, r.out, r.err};

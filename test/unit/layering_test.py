@@ -36,7 +36,7 @@ ALLOWED = {
     "profile": {"base"},
     "cmdline": {"base", "profile"},
     "device": {"base", "profile", "netlink", "dhcp", "state"},
-    "daemon": {"base", "profile", "cmdline", "netlink", "dhcp", "state", "device"},
+    "daemon": {"base", "profile", "cmdline", "netlink", "dhcp", "state", "device", "varlink"},
 }
 
 

@@ -18,6 +18,8 @@ struct RunSettings {
     // The initrd hostname file generate writes (from ip=...:hostname:...).
     std::string initrd_data_dir = "/run/earlynet/initrd";
     std::string state_dir = "/run/earlynet/state";
+    // The local API's socket (io.earlynet.Network over varlink); "" = none.
+    std::string api_socket = "/run/earlynet/io.earlynet.Network";
     // dracut's files: /tmp/dhclient.$netif.dhcpopts, /tmp/net.$netif.* and the done flag.
     std::string tmp_dir = "/tmp";
     // dracut's hook tree; initqueue/online/*.sh run per interface.

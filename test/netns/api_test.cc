@@ -1,0 +1,131 @@
+// The local API (io.earlynet.Network over varlink) of a real `earlynet run`
+// in namespaces against dnsmasq, through the commands on top of it:
+// `status` asks the daemon, `renew` makes it send a REQUEST now, and
+// `wait-online` returns when a Subscribe update says the network is online.
+#include <sys/stat.h>
+
+#include <chrono>
+#include <thread>
+
+#include "test/netns/run_fixture.h"
+
+namespace earlynet::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+class ApiTest : public RunTest {
+protected:
+    // The daemon is up once its socket answers; it binds it after reading
+    // the profiles.
+    bool wait_for_socket() {
+        for (int i = 0; i < 100; ++i) {
+            if (fs::exists(api_socket())) return true;
+            std::this_thread::sleep_for(50ms);
+        }
+        return false;
+    }
+
+    CommandResult earlynet(std::vector<std::string> args) {
+        args.insert(args.begin(), binary());
+        args.push_back("--api-socket");
+        args.push_back(api_socket());
+        return run_command(args);
+    }
+
+    // As an unprivileged user (nobody): reading is open to any local user,
+    // changing is root's.
+    CommandResult earlynet_as_nobody(std::vector<std::string> args) {
+        args.insert(args.begin(), {"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--", binary()});
+        args.push_back("--api-socket");
+        args.push_back(api_socket());
+        return run_command(args);
+    }
+};
+
+TEST_F(ApiTest, StatusRenewAndWaitOnlineAskTheRunningDaemon) {
+    auto server = serve_c0();
+    ASSERT_TRUE(server);
+    generate("ip=c0:dhcp");
+    BackgroundProcess daemon(run_argv(false));
+    ASSERT_TRUE(wait_for_socket());
+
+    auto online = earlynet({"wait-online", "--timeout", "20", "--state-dir", "/nonexistent"});
+    ASSERT_EQ(online.status, 0) << online.err;
+    EXPECT_TRUE(contains(ip("-4 -o addr show dev c0"), "inet 10.77.0.")) << "online means addressed";
+
+    // The state directory given is empty: what status shows came from the daemon.
+    auto status = earlynet({"status", "--state-dir", (dir_ / "nowhere").string()});
+    EXPECT_EQ(status.status, 0) << status.err;
+    EXPECT_TRUE(contains(status.out, "c0")) << status.out;
+    EXPECT_TRUE(contains(status.out, "10.77.0.")) << status.out;
+    auto json = earlynet({"status", "--json", "--state-dir", (dir_ / "nowhere").string()});
+    EXPECT_EQ(json.status, 0) << json.err;
+    EXPECT_TRUE(contains(json.out, "\"interface\": \"c0\"")) << json.out;
+    EXPECT_TRUE(contains(json.out, "\"routers\": \"10.77.0.1\"")) << "lease options decoded: " << json.out;
+
+    // renew: one more REQUEST/ACK, for the same lease (no DISCOVER).
+    int acks = server->count_in_log("DHCPACK(s0)");
+    auto renew = earlynet({"renew", "c0"});
+    ASSERT_EQ(renew.status, 0) << renew.err;
+    bool renewed = false;
+    for (int i = 0; i < 100 && !renewed; ++i) {
+        renewed = server->count_in_log("DHCPACK(s0)") > acks;
+        if (!renewed) std::this_thread::sleep_for(50ms);
+    }
+    EXPECT_TRUE(renewed) << server->log();
+    EXPECT_EQ(server->count_in_log_after("DHCPACK(s0)", "DHCPDISCOVER(s0)"), 0) << server->log();
+
+    auto unknown = earlynet({"renew", "nosuch0"});
+    EXPECT_EQ(unknown.status, 1);
+    EXPECT_TRUE(contains(unknown.err, "io.earlynet.Network.NoSuchInterface")) << unknown.err;
+
+    // Another local user may look, not change.
+    ::chmod(dir_.c_str(), 0755);
+    auto looked = earlynet_as_nobody({"status", "--state-dir", (dir_ / "nowhere").string()});
+    EXPECT_EQ(looked.status, 0) << looked.err;
+    EXPECT_TRUE(contains(looked.out, "c0")) << looked.out;
+    acks = server->count_in_log("DHCPACK(s0)");
+    auto refused = earlynet_as_nobody({"renew", "c0"});
+    EXPECT_EQ(refused.status, 1);
+    EXPECT_TRUE(contains(refused.err, "PermissionDenied")) << refused.err;
+
+    ASSERT_EQ(::kill(daemon.pid(), SIGTERM), 0);
+    EXPECT_EQ(daemon.wait().status, 0);
+    EXPECT_EQ(server->count_in_log("DHCPACK(s0)"), acks) << "nobody's renew sent nothing";
+    // With the daemon gone, status reads the state it left.
+    auto after = earlynet({"status", "--state-dir", (dir_ / "state").string()});
+    EXPECT_EQ(after.status, 0) << after.err;
+    EXPECT_TRUE(contains(after.out, "c0")) << after.out;
+}
+
+// wait-online started before any server answers returns once the lease is
+// there, which only a Subscribe update can tell it; without a server it
+// gives up at its timeout.
+TEST_F(ApiTest, WaitOnlineFollowsTheDaemonsUpdates) {
+    cable("c0", "s0", "10.77.0.1/24");
+    generate("ip=c0:dhcp");
+    BackgroundProcess daemon(run_argv(false));
+    ASSERT_TRUE(wait_for_socket());
+
+    auto gave_up = earlynet({"wait-online", "--timeout", "1", "--state-dir", "/nonexistent"});
+    EXPECT_EQ(gave_up.status, 1);
+    EXPECT_TRUE(contains(gave_up.err, "not online after 1 s")) << gave_up.err;
+
+    std::vector<std::string> argv{binary(), "wait-online",  "--interface", "c0",          "--timeout",
+                                  "30",     "--api-socket", api_socket(),  "--state-dir", "/nonexistent"};
+    BackgroundProcess waiting(argv);
+    std::this_thread::sleep_for(1s);
+    EXPECT_EQ(::waitpid(waiting.pid(), nullptr, WNOHANG), 0) << "nothing is online yet";
+    auto server = serve("s0");
+    ASSERT_TRUE(server);
+    auto waited = waiting.wait();
+    EXPECT_EQ(waited.status, 0) << waited.out;
+    EXPECT_TRUE(contains(ip("-4 -o addr show dev c0"), "inet 10.77.0.")) << "it returned once c0 was addressed";
+
+    ASSERT_EQ(::kill(daemon.pid(), SIGTERM), 0);
+    daemon.wait();
+}
+
+}  // namespace
+}  // namespace earlynet::test
