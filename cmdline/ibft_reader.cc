@@ -9,9 +9,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "cmdline/cmdline_fields.h"
-#include "cmdline/cmdline_reader_state.h"
-#include "cmdline/ofw_reader.h"
+#include "profile/cmdline_values.h"
 #include "profile/uuid.h"
 
 namespace earlynet::cmdline {
@@ -140,60 +138,6 @@ Result<void> apply_ibft_nic(const IbftNic& nic, profile::Profile& p) {
     p.uuid = profile::name_based_uuid({"ibft", mac_text, vlan_id ? "V" : "v", vlan_text, addr ? "A" : "DHCP", ip_text});
     p.interface_name.clear();
     p.autoconnect_priority = profile::kPriorityFirmware;
-    return {};
-}
-
-Result<void> CmdlineReader::import_firmware(std::string_view argument) {
-    auto add = [&](profile::Profile fresh) {
-        if (profile::Profile* existing = find(fresh.basename)) {
-            *existing = std::move(fresh);
-        } else {
-            profiles_.push_back(std::move(fresh));
-            by_basename_.emplace(profiles_.back().basename, profiles_.size() - 1);
-        }
-    };
-    auto nics = read_ibft(options_.sysfs_dir);
-    if (!nics) return unexpected(Error{nics.error().code, std::string(argument) + ": " + nics.error().message, 0});
-    for (const auto& [mac, nic] : *nics) {
-        auto index = nic.find("index");
-        if (index == nic.end())
-            return unexpected(
-                Error{ErrorCode::Malformed, std::string(argument) + ": iBFT NIC " + mac + " has no index", 0});
-        profile::Profile fresh;
-        fresh.basename = "ibft" + index->second;
-        auto applied = apply_ibft_nic(nic, fresh);
-        if (!applied)
-            return unexpected(Error{applied.error().code, std::string(argument) + ": " + applied.error().message, 0});
-        add(std::move(fresh));
-    }
-    // As the reference, the device tree's chosen node after the iBFT.
-    auto ofw = read_ofw(options_.sysfs_dir);
-    if (!ofw) return unexpected(Error{ofw.error().code, std::string(argument) + ": " + ofw.error().message, 0});
-    if (*ofw) add(std::move(**ofw));
-    return {};
-}
-
-Result<void> CmdlineReader::merge_ibft_into(std::string_view argument, profile::Profile& p) {
-    std::string mac;
-    if (p.ethernet && p.ethernet->mac_address) {
-        mac = p.ethernet->mac_address->to_string();
-    } else if (!p.interface_name.empty()) {
-        std::string path = options_.sysfs_dir + "/class/net/" + p.interface_name + "/address";
-        std::ifstream in(path);
-        if (!(in >> mac))
-            return unexpected(profile::argument_error(argument, "interface", p.interface_name,
-                                             "has no MAC address to look up in the iBFT (" + path + ")",
-                                             ErrorCode::Invalid));
-    }
-    auto nics = read_ibft(options_.sysfs_dir);
-    if (!nics) return unexpected(Error{nics.error().code, std::string(argument) + ": " + nics.error().message, 0});
-    auto it = nics->find(upper(mac));
-    if (it == nics->end())
-        return unexpected(profile::argument_error(argument, "interface", p.basename,
-                                         "has no iBFT entry (MAC " + upper(mac) + ")", ErrorCode::Invalid));
-    auto applied = apply_ibft_nic(it->second, p);
-    if (!applied)
-        return unexpected(Error{applied.error().code, std::string(argument) + ": " + applied.error().message, 0});
     return {};
 }
 
