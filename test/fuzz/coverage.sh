@@ -33,8 +33,7 @@ cov=${LLVM_COV:-llvm-cov}
 files_for() {
     case $1 in
     cmdline) echo cmdline/cmdline_reader.cc cmdline/cmdline_fields.cc profile/cmdline_values.cc \
-                  cmdline/ip_argument.cc cmdline/device_arguments.cc cmdline/controller_arguments.cc \
-                  cmdline/bond_options.cc ;;
+                  "$(cd "$src" && echo cmdline/arguments/*.cc)" cmdline/bond_options.cc ;;
     dhcp_message) echo dhcp/message.cc dhcp/option_table.cc dhcp/lease.cc dhcp/ipv4_rules.cc dhcp/include/dhcp/wire_reader.h ;;
     dhcp6_message) echo dhcp/dhcp6_message.cc dhcp/include/dhcp/wire_reader.h ;;
     keyfile) echo profile/keyfile_reader.cc profile/cmdline_values.cc ;;
