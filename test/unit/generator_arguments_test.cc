@@ -169,6 +169,15 @@ TEST(GeneratorArgumentsTest, BootifPinsTheDefaultConnectionOrMakesItsOwn) {
     EXPECT_NE(rejection("BOOTIF=02-52-54-00-12-34-56").find("field 'BOOTIF'"), std::string::npos);
 }
 
+TEST(GeneratorArgumentsTest, BootifIsReadInAnyCase) {
+    // PXELINUX writes BOOTIF; the reference compares the name ignoring case.
+    auto c = read("bootif=01-00-53-ab-cd-02-03");
+    ASSERT_TRUE(c);
+    ASSERT_EQ(c->profiles.size(), 1u);
+    EXPECT_EQ(c->profiles[0].ethernet->mac_address->to_string(), "00:53:AB:CD:02:03");
+    EXPECT_NE(rejection("BootIf=").find("field 'BOOTIF': '' is missing"), std::string::npos);
+}
+
 TEST(GeneratorArgumentsTest, BootdevWaitsForItsDevice) {
     auto c = read("vlan=vlan2:ens5 bootdev=ens3");
     ASSERT_TRUE(c);
