@@ -38,17 +38,20 @@ std::vector<OutputFile> render_files(const GeneratedConfig& config, const Output
         files.push_back({dirs.connections, p.basename + ".nmconnection",
                          "# Created by earlynet generate\n\n" + profile::write_keyfile(p), 0600});
     if (!dirs.link_files.empty())
-        for (const auto& r : config.renames) files.push_back({dirs.link_files, link_file_name(r), link_file_text(r), 0644});
+        for (const auto& r : config.renames)
+            files.push_back({dirs.link_files, link_file_name(r), link_file_text(r), 0644});
     return files;
 }
 
-std::string link_file_name(const InterfaceRename& r) { return "10-earlynet-" + r.name + ".link"; }
+std::string link_file_name(const InterfaceRename& r) {
+    return "10-earlynet-" + r.name + ".link";
+}
 
 std::string link_file_text(const InterfaceRename& r) {
     std::string mac = r.mac.to_string();
     std::transform(mac.begin(), mac.end(), mac.begin(), [](unsigned char c) { return std::tolower(c); });
-    return "# Created by earlynet generate from ifname=" + r.name + ":" + mac +
-           "\n[Match]\nMACAddress=" + mac + "\n\n[Link]\nName=" + r.name + "\n";
+    return "# Created by earlynet generate from ifname=" + r.name + ":" + mac + "\n[Match]\nMACAddress=" + mac +
+           "\n\n[Link]\nName=" + r.name + "\n";
 }
 
 std::string render_stdout(const GeneratedConfig& config) {
@@ -56,7 +59,8 @@ std::string render_stdout(const GeneratedConfig& config) {
     if (config.hostname) out += "\n*** Hostname '" + *config.hostname + "' ***\n";
     out +=
         "\n*** Configuration '15-carrier-timeout.conf' ***\n\n" + carrier_timeout_conf(config.carrier_timeout_s) + "\n";
-    for (const auto& p : config.profiles) out += "\n*** Connection '" + p.basename + "' ***\n\n" + profile::write_keyfile(p);
+    for (const auto& p : config.profiles)
+        out += "\n*** Connection '" + p.basename + "' ***\n\n" + profile::write_keyfile(p);
     return out;
 }
 
