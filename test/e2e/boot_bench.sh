@@ -5,7 +5,9 @@
 # so both see the same machine load), the guest's uptime when dracut's
 # initqueue/online hook fired ("online") and when the initqueue was done.
 #
-#   test/e2e/boot_bench.sh EARLYNET_BINARY [N]      (as root; N defaults to 5)
+#   test/e2e/boot_bench.sh PACKAGE [N]      (as root; N defaults to 5)
+#
+# PACKAGE: earlynet_*.deb or the directory test/e2e/package.sh unpacked it into.
 #
 # Images, all with dracut's systemd init (network-manager's module needs D-Bus,
 # and so systemd; dracut's shell init cannot run it): "SYSTEMD HANDLER network
@@ -19,11 +21,11 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-[ $# -ge 1 ] || { echo "usage: $0 EARLYNET_BINARY [N]" >&2; exit 2; }
-bin=$(readlink -f "$1")
+[ $# -ge 1 ] || { echo "usage: $0 PACKAGE [N]" >&2; exit 2; }
 n=${2:-5}
 e2e_init e2e-bench
 e2e_require || exit 1
+e2e_package "$1" || exit 1
 command -v NetworkManager > /dev/null || { echo "network-manager is not installed" >&2; exit 1; }
 
 img=$E2E_WORK/img
@@ -37,8 +39,8 @@ size_row() { # size_row LABEL IMAGE
 sd="bash systemd systemd-initrd dracut-systemd base"
 for h in earlynet network-manager; do
     e2e_log "building images with $h"
-    e2e_build_initrd "$img/$h.img" "$bin" "$sd $h network e2ereport" --add-drivers "virtio_pci virtio_net" || exit 1
-    e2e_build_initrd "$img/$h-nbd.img" "$bin" "$sd $h nbd" --filesystems ext4 || exit 1
+    e2e_build_initrd "$img/$h.img" "$sd $h network e2ereport" --add-drivers "virtio_pci virtio_net" || exit 1
+    e2e_build_initrd "$img/$h-nbd.img" "$sd $h nbd" --filesystems ext4 || exit 1
 done
 
 echo "== initramfs size (zstd; unpacked; entries)"

@@ -1,8 +1,10 @@
 #!/bin/bash
-# Shared by test/e2e/run_e2e.sh and test/bench/e2e_boot_bench.sh: build a dracut
-# initramfs with hooks/ from a private module tree, boot Debian's kernel in
-# qemu (TCG) with its NIC on a tap in a private network namespace, and clean
-# up everything on exit. Source it, then call e2e_init.
+# Shared by test/e2e/run_e2e.sh and test/e2e/boot_bench.sh: build a dracut
+# initramfs from earlynet's Debian package (the .deb unpacked, not installed:
+# its dracut modules in a private module tree, its binary), boot Debian's
+# kernel in qemu (TCG) with its NIC on a tap in a private network namespace,
+# and clean up everything on exit. Source it, then call e2e_init and
+# e2e_package.
 #
 # Nothing here touches the host's interfaces, routes or resolver: the bridge,
 # the tap, dnsmasq and nbd-server live in a namespace made for one boot.
@@ -16,6 +18,8 @@ E2E_GUEST_IP=10.77.0.42
 # IPv6 on the same bridge (e2e_net_v6): the server, and what DHCPv6 gives the guest.
 E2E_SERVER6=2001:db8::1
 E2E_GUEST_IP6=2001:db8::42
+# dracut's own files and modules (read, never written)
+E2E_DRACUT=${E2E_DRACUT:-/usr/lib/dracut}
 
 e2e_log() { printf '%s\n' "$*" >&2; }
 
@@ -79,30 +83,79 @@ e2e_kernel_version() {
     [ -n "$best" ] && echo "$best"
 }
 
-# e2e_module_tree DIR: dracut's modules (symlinks) + earlynet's + the test module.
+# e2e_package PACKAGE: earlynet's package, as a .deb (unpacked here into the
+# work dir with dpkg-deb -x) or a directory it was unpacked into
+# (test/e2e/package.sh). Sets E2E_PKG (that directory), E2E_BIN (its
+# earlynet), E2E_IMPORT_UNIT (its earlynet-import.service) and E2E_PKG_SUM
+# (a digest of its file names, modes and contents: the images made from it
+# are rebuilt when it changes; its files' times are the changelog's, as
+# dpkg-deb clamps them, so they cannot tell). Returns 1, saying what is
+# missing, if the package lacks a file the images are made of.
+#
+# Unpacked, not installed: dpkg -i would change this machine (every dracut
+# run here would see the package's modules, its "network" stand-in among
+# them), take the dpkg lock and clash with another run testing another
+# build; the tests leave the machine as they found it. The files and paths
+# are the ones dpkg -i would unpack; what this does not test is the
+# maintainer scripts and whether the dependencies resolve.
+e2e_package() {
+    local pkg=$1 f missing=""
+    if [ -f "$pkg" ]; then
+        mkdir -p "$E2E_WORK/package"
+        dpkg-deb -x "$pkg" "$E2E_WORK/package" || { e2e_log "e2e: dpkg-deb -x $pkg failed"; return 1; }
+        pkg=$E2E_WORK/package
+    fi
+    [ -d "$pkg" ] || { e2e_log "e2e: $pkg: neither a .deb nor an unpacked package"; return 1; }
+    E2E_PKG=$(cd "$pkg" && pwd)
+    E2E_BIN=$E2E_PKG/usr/sbin/earlynet
+    E2E_IMPORT_UNIT=""
+    for f in usr/lib/systemd/system lib/systemd/system; do
+        [ -f "$E2E_PKG/$f/earlynet-import.service" ] && E2E_IMPORT_UNIT=$E2E_PKG/$f/earlynet-import.service
+    done
+    [ -x "$E2E_BIN" ] || missing="$missing usr/sbin/earlynet"
+    for f in 35earlynet/module-setup.sh 35earlynet/earlynet-lib.sh 39network/module-setup.sh; do
+        [ -f "$E2E_PKG/usr/lib/dracut/modules.d/$f" ] || missing="$missing usr/lib/dracut/modules.d/$f"
+    done
+    [ -n "$E2E_IMPORT_UNIT" ] || missing="$missing lib/systemd/system/earlynet-import.service"
+    if [ -n "$missing" ]; then
+        e2e_log "e2e: the package ($pkg) has no$missing"
+        return 1
+    fi
+    E2E_PKG_SUM=$(cd "$E2E_PKG" && {
+        find . -printf '%y %m %p %l\n' | LC_ALL=C sort
+        find . -type f -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum
+    } | sha256sum | cut -d' ' -f1)
+}
+
+# e2e_module_tree DIR: a fresh dracut module tree (dracutbasedir): the
+# package's modules and the test module copied in first, then dracut's own
+# files and modules as symlinks, except where a copy is already there (so
+# an installed earlynet package's 35earlynet and 39network are left out,
+# and no copy ever goes through a symlink into dracut's directory).
 e2e_module_tree() {
     local base=$1 f m
-    mkdir -p "$base/modules.d"
-    for f in /usr/lib/dracut/*; do
+    [ ! -e "$base" ] || { e2e_log "e2e: module tree $base already exists"; return 1; }
+    mkdir -p "$base/modules.d" || return 1
+    for m in "$E2E_PKG"/usr/lib/dracut/modules.d/* "$E2E_DIR"/dracut/*; do
+        cp -R "$m" "$base/modules.d/${m##*/}" || return 1
+    done
+    for f in "$E2E_DRACUT"/*; do
         [ "${f##*/}" = modules.d ] || ln -s "$f" "$base/"
     done
-    for m in /usr/lib/dracut/modules.d/*; do
-        ln -s "$m" "$base/modules.d/"
-    done
-    for m in "$E2E_SRC"/hooks/dracut/* "$E2E_DIR"/dracut/*; do
-        cp -r "$m" "$base/modules.d/"
+    for m in "$E2E_DRACUT"/modules.d/*; do
+        [ -e "$base/modules.d/${m##*/}" ] || ln -s "$m" "$base/modules.d/"
     done
 }
 
-# e2e_build_initrd OUT EARLYNET_BIN "MODULES" [dracut args...]
+# e2e_build_initrd OUT "MODULES" [dracut args...]: from the package (e2e_package)
 e2e_build_initrd() {
-    local out=$1 bin=$2 mods=$3 tree
-    shift 3
+    local out=$1 mods=$2 tree
+    shift 2
     tree=$(mktemp -d "$E2E_WORK/dracut.XXXXXX")
-    e2e_module_tree "$tree/base"
+    e2e_module_tree "$tree/base" || { rm -rf "$tree"; return 1; }
     mkdir -p "$tree/conf.d"
     : > "$tree/dracut.conf"
-    EARLYNET_BIN=$bin dracutbasedir=$tree/base dracut --force --quiet \
+    EARLYNET_BIN=$E2E_BIN dracutbasedir=$tree/base dracut --force --quiet \
         --conf "$tree/dracut.conf" --confdir "$tree/conf.d" \
         --no-hostonly --no-hostonly-cmdline --no-early-microcode \
         --modules "$mods" --compress zstd --kver "$E2E_KVER" "$@" "$out.tmp" \
@@ -111,14 +164,15 @@ e2e_build_initrd() {
     rm -rf "$tree"
 }
 
-# e2e_build_rootfs OUT EARLYNET_BIN: an ext4 image whose /sbin/init prints
-# earlynet's state from the initrd (under /run, moved by switch_root) and powers off.
+# e2e_build_rootfs OUT: an ext4 image whose /sbin/init prints earlynet's
+# state from the initrd (under /run, moved by switch_root) and powers off;
+# the package's earlynet.
 e2e_build_rootfs() {
-    local out=$1 bin=$2 dir lib
+    local out=$1 bin=$E2E_BIN dir lib
     dir=$(mktemp -d "$E2E_WORK/rootfs.XXXXXX")
     mkdir -p "$dir"/{bin,sbin,usr/sbin,etc,proc,sys,dev,run,tmp,lib64,lib/x86_64-linux-gnu}
     cp /bin/busybox "$dir/bin/busybox"
-    strip -o "$dir/usr/sbin/earlynet" "$bin"
+    cp "$bin" "$dir/usr/sbin/earlynet"
     for lib in $(ldd /bin/busybox "$bin" | awk '/=>/ {print $3} /ld-linux/ {print $1}' | sort -u); do
         [ -e "$lib" ] || continue
         mkdir -p "$dir$(dirname "$lib")"
@@ -144,17 +198,18 @@ e2e_files_of() {
     done | sort -u
 }
 
-# e2e_build_systemd_rootfs OUT EARLYNET_BIN: an ext4 image of a real root
+# e2e_build_systemd_rootfs OUT: an ext4 image of a real root
 # that boots systemd, with what the handover scenarios need from this
 # machine's installed packages: systemd, journald, udevd, systemd-networkd,
 # D-Bus and NetworkManager, collected by dracut itself (it copies binaries,
 # libraries and units as it does for an initramfs), then made a real root:
-# no /init, default.target multi-user, earlynet and earlynet-import.service
-# installed and enabled as a package would, the e2e observer service added.
+# no /init, default.target multi-user, the package's earlynet and
+# earlynet-import.service installed and the unit enabled, the e2e observer
+# service added.
 # The kernel command line picks the manager (e2e.handover=); the others are
 # masked there.
 e2e_build_systemd_rootfs() {
-    local out=$1 bin=$2 dir units
+    local out=$1 bin=$E2E_BIN dir units
     dir=$(mktemp -d "$E2E_WORK/sdroot.XXXXXX")
     mkdir "$dir/no-conf.d"
     dracut --force --quiet --conf /dev/null --confdir "$dir/no-conf.d" \
@@ -172,7 +227,7 @@ e2e_build_systemd_rootfs() {
     ln -sf ../lib/systemd/systemd "$dir/tree/usr/sbin/init"
     ln -sf multi-user.target "$units/default.target"
     cp /bin/busybox "$dir/tree/usr/bin/busybox"
-    strip -o "$dir/tree/usr/sbin/earlynet" "$bin"
+    cp "$bin" "$dir/tree/usr/sbin/earlynet"
     for lib in $(ldd "$bin" | awk '/=>/ {print $3}'); do
         [ -e "$dir/tree$lib" ] || cp -L "$lib" "$dir/tree$lib"
     done
@@ -180,7 +235,7 @@ e2e_build_systemd_rootfs() {
     cp /lib/systemd/system/NetworkManager.service "$units/"
     mkdir -p "$dir/tree/etc/NetworkManager" "$dir/tree/var/lib/NetworkManager"
     printf '[main]\nplugins=keyfile\n' > "$dir/tree/etc/NetworkManager/NetworkManager.conf"
-    cp "$E2E_SRC/hooks/systemd/earlynet-import.service" "$E2E_DIR/realroot/e2e-handover.service" "$units/"
+    cp "$E2E_IMPORT_UNIT" "$E2E_DIR/realroot/e2e-handover.service" "$units/"
     mkdir -p "$units/multi-user.target.wants" "$units/sysinit.target.wants" "$dir/tree/usr/lib/e2e"
     ln -sf ../earlynet-import.service "$units/multi-user.target.wants/"
     ln -sf ../e2e-handover.service "$units/sysinit.target.wants/"

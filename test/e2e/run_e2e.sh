@@ -1,16 +1,18 @@
 #!/bin/bash
-# Boot test: a dracut initramfs with earlynet's module (hooks/) boots Debian's
-# kernel in qemu (TCG); the guest's NIC is on a tap in a private network
-# namespace where this script runs dnsmasq and nbd-server.
+# Boot test: a dracut initramfs made from earlynet's Debian package (its
+# dracut modules and binary) boots Debian's kernel in qemu (TCG); the guest's
+# NIC is on a tap in a private network namespace where this script runs
+# dnsmasq and nbd-server.
 #
-#   run_e2e.sh [--cache DIR] EARLYNET_BINARY SCENARIO...
+#   run_e2e.sh [--cache DIR] PACKAGE SCENARIO...
+#   PACKAGE: earlynet_*.deb, or the directory test/e2e/package.sh unpacked it into
 #   scenarios: image dhcp static nbdroot dhcproot ipv6only dualstack nodhcp hostile systemd bond handover
 #              handover-nm handover-networkd handover-nm-initrd   (all: every one)
 #
 # Each scenario prints PASS or FAIL with its reasons; the exit status is 1 if
 # any failed. The initramfs and root image are built once into the cache dir
-# (rebuilt when the binary or the modules change). Needs root. KEEP=1 keeps
-# the work dir (serial logs, dnsmasq logs).
+# (rebuilt when the package or the test's files change). Needs root. KEEP=1
+# keeps the work dir (serial logs, dnsmasq logs).
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -19,15 +21,15 @@ if [ "${1:-}" = --cache ]; then
     cache=$2
     shift 2
 fi
-[ $# -ge 2 ] || { echo "usage: $0 [--cache DIR] EARLYNET_BINARY SCENARIO..." >&2; exit 2; }
-bin=$(readlink -f "$1")
+[ $# -ge 2 ] || { echo "usage: $0 [--cache DIR] PACKAGE SCENARIO..." >&2; exit 2; }
+package=$1
 shift
 scenarios=("$@")
 [ "${scenarios[*]}" = all ] && scenarios=(image dhcp static nbdroot dhcproot idlenics ipv6only dualstack nodhcp hostile systemd bond handover handover-nm handover-networkd handover-nm-initrd)
 
 e2e_init e2e-run
 e2e_require || { echo "FAIL: e2e: requirements missing"; exit 1; }
-[ -x "$bin" ] || { echo "FAIL: e2e: no earlynet binary at $bin"; exit 1; }
+e2e_package "$package" || { echo "FAIL: e2e: the package is broken or missing ($package)"; exit 1; }
 cache=${cache:-$E2E_WORK/cache}
 mkdir -p "$cache"
 
@@ -41,6 +43,13 @@ stale() { # stale TARGET SOURCES...: TARGET missing or older than a source
     done
     return 1
 }
+# stale_pkg TARGET SOURCES...: stale, or made from another package
+# (TARGET.package holds the digest of the one it was made from).
+stale_pkg() {
+    [ "$(cat "$1.package" 2> /dev/null)" = "$E2E_PKG_SUM" ] || return 0
+    stale "$@"
+}
+made_from_pkg() { echo "$E2E_PKG_SUM" > "$1.package"; }
 initrd=$cache/earlynet-initrd.img
 initrd_systemd=$cache/earlynet-initrd-systemd.img
 rootfs=$cache/rootfs.ext4
@@ -56,34 +65,38 @@ for s in "${scenarios[@]}"; do
 done
 (
     flock 9
-    if stale "$initrd" "$bin" "$E2E_SRC/hooks/dracut" "$E2E_DIR/dracut" "$E2E_DIR/lib.sh" "$E2E_DIR/run_e2e.sh"; then
+    if stale_pkg "$initrd" "$E2E_DIR/dracut" "$E2E_DIR/lib.sh" "$E2E_DIR/run_e2e.sh"; then
         t0=$(date +%s)
         # the modules a network-root image has: earlynet as the handler of dracut's "network"
-        e2e_build_initrd "$initrd" "$bin" "bash base earlynet nbd e2ereport" --filesystems ext4 \
+        e2e_build_initrd "$initrd" "bash base earlynet nbd e2ereport" --filesystems ext4 \
             || { echo "FAIL: e2e: dracut failed"; exit 1; }
+        made_from_pkg "$initrd"
         e2e_log "initramfs built in $(($(date +%s) - t0)) s: $(du -h "$initrd" | cut -f1)"
     fi
-    if [ "$need_systemd" = 1 ] && stale "$initrd_systemd" "$bin" "$E2E_SRC/hooks/dracut" "$E2E_DIR/dracut" "$E2E_DIR/lib.sh" "$E2E_DIR/run_e2e.sh"; then
+    if [ "$need_systemd" = 1 ] && stale_pkg "$initrd_systemd" "$E2E_DIR/dracut" "$E2E_DIR/lib.sh" "$E2E_DIR/run_e2e.sh"; then
         t0=$(date +%s)
         # dracut's systemd init: earlynet-initrd.service does the work
-        e2e_build_initrd "$initrd_systemd" "$bin" "bash systemd systemd-initrd dracut-systemd base earlynet e2ereport" \
+        e2e_build_initrd "$initrd_systemd" "bash systemd systemd-initrd dracut-systemd base earlynet e2ereport" \
             || { echo "FAIL: e2e: dracut failed (systemd image)"; exit 1; }
+        made_from_pkg "$initrd_systemd"
         e2e_log "systemd initramfs built in $(($(date +%s) - t0)) s: $(du -h "$initrd_systemd" | cut -f1)"
     fi
     if [ "$need_nm_initrd" = 1 ] && stale "$nm_initrd" "$E2E_DIR/dracut" "$E2E_DIR/lib.sh" "$E2E_DIR/run_e2e.sh"; then
         t0=$(date +%s)
         # the reference: NetworkManager's own initrd (dracut's network-manager
         # module in a systemd initramfs; qemu for the virtio bus driver)
-        e2e_build_initrd "$nm_initrd" "$bin" "bash systemd systemd-initrd dracut-systemd udev-rules base kernel-network-modules qemu qemu-net network-manager nbd e2ereport" \
+        e2e_build_initrd "$nm_initrd" "bash systemd systemd-initrd dracut-systemd udev-rules base kernel-network-modules qemu qemu-net network-manager nbd e2ereport" \
             --filesystems ext4 || { echo "FAIL: e2e: dracut failed (network-manager image)"; exit 1; }
         e2e_log "network-manager initramfs built in $(($(date +%s) - t0)) s: $(du -h "$nm_initrd" | cut -f1)"
     fi
-    if stale "$rootfs" "$bin" "$E2E_DIR/rootfs-init.sh" "$E2E_DIR/lib.sh"; then
-        e2e_build_rootfs "$rootfs" "$bin" || { echo "FAIL: e2e: root image not built"; exit 1; }
+    if stale_pkg "$rootfs" "$E2E_DIR/rootfs-init.sh" "$E2E_DIR/lib.sh"; then
+        e2e_build_rootfs "$rootfs" || { echo "FAIL: e2e: root image not built"; exit 1; }
+        made_from_pkg "$rootfs"
     fi
-    if [ "$need_sdroot" = 1 ] && stale "$sdroot" "$bin" "$E2E_DIR/realroot" "$E2E_SRC/hooks/systemd" "$E2E_DIR/lib.sh"; then
+    if [ "$need_sdroot" = 1 ] && stale_pkg "$sdroot" "$E2E_DIR/realroot" "$E2E_DIR/lib.sh"; then
         t0=$(date +%s)
-        e2e_build_systemd_rootfs "$sdroot" "$bin" || { echo "FAIL: e2e: systemd root image not built"; exit 1; }
+        e2e_build_systemd_rootfs "$sdroot" || { echo "FAIL: e2e: systemd root image not built"; exit 1; }
+        made_from_pkg "$sdroot"
         e2e_log "systemd real root built in $(($(date +%s) - t0)) s"
     fi
 ) 9> "$cache/.lock" || exit 1
@@ -457,9 +470,19 @@ scenario_image() {
         check "systemd image enables earlynet-initrd.service" \
             sh -c "lsinitrd '$initrd_systemd' 2> /dev/null | grep -q 'initrd.target.wants/earlynet-initrd.service'"
     fi
-    out=$(e2e_build_initrd "$E2E_WORK/two.img" "$bin" "bash base earlynet network-manager" 2>&1)
+    out=$(e2e_build_initrd "$E2E_WORK/two.img" "bash base earlynet network-manager" 2>&1)
     check "dracut refuses earlynet + network-manager" test ! -e "$E2E_WORK/two.img"
     check "... saying why" grep -q "the network handler 'network-manager' is requested too" <<< "$out"
+    # the package the images were made from
+    check "the package's dracut modules are hooks/dracut's, file for file, with their modes" \
+        same_tree "$E2E_SRC/hooks/dracut" "$E2E_PKG/usr/lib/dracut/modules.d"
+    for f in usr/share/man/man8/earlynet.8.gz usr/share/man/man7/earlynet.cmdline.7.gz; do
+        check "the package has /$f" test -s "$E2E_PKG/$f"
+    done
+}
+files_modes() { (cd "$1" && find . ! -type d -printf '%y %m %p\n' | LC_ALL=C sort); }
+same_tree() { # same_tree A B: the same files, with the same modes and contents
+    diff <(files_modes "$1") <(files_modes "$2") && diff -r "$1" "$2"
 }
 
 # (f) dracut's systemd init: earlynet-initrd.service brings eth0 up before
