@@ -8,11 +8,14 @@
 #                                    build dependencies (no GoogleTest, no scdoc)
 #                                    and the programs the demo runs
 #
-# The boot test (test/e2e) needs qemu, dracut (with its network modules),
-# nbd-server/nbd-client, busybox, e2fsprogs and a Debian kernel. The kernel
-# is installed with INITRD=No: its postinst then builds no initramfs for this
-# machine (the test builds its own with dracut and never boots the host from
-# it), and no boot loader is touched.
+# The boot test (test/e2e) builds earlynet's Debian package first
+# (dpkg-buildpackage: dpkg-dev, debhelper, build-essential and the
+# Build-Depends of debian/control, which the lists below hold), then needs
+# qemu, dracut (with its network modules), nbd-server/nbd-client, busybox,
+# e2fsprogs and a Debian kernel. The kernel is installed with INITRD=No: its
+# postinst then builds no initramfs for this machine (the test builds its
+# own with dracut and never boots the host from it), and no boot loader is
+# touched.
 #
 # network-manager is installed only for its nm-initrd-generator binary (the
 # reference of the differential tests). A temporary policy-rc.d keeps the
@@ -48,7 +51,8 @@ BUILD_PACKAGES="$BINARY_PACKAGES
 	libgtest-dev libgmock-dev
 	scdoc"
 TEST_PACKAGES="python3 iproute2 iputils-ping time dnsmasq-base radvd clang clang-format libclang-rt-14-dev network-manager strace man-db groff-base varlink-go"
-E2E_PACKAGES="qemu-system-x86 dracut-core dracut-network nbd-server nbd-client busybox e2fsprogs zstd
+E2E_PACKAGES="dpkg-dev debhelper build-essential
+	qemu-system-x86 dracut-core dracut-network nbd-server nbd-client busybox e2fsprogs zstd
 	udev systemd linux-image-amd64"
 
 if [ "$mode" = demo ]; then
