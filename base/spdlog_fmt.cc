@@ -45,6 +45,10 @@ template FMT_API auto thousands_sep_impl<wchar_t>(locale_ref) -> thousands_sep_r
 template FMT_API auto decimal_point_impl(locale_ref) -> char;
 template FMT_API auto decimal_point_impl(locale_ref) -> wchar_t;
 template FMT_API void buffer<char>::append(const char*, const char*);
+// What spdlog's logger formats with: declared extern template in base/log.h,
+// so that this is the only copy (format.cc of fmt 9 instantiates it too).
+template FMT_API void vformat_to<char>(buffer<char>&, basic_string_view<char>, basic_format_args<buffer_context<char>>,
+                                       locale_ref);
 template FMT_API auto dragonbox::to_decimal(float x) noexcept -> dragonbox::decimal_fp<float>;
 template FMT_API auto dragonbox::to_decimal(double x) noexcept -> dragonbox::decimal_fp<double>;
 template FMT_API locale_ref::locale_ref(const std::locale& loc);
