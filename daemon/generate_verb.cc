@@ -10,7 +10,7 @@
 #include "cmdline/generated_output.h"
 #include "daemon/logging.h"
 #include "daemon/verb_arguments.h"
-#include "spdlog/spdlog.h"
+#include "base/log.h"
 
 namespace earlynet::daemon {
 

@@ -1,7 +1,7 @@
 #include "daemon/logging.h"
 
 #include "spdlog/sinks/stdout_sinks.h"
-#include "spdlog/spdlog.h"
+#include "base/log.h"
 
 namespace earlynet::daemon {
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "io.earlynet.Network.h"
-#include "spdlog/spdlog.h"
+#include "base/log.h"
 #include "state/state_store.h"
 #include "state/status_render.h"
 #include "varlink/parameters.h"

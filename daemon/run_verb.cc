@@ -29,7 +29,7 @@
 #include "device/timeline.h"
 #include "netlink/socket.h"
 #include "profile/profile_set.h"
-#include "spdlog/spdlog.h"
+#include "base/log.h"
 #include "state/dracut_export.h"
 #include "state/networkd_export.h"
 #include "state/nm_export.h"

@@ -1,7 +1,7 @@
 #include "device/activation_engine.h"
 
 #include "device/timeline.h"
-#include "spdlog/spdlog.h"
+#include "base/log.h"
 
 namespace earlynet::device {
 

@@ -9,7 +9,7 @@
 #include "dhcp/acd_engine.h"
 #include "dhcp/client_engine.h"
 #include "netlink/virtual_link.h"
-#include "spdlog/spdlog.h"
+#include "base/log.h"
 
 namespace earlynet::device {
 

@@ -8,7 +8,7 @@
 #include "device/profile_match.h"
 #include "device/virtual_link_config.h"
 #include "netlink/virtual_link.h"
-#include "spdlog/spdlog.h"
+#include "base/log.h"
 #include "state/adoption_check.h"
 #include "state/state_store.h"
 

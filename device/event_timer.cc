@@ -5,7 +5,7 @@
 #include <cstring>
 
 #include "base/guard.h"
-#include "spdlog/spdlog.h"
+#include "base/log.h"
 
 namespace earlynet::device {
 

@@ -10,7 +10,7 @@
 #include <filesystem>
 
 #include "base/guard.h"
-#include "spdlog/spdlog.h"
+#include "base/log.h"
 
 namespace earlynet::device {
 

@@ -7,7 +7,7 @@
 #include "netlink/address.h"
 #include "netlink/link.h"
 #include "netlink/route.h"
-#include "spdlog/spdlog.h"
+#include "base/log.h"
 
 namespace earlynet::device {
 

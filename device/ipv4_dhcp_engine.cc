@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "spdlog/spdlog.h"
+#include "base/log.h"
 
 namespace earlynet::device {
 

@@ -4,7 +4,7 @@
 #include "device/ipv4_routes.h"
 #include "netlink/address.h"
 #include "netlink/route.h"
-#include "spdlog/spdlog.h"
+#include "base/log.h"
 
 namespace earlynet::device {
 

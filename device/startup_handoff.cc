@@ -10,7 +10,7 @@
 #include <cstdio>
 #include <cstring>
 
-#include "spdlog/spdlog.h"
+#include "base/log.h"
 
 namespace earlynet::device {
 

@@ -10,7 +10,7 @@
 #include "cmdline/bond_options.h"
 #include "cmdline/cmdline_fields.h"
 #include "profile/cmdline_values.h"
-#include "spdlog/spdlog.h"
+#include "base/log.h"
 
 namespace earlynet::cmdline {
 

@@ -5,7 +5,7 @@
 #include "argument_parsers.h"
 #include "cmdline/cmdline_fields.h"
 #include "profile/cmdline_values.h"
-#include "spdlog/spdlog.h"
+#include "base/log.h"
 
 namespace earlynet::cmdline {
 

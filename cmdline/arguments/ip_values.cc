@@ -3,7 +3,7 @@
 
 #include "ip_argument.h"
 #include "profile/cmdline_values.h"
-#include "spdlog/spdlog.h"
+#include "base/log.h"
 
 namespace earlynet::cmdline {
 

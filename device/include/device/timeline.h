@@ -8,7 +8,7 @@
 
 #include <string_view>
 
-#include "spdlog/spdlog.h"
+#include "base/log.h"
 
 namespace earlynet::device {
 
