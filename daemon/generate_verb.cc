@@ -5,12 +5,12 @@
 #include <fstream>
 #include <sstream>
 
+#include "base/log.h"
 #include "cmdline/cmdline_fields.h"
 #include "cmdline/cmdline_reader.h"
 #include "cmdline/generated_output.h"
 #include "daemon/logging.h"
 #include "daemon/verb_arguments.h"
-#include "base/log.h"
 
 namespace earlynet::daemon {
 

@@ -1,7 +1,7 @@
 #include "daemon/logging.h"
 
-#include "spdlog/sinks/stdout_sinks.h"
 #include "base/log.h"
+#include "spdlog/sinks/stdout_sinks.h"
 
 namespace earlynet::daemon {
 

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "io.earlynet.Network.h"
 #include "base/log.h"
+#include "io.earlynet.Network.h"
 #include "state/state_store.h"
 #include "state/status_render.h"
 #include "varlink/parameters.h"

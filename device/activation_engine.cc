@@ -1,7 +1,7 @@
 #include "device/activation_engine.h"
 
-#include "device/timeline.h"
 #include "base/log.h"
+#include "device/timeline.h"
 
 namespace earlynet::device {
 

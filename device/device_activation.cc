@@ -1,6 +1,7 @@
 #include "device/device_activation.h"
 
 #include "base/guard.h"
+#include "base/log.h"
 #include "device/ipv4_dhcp.h"
 #include "device/ipv4_static.h"
 #include "device/ipv6_setup.h"
@@ -9,7 +10,6 @@
 #include "dhcp/acd_engine.h"
 #include "dhcp/client_engine.h"
 #include "netlink/virtual_link.h"
-#include "base/log.h"
 
 namespace earlynet::device {
 

@@ -5,10 +5,10 @@
 #include <cerrno>
 
 #include "base/guard.h"
+#include "base/log.h"
 #include "device/profile_match.h"
 #include "device/virtual_link_config.h"
 #include "netlink/virtual_link.h"
-#include "base/log.h"
 #include "state/adoption_check.h"
 #include "state/state_store.h"
 

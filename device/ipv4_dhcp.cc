@@ -1,13 +1,13 @@
 #include "device/ipv4_dhcp.h"
 
 #include "base/guard.h"
+#include "base/log.h"
 #include "device/ipv4_routes.h"
 #include "device/lease_record.h"
 #include "device/timeline.h"
 #include "netlink/address.h"
 #include "netlink/link.h"
 #include "netlink/route.h"
-#include "base/log.h"
 
 namespace earlynet::device {
 

@@ -1,10 +1,10 @@
 #include "device/ipv4_static.h"
 
 #include "base/guard.h"
+#include "base/log.h"
 #include "device/ipv4_routes.h"
 #include "netlink/address.h"
 #include "netlink/route.h"
-#include "base/log.h"
 
 namespace earlynet::device {
 

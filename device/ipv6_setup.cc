@@ -2,12 +2,12 @@
 
 #include <systemd/sd-id128.h>
 
+#include "base/log.h"
 #include "device/ipv4_routes.h"
 #include "device/lease_record.h"
 #include "netlink/address.h"
 #include "netlink/ipv6_sysctl.h"
 #include "netlink/route.h"
-#include "base/log.h"
 
 namespace earlynet::device {
 

@@ -7,10 +7,10 @@
 #include <vector>
 
 #include "argument_parsers.h"
+#include "base/log.h"
 #include "cmdline/bond_options.h"
 #include "cmdline/cmdline_fields.h"
 #include "profile/cmdline_values.h"
-#include "base/log.h"
 
 namespace earlynet::cmdline {
 

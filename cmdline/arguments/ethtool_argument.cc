@@ -3,9 +3,9 @@
 #include <optional>
 
 #include "argument_parsers.h"
+#include "base/log.h"
 #include "cmdline/cmdline_fields.h"
 #include "profile/cmdline_values.h"
-#include "base/log.h"
 
 namespace earlynet::cmdline {
 

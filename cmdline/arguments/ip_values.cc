@@ -1,9 +1,9 @@
 // The values of an ip= that are checked before any profile is touched.
 #include <string>
 
+#include "base/log.h"
 #include "ip_argument.h"
 #include "profile/cmdline_values.h"
-#include "base/log.h"
 
 namespace earlynet::cmdline {
 
