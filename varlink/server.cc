@@ -25,6 +25,7 @@ constexpr std::string_view kServiceInterface = "org.varlink.service";
 // Connections accepted per wakeup, so that a burst of clients does not keep
 // the loop from everything else.
 constexpr int kAcceptsPerWakeup = 64;
+static_assert(kEventPriority == SD_EVENT_PRIORITY_IDLE);
 
 Unexpected<Error> system_error(int err, const std::string& what) {
     return unexpected(Error::system(err, what + ": " + std::strerror(err)));
@@ -85,9 +86,11 @@ Result<void> Server::start() {
     int r = sd_event_add_io(loop_, &source, listening_.get(), EPOLLIN, &Server::on_listen_readable, this);
     if (r < 0) return system_error(-r, "varlink: watching the listening socket");
     listen_source_.reset(source);
+    (void)sd_event_source_set_priority(source, kEventPriority);
     r = sd_event_add_defer(loop_, &source, &Server::on_work, this);
     if (r < 0) return system_error(-r, "varlink: a deferred source");
     work_source_.reset(source);
+    (void)sd_event_source_set_priority(source, kEventPriority);
     (void)sd_event_source_set_enabled(work_source_.get(), SD_EVENT_OFF);
     auto service = InterfaceDescription::parse(interfaces::org_varlink_service);
     if (!service) return unexpected(std::move(service.error()));
@@ -165,17 +168,22 @@ void Server::schedule_work(std::uint64_t id) {
 int Server::on_work(sd_event_source*, void* userdata) {
     auto* self = static_cast<Server*>(userdata);
     auto done = call_guarded([self] {
-        for (std::uint64_t id : std::exchange(self->work_, {})) {
+        std::size_t budget = self->limits_.calls_per_turn;
+        while (!self->work_.empty() && budget > 0) {
+            std::uint64_t id = self->work_.front();
+            self->work_.pop_front();
             auto it = self->connections_.find(id);
             if (it == self->connections_.end()) continue;
             if (it->second->closed()) {
                 self->connections_.erase(it);
             } else {
-                it->second->process_input();
+                it->second->process_input(budget);
             }
         }
     });
     if (!done) self->report(done.error());
+    // What is left waits for the next turn, behind the loop's other sources.
+    if (!self->work_.empty()) (void)sd_event_source_set_enabled(self->work_source_.get(), SD_EVENT_ONESHOT);
     return 0;
 }
 

@@ -32,6 +32,7 @@ Result<std::shared_ptr<ServerConnection>> ServerConnection::start(Server& server
                             connection.get());
     if (r < 0) return unexpected(system_error(-r, "varlink: watching a connection"));
     connection->source_.reset(source);
+    (void)sd_event_source_set_priority(source, kEventPriority);
     return connection;
 }
 
@@ -47,7 +48,8 @@ int ServerConnection::on_io(sd_event_source*, int, std::uint32_t revents, void* 
 void ServerConnection::handle_io(std::uint32_t revents) {
     if ((revents & (EPOLLIN | EPOLLHUP | EPOLLERR)) && reading_wanted()) read_once();
     if (!closed_ && (revents & EPOLLOUT)) flush();
-    process_input();
+    std::size_t budget = server_.limits().calls_per_turn;
+    process_input(budget);
     if (closed_) return;
     // The peer is gone (both directions) and everything it sent was read:
     // nothing sent now would arrive, so a call in progress ends here too.
@@ -76,8 +78,14 @@ void ServerConnection::read_once() {
         close_for(fed.error());
 }
 
-void ServerConnection::process_input() {
+void ServerConnection::process_input(std::size_t& budget) {
+    input_waiting_ = false;
     while (!closed_ && !call_in_progress_) {
+        if (budget == 0) {
+            input_waiting_ = reader_.buffered() > 0;
+            if (input_waiting_) server_.schedule_work(id_);
+            break;
+        }
         auto message = reader_.next();
         if (!message) {
             close_for(message.error());
@@ -92,10 +100,11 @@ void ServerConnection::process_input() {
             return;
         }
         call_in_progress_ = call->mode != CallMode::Oneway;
+        --budget;
         server_.dispatch(shared_from_this(), std::move(*call));
     }
     // Here every complete message was dispatched (what is left is part of
-    // one), or a call is in progress.
+    // one), or a call is in progress, or the rest waits for the next turn.
     if (!closed_) {
         close_if_finished();
         if (!closed_) update_events();
@@ -182,7 +191,7 @@ void ServerConnection::update_events() {
 }
 
 void ServerConnection::close_if_finished() {
-    if (end_of_input_ && !call_in_progress_ && output_sent_ == output_.size()) close();
+    if (end_of_input_ && !call_in_progress_ && !input_waiting_ && output_sent_ == output_.size()) close();
 }
 
 void ServerConnection::close() {

@@ -27,6 +27,10 @@ namespace earlynet::varlink {
 
 class Server;
 
+// The priority of every source of the server: SD_EVENT_PRIORITY_IDLE, after
+// everything else on the loop (see server.h).
+inline constexpr std::int64_t kEventPriority = 100;
+
 class ServerConnection : public std::enable_shared_from_this<ServerConnection> {
 public:
     [[nodiscard]] static Result<std::shared_ptr<ServerConnection>> start(Server& server, std::uint64_t id, Fd fd,
@@ -45,8 +49,10 @@ public:
     [[nodiscard]] Result<void> send_reply(const Reply& reply, bool final);
     // For MethodCall: its call will never be answered.
     void abandon(const std::string& method);
-    // Dispatches the calls already received, unless one is in progress.
-    void process_input();
+    // Dispatches the calls already received, unless one is in progress, at
+    // most `budget` of them (each one dispatched is taken off it); what is
+    // left is scheduled for the server's next turn.
+    void process_input(std::size_t& budget);
 
 private:
     static int on_io(sd_event_source* s, int fd, std::uint32_t revents, void* userdata);
@@ -71,6 +77,7 @@ private:
     std::size_t output_sent_ = 0;  // bytes of output_ already written
     bool call_in_progress_ = false;
     bool end_of_input_ = false;
+    bool input_waiting_ = false;  // calls left for the next turn (process_input)
     bool closed_ = false;
 };
 

@@ -70,6 +70,8 @@ public:
     bool connected() const { return connected_; }
     int fd() const { return fd_.get(); }
     void close() { fd_.reset(); }
+    // Says it will send nothing more; replies may still come.
+    void shutdown_write() { ::shutdown(fd_.get(), SHUT_WR); }
 
     bool write(std::string_view bytes) {
         return ::send(fd_.get(), bytes.data(), bytes.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(bytes.size());

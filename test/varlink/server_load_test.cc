@@ -1,8 +1,13 @@
 // Server under load and abuse: many clients at once, a client that never
-// reads a stream, a client that leaves in the middle of one. After each the
+// reads a stream, a client that leaves in the middle of one, calls waiting
+// while the loop has other work. After each the
 // server holds no connection and the process no file descriptor it did not
 // hold before.
+#include <fcntl.h>
+#include <sys/epoll.h>
 #include <sys/resource.h>
+
+#include <algorithm>
 
 #include "server_fixture.h"
 
@@ -126,6 +131,107 @@ TEST_F(ServerLoadTest, ManyStreamsLeavingAtOnce) {
     for (auto& held : held_calls_) ASSERT_TRUE(held.reply_continues({{"n", 0}}));
     expect_everything_released(peers);
     for (auto& held : held_calls_) EXPECT_FALSE(held.connected());
+}
+
+// Counts the turns of the loop (sd_event_run calls) and the calls served in
+// each; the server's Echo handler reports to it.
+struct TurnCounter {
+    std::size_t served = 0;
+    std::size_t most_in_one_turn = 0;
+
+    void turn(sd_event* loop) {
+        std::size_t before = served;
+        ASSERT_GE(sd_event_run(loop, 1000), 0);
+        most_in_one_turn = std::max(most_in_one_turn, served - before);
+    }
+};
+
+// 200 clients with a call each, and one with 200 calls sent at once.
+std::vector<std::unique_ptr<RawPeer>> waiting_clients(const std::string& path) {
+    std::vector<std::unique_ptr<RawPeer>> peers;
+    for (int i = 0; i < 200; ++i) {
+        peers.push_back(std::make_unique<RawPeer>(path));
+        EXPECT_TRUE(peers.back()->write_call(Call{"org.example.test.Echo", {{"value", i}}, CallMode::Plain, false}));
+    }
+    std::string pipelined;
+    for (int i = 0; i < 200; ++i)
+        pipelined += encode_call(Call{"org.example.test.Echo", {{"value", i}}, CallMode::Plain, false}) + '\0';
+    peers.push_back(std::make_unique<RawPeer>(path));
+    EXPECT_TRUE(peers.back()->write(pipelined));
+    return peers;
+}
+
+// The daemon's DHCP and netlink share the server's loop: however many calls
+// wait, a source of the loop's default priority that becomes ready runs at
+// the next turn, and no turn serves more than calls_per_turn calls.
+TEST_F(ServerLoadTest, WaitingCallsYieldToTheLoopsOwnSources) {
+    TurnCounter turns;
+    add("Echo", [&](MethodCall call) {
+        ++turns.served;
+        (void)call.reply({{"value", call.parameters()["value"]}});
+    });
+    auto peers = waiting_clients(path_);
+    int ends[2];
+    ASSERT_EQ(::pipe2(ends, O_CLOEXEC | O_NONBLOCK), 0);
+    Fd read_end(ends[0]), write_end(ends[1]);
+    struct Ready {
+        TurnCounter* turns;
+        std::optional<std::size_t> served_then;
+    } ready{&turns, std::nullopt};
+    sd_event_source* source = nullptr;
+    ASSERT_GE(sd_event_add_io(
+                  loop_.get(), &source, read_end.get(), EPOLLIN,
+                  [](sd_event_source* s, int, std::uint32_t, void* userdata) {
+                      auto* r = static_cast<Ready*>(userdata);
+                      r->served_then = r->turns->served;
+                      return sd_event_source_set_enabled(s, SD_EVENT_OFF);
+                  },
+                  &ready),
+              0);
+    CHandle<sd_event_source, sd_event_source_disable_unref> pipe_source(source);
+
+    while (turns.served < 50) turns.turn(loop_.get());
+    std::size_t served_before = turns.served;
+    ASSERT_EQ(::write(write_end.get(), "x", 1), 1);
+    while (!ready.served_then) turns.turn(loop_.get());
+    EXPECT_EQ(*ready.served_then, served_before) << "calls were served before a ready source of higher priority";
+
+    // Every call is still answered, each client's in order.
+    for (std::size_t i = 0; i < 100000 && turns.served < 400; ++i) turns.turn(loop_.get());
+    EXPECT_EQ(turns.served, 400u);
+    EXPECT_LE(turns.most_in_one_turn, server_->limits().calls_per_turn);
+    for (auto& peer : peers) ASSERT_TRUE(peer->read_available());
+    for (std::size_t p = 0; p < 200; ++p) {
+        auto reply = peers[p]->take_reply();
+        ASSERT_TRUE(reply) << p;
+        EXPECT_EQ(reply->parameters["value"], p);
+    }
+    for (int i = 0; i < 200; ++i) {
+        auto reply = next_reply(loop_.get(), *peers[200]);
+        ASSERT_TRUE(reply) << i;
+        EXPECT_EQ(reply->parameters["value"], i);
+    }
+    pipe_source.reset();
+    read_end.reset();
+    write_end.reset();
+    expect_everything_released(peers);
+}
+
+// Calls left for a later turn are answered even when the client said
+// (shutdown) that it sends nothing more.
+TEST_F(ServerLoadTest, CallsLeftForALaterTurnAreAnsweredAfterTheClientsEnd) {
+    RawPeer peer(path_);
+    std::string pipelined;
+    for (int i = 0; i < 50; ++i)
+        pipelined += encode_call(Call{"org.example.test.Echo", {{"value", i}}, CallMode::Plain, false}) + '\0';
+    ASSERT_TRUE(peer.write(pipelined));
+    peer.shutdown_write();
+    for (int i = 0; i < 50; ++i) {
+        auto reply = next_reply(loop_.get(), peer);
+        ASSERT_TRUE(reply) << "the server closed before answering call " << i;
+        EXPECT_EQ(reply->parameters["value"], i);
+    }
+    EXPECT_TRUE(closed_by_server(loop_.get(), peer));
 }
 
 }  // namespace

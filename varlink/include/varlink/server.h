@@ -3,6 +3,11 @@
 // blocking on its own io source; messages are bounded (limits below), and a
 // client that does not read its replies is disconnected once its queued
 // output passes the cap, so no client can stall the loop or grow memory.
+// The loop is shared with the program's own work (the daemon's DHCP and
+// netlink): the server's sources have the lowest priority
+// (SD_EVENT_PRIORITY_IDLE) and each turn answers a bounded number of calls,
+// so however many clients wait, a source of higher priority that becomes
+// ready runs at the next turn.
 //
 //   auto server = Server::listen(loop, "/run/earlynet/io.earlynet.Network", info);
 //   server->add_interface(kNetworkInterface);          // the .varlink text
@@ -17,6 +22,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -54,6 +60,9 @@ struct ServerLimits {
     std::size_t max_output_bytes = std::size_t{1024} * 1024;
     // Connections beyond this are accepted and closed at once.
     std::size_t max_connections = 4096;
+    // Calls dispatched in one turn of the loop (one source dispatched); the
+    // rest wait for the next turn, after the loop's other sources.
+    std::size_t calls_per_turn = 4;
 };
 
 class Server {
@@ -122,9 +131,9 @@ private:
     std::map<std::uint64_t, std::shared_ptr<ServerConnection>> connections_;
     std::uint64_t next_connection_id_ = 1;
     std::size_t open_connections_ = 0;
-    bool accept_paused_ = false;       // out of file descriptors: wait for a close
-    std::vector<std::uint64_t> work_;  // connections for on_work()
-    std::vector<char> read_buffer_;    // every connection reads into it
+    bool accept_paused_ = false;      // out of file descriptors: wait for a close
+    std::deque<std::uint64_t> work_;  // connections for on_work()
+    std::vector<char> read_buffer_;   // every connection reads into it
     ProblemSink problem_sink_;
 };
 
