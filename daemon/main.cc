@@ -21,6 +21,8 @@ constexpr const char* kUsage =
     "  run        bring up every device that has a profile, fire dracut's online hooks\n"
     "  status     show devices, leases and timings (from the running daemon, else /run/earlynet)\n"
     "  renew      have the running daemon renew an interface's DHCP lease now\n"
+    "  down       have the running daemon take an interface down\n"
+    "  up         have the running daemon activate an interface again (taken down or failed)\n"
     "  wait-online  wait until the network is online\n"
     "\n"
     "Run 'earlynet VERB --help' for the options of a verb.\n";
@@ -38,6 +40,8 @@ int main(int argc, char** argv) {
     if (verb == "run") return earlynet::daemon::run_main(args);
     if (verb == "status") return earlynet::daemon::status_main(args);
     if (verb == "renew") return earlynet::daemon::renew_main(args);
+    if (verb == "down") return earlynet::daemon::down_main(args);
+    if (verb == "up") return earlynet::daemon::up_main(args);
     if (verb == "wait-online") return earlynet::daemon::wait_online_main(args);
     std::fprintf(stderr, "earlynet: unknown verb '%s'\n%s", verb.c_str(), kUsage);
     return 2;

@@ -1,7 +1,5 @@
 #include "daemon/network_api.h"
 
-#include <algorithm>
-
 #include "base/log.h"
 #include "io.earlynet.Network.h"
 #include "state/state_store.h"
@@ -44,6 +42,8 @@ Result<void> NetworkApi::serve(std::unique_ptr<varlink::Server> server) {
     EARLYNET_TRY(server_->add_method(method("Describe"), [this](varlink::MethodCall c) { describe(std::move(c)); }));
     EARLYNET_TRY(server_->add_method(method("Subscribe"), [this](varlink::MethodCall c) { subscribe(std::move(c)); }));
     EARLYNET_TRY(server_->add_method(method("Renew"), [this](varlink::MethodCall c) { renew(std::move(c)); }));
+    EARLYNET_TRY(server_->add_method(method("Down"), [this](varlink::MethodCall c) { down(std::move(c)); }));
+    EARLYNET_TRY(server_->add_method(method("Up"), [this](varlink::MethodCall c) { up(std::move(c)); }));
     return {};
 }
 
@@ -70,14 +70,36 @@ void NetworkApi::renew(varlink::MethodCall call) {
     auto interface = in.required<std::string>("interface");
     if (auto invalid = in.finish()) return (void)call.reply_error(*invalid);
     if (!call.peer().is_root()) return (void)call.reply_error(varlink::errors::permission_denied());
-    auto devices = view_.devices();
-    bool known = std::any_of(devices.begin(), devices.end(), [&](const auto& d) { return d.interface == interface; });
-    if (!known) return (void)call.reply_error(method("NoSuchInterface"), {{"interface", interface}});
-    auto renewed = view_.renew(interface);
-    if (!renewed)
-        return (void)call.reply_error(method("CannotRenew"),
-                                      {{"interface", interface}, {"reason", renewed.error().message}});
-    (void)call.reply();
+    answer(std::move(call), interface, view_.renew(interface), "CannotRenew");
+}
+
+void NetworkApi::down(varlink::MethodCall call) {
+    varlink::ParameterReader in(call.parameters());
+    auto interface = in.required<std::string>("interface");
+    auto force = in.optional<bool>("force");
+    if (auto invalid = in.finish()) return (void)call.reply_error(*invalid);
+    if (!call.peer().is_root()) return (void)call.reply_error(varlink::errors::permission_denied());
+    auto done = view_.take_down(interface, force.value_or(false));
+    if (!done && done.error().code == ErrorCode::Conflict)
+        return (void)call.reply_error(method("NetworkRoot"), {{"interface", interface}});
+    answer(std::move(call), interface, std::move(done), "CannotTakeDown");
+}
+
+void NetworkApi::up(varlink::MethodCall call) {
+    varlink::ParameterReader in(call.parameters());
+    auto interface = in.required<std::string>("interface");
+    if (auto invalid = in.finish()) return (void)call.reply_error(*invalid);
+    if (!call.peer().is_root()) return (void)call.reply_error(varlink::errors::permission_denied());
+    answer(std::move(call), interface, view_.bring_up(interface), "CannotBringUp");
+}
+
+// A changing method's reply: NoSuchInterface, or `error` with the reason.
+void NetworkApi::answer(varlink::MethodCall call, const std::string& interface, Result<void> done,
+                        std::string_view error) {
+    if (done) return (void)call.reply();
+    if (done.error().code == ErrorCode::NotFound)
+        return (void)call.reply_error(method("NoSuchInterface"), {{"interface", interface}});
+    (void)call.reply_error(method(error), {{"interface", interface}, {"reason", done.error().message}});
 }
 
 void NetworkApi::device_changed(const state::DeviceRecord& record) {

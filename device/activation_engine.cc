@@ -64,6 +64,7 @@ void ActivationEngine::on_link_up(bool carrier, BootTime now) {
 }
 
 void ActivationEngine::on_carrier(bool carrier, BootTime now) {
+    if (outcome_ == state::DeviceOutcome::Down) return;  // we set it down
     bool had = std::exchange(carrier_, carrier);
     if (carrier && !had) {
         spdlog::info("{}: carrier", config_.name);
@@ -172,6 +173,22 @@ void ActivationEngine::fail_internal(std::string reason, BootTime now) {
         return finish(state::DeviceOutcome::Failed, std::move(reason), now);
     spdlog::error("{}: {}, stopping its DHCP client and probes", config_.name, reason);
     stop();
+}
+
+void ActivationEngine::take_down(BootTime) {
+    if (outcome_ == state::DeviceOutcome::Down) return;
+    spdlog::info("{}: taking it down, as asked", config_.name);
+    outcome_ = state::DeviceOutcome::Down;
+    failure_.clear();
+    link_up_ = false;
+    ip_started_ = false;
+    carrier_until_.reset();
+    for (Family* f : {&v4_, &v6_}) {
+        f->required_until.reset();
+        f->report = {};
+    }
+    push(TakeDown{});
+    push(DeviceChanged{});
 }
 
 void ActivationEngine::stop() {

@@ -1,5 +1,7 @@
 #include "device/device_activation.h"
 
+#include <cerrno>
+
 #include "base/guard.h"
 #include "base/log.h"
 #include "device/ipv4_dhcp.h"
@@ -9,6 +11,7 @@
 #include "device/timeline.h"
 #include "dhcp/acd_engine.h"
 #include "dhcp/client_engine.h"
+#include "netlink/address.h"
 #include "netlink/virtual_link.h"
 
 namespace earlynet::device {
@@ -143,6 +146,11 @@ void DeviceActivation::perform(const ActivationAction& action) {
                 if (v4_) v4_->stop();
                 if (v6_) v6_->stop();
             } else if constexpr (std::is_same_v<T, DropFamilies>) {
+                v4_.reset();
+                v6_.reset();
+            } else if constexpr (std::is_same_v<T, TakeDown>) {
+                if (v4_) v4_->stop();
+                if (v6_) v6_->stop();
                 v4_.reset();
                 v6_.reset();
             } else if constexpr (std::is_same_v<T, DeviceChanged>) {
@@ -340,6 +348,38 @@ Result<void> DeviceActivation::renew() {
     if (!renewed) return unexpected(renewed.error().code, name() + ": " + renewed.error().message);
     spdlog::info("{}: renewing the DHCP lease, as asked", name());
     return renewed;
+}
+
+Result<void> DeviceActivation::take_down() {
+    if (outcome() == state::DeviceOutcome::Down) return {};
+    std::vector<IpPrefix> addresses = record().addresses;
+    Result<void> done;
+    handle([&] {
+        engine_.take_down(boot_time_now());
+        drain();  // the families stop before their addresses go
+        done = deconfigure(addresses);
+    });
+    return done;
+}
+
+// The addresses removed first: IPv4 ones would outlive the link being down.
+Result<void> DeviceActivation::deconfigure(const std::vector<IpPrefix>& addresses) {
+    std::string problems;
+    for (const auto& prefix : addresses) {
+        netlink::Address a;
+        a.ifindex = link_.ifindex;
+        a.local = prefix;
+        auto removed = netlink::address::remove(*link_.sock, a);
+        if (removed || removed.error().sys_errno == EADDRNOTAVAIL)
+            spdlog::info("{}: address {} removed", link_.name, prefix.to_string());
+        else
+            problems += (problems.empty() ? "" : "; ") + prefix.to_string() + ": " + removed.error().message;
+    }
+    if (auto down = netlink::link::set_down(*link_.sock, link_.ifindex); !down)
+        problems += (problems.empty() ? "" : "; ") + std::string("cannot set it down: ") + down.error().message;
+    if (!problems.empty()) return unexpected(ErrorCode::System, name() + ": " + problems);
+    spdlog::info("{}: down", link_.name);
+    return {};
 }
 
 state::DeviceRecord DeviceActivation::record() const {

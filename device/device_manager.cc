@@ -2,6 +2,7 @@
 
 #include <sys/random.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include "base/guard.h"
@@ -13,6 +14,14 @@
 #include "state/state_store.h"
 
 namespace earlynet::device {
+
+namespace {
+
+Result<void> not_managed(const std::string& interface) {
+    return unexpected(ErrorCode::NotFound, interface + ": no device of that name is managed");
+}
+
+}  // namespace
 
 DeviceManager::DeviceManager(sd_event* loop, netlink::Socket& sock, profile::ProfileSet profiles,
                              ActivationSettings settings, Callbacks callbacks)
@@ -223,7 +232,7 @@ void DeviceManager::consider(const netlink::Link& link) {
         std::move(saved));
     auto* raw = activation.get();
     activations_.emplace(link.index.value, std::move(activation));
-    order_.push_back(link.index.value);
+    if (std::find(order_.begin(), order_.end(), link.index.value) == order_.end()) order_.push_back(link.index.value);
     raw->start(link);
 }
 
@@ -294,12 +303,47 @@ void DeviceManager::stop_all() {
     for (auto& [i, a] : activations_) a->stop();
 }
 
+DeviceActivation* DeviceManager::find(const std::string& interface) {
+    for (int i : order_)
+        if (auto it = activations_.find(i); it != activations_.end() && it->second->name() == interface)
+            return it->second.get();
+    return nullptr;
+}
+
 Result<void> DeviceManager::renew(const std::string& interface) {
-    for (int i : order_) {
-        auto& activation = *activations_.at(i);
-        if (activation.name() == interface) return activation.renew();
-    }
-    return unexpected(ErrorCode::Invalid, interface + ": no device of that name is managed");
+    DeviceActivation* a = find(interface);
+    return a ? a->renew() : not_managed(interface);
+}
+
+// As DHCPv4 decides whether a lost lease may take the address away.
+bool DeviceManager::may_carry_network_root(const std::string& interface) const {
+    return settings_.network_root &&
+           (settings_.network_root_device.empty() || settings_.network_root_device == interface);
+}
+
+Result<void> DeviceManager::take_down(const std::string& interface, bool force) {
+    DeviceActivation* a = find(interface);
+    if (!a) return not_managed(interface);
+    if (a->outcome() == state::DeviceOutcome::Down) return {};
+    if (!force && may_carry_network_root(interface))
+        return unexpected(ErrorCode::Conflict, interface + ": the root file system may be reached through it");
+    return a->take_down();
+}
+
+Result<void> DeviceManager::bring_up(const std::string& interface) {
+    DeviceActivation* a = find(interface);
+    if (!a) return not_managed(interface);
+    if (a->outcome() == state::DeviceOutcome::Activating || a->outcome() == state::DeviceOutcome::Activated) return {};
+    int index = a->ifindex().value;
+    const auto& links = monitor_->state().links();
+    auto link = links.find(index);
+    if (link == links.end()) return unexpected(ErrorCode::Invalid, interface + ": the link is gone");
+    spdlog::info("{}: activating it again, as asked", interface);
+    activations_.erase(index);  // its place in order_ stays
+    consider_guarded(link->second);
+    if (activations_.count(index)) return {};
+    std::erase(order_, index);
+    return unexpected(ErrorCode::Conflict, interface + ": no profile is free for it now, it is no longer managed");
 }
 
 std::vector<const DeviceActivation*> DeviceManager::devices() const {

@@ -13,6 +13,7 @@ const char* to_string(DeviceOutcome o) {
         case DeviceOutcome::Activating: return "activating";
         case DeviceOutcome::Activated: return "activated";
         case DeviceOutcome::Failed: return "failed";
+        case DeviceOutcome::Down: return "down";
     }
     return "activating";
 }
@@ -408,8 +409,10 @@ Result<DeviceRecord> device_record_from_json(std::string_view text, const std::s
             d.outcome = DeviceOutcome::Activated;
         else if (outcome == "failed")
             d.outcome = DeviceOutcome::Failed;
+        else if (outcome == "down")
+            d.outcome = DeviceOutcome::Down;
         else
-            r.fail("outcome", "'" + outcome + "' is not activating, activated or failed");
+            r.fail("outcome", "'" + outcome + "' is not activating, activated, failed or down");
         d.failure_reason = r.str("failure_reason");
         Reader t = r.object("timings_ms");
         d.timings.to_link = t.millis("link");

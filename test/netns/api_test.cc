@@ -1,7 +1,8 @@
 // The local API (io.earlynet.Network over varlink) of a real `earlynet run`
 // in namespaces against dnsmasq, through the commands on top of it:
 // `status` asks the daemon, `renew` makes it send a REQUEST now, and
-// `wait-online` returns when a Subscribe update says the network is online.
+// `wait-online` returns when a Subscribe update says the network is online,
+// `down` and `up` take a device down and activate it again.
 #include <sys/stat.h>
 
 #include <chrono>
@@ -31,6 +32,18 @@ protected:
         args.push_back("--api-socket");
         args.push_back(api_socket());
         return run_command(args);
+    }
+
+    // Until status (from the daemon) shows `outcome` for the device.
+    bool wait_for_outcome(const std::string& device, const std::string& outcome) {
+        for (int i = 0; i < 300; ++i) {
+            auto status = earlynet({"status", "--json", "--state-dir", "/nonexistent"});
+            if (contains(status.out, "\"interface\": \"" + device + "\"") &&
+                contains(status.out, "\"outcome\": \"" + outcome + "\""))
+                return true;
+            std::this_thread::sleep_for(50ms);
+        }
+        return false;
     }
 
     // As an unprivileged user (nobody): reading is open to any local user,
@@ -122,6 +135,83 @@ TEST_F(ApiTest, WaitOnlineFollowsTheDaemonsUpdates) {
     auto waited = waiting.wait();
     EXPECT_EQ(waited.status, 0) << waited.out;
     EXPECT_TRUE(contains(ip("-4 -o addr show dev c0"), "inet 10.77.0.")) << "it returned once c0 was addressed";
+
+    ASSERT_EQ(::kill(daemon.pid(), SIGTERM), 0);
+    daemon.wait();
+}
+
+// down: DHCP stopped, the address removed, the link down, state "down", its
+// DNS server out of resolv.conf; refused without --force for the device the
+// root is reached through, and to anyone but root. up: activated again, with
+// a new exchange with the server.
+TEST_F(ApiTest, DownAndUpTakeADeviceDownAndActivateItAgain) {
+    auto server = serve_c0({"--dhcp-option=option:dns-server,10.77.0.53"});
+    ASSERT_TRUE(server);
+    generate("ip=c0:dhcp");
+    auto argv = run_argv(false);
+    argv.insert(argv.end(), {"--network-root", "c0"});
+    BackgroundProcess daemon(argv);
+    ASSERT_TRUE(wait_for_socket());
+    auto online = earlynet({"wait-online", "-i", "c0", "--timeout", "20", "--state-dir", "/nonexistent"});
+    ASSERT_EQ(online.status, 0) << online.err;
+    ASSERT_TRUE(contains(slurp(dir_ / "resolv.conf"), "10.77.0.53"));
+
+    auto refused = earlynet({"down", "c0"});
+    EXPECT_EQ(refused.status, 1);
+    EXPECT_TRUE(contains(refused.err, "io.earlynet.Network.NetworkRoot")) << refused.err;
+    EXPECT_TRUE(contains(ip("-4 -o addr show dev c0"), "inet 10.77.0.")) << "a refused down changed nothing";
+    ::chmod(dir_.c_str(), 0755);
+    auto not_root = earlynet_as_nobody({"down", "c0", "--force"});
+    EXPECT_EQ(not_root.status, 1);
+    EXPECT_TRUE(contains(not_root.err, "PermissionDenied")) << not_root.err;
+    EXPECT_TRUE(contains(ip("-4 -o addr show dev c0"), "inet 10.77.0."));
+
+    auto down = earlynet({"down", "c0", "--force"});
+    ASSERT_EQ(down.status, 0) << down.err;
+    EXPECT_FALSE(contains(ip("-4 -o addr show dev c0"), "inet 10.77.0."));
+    EXPECT_FALSE(contains(ip("-o link show dev c0"), ",UP")) << ip("-o link show dev c0");
+    EXPECT_TRUE(wait_for_outcome("c0", "down"));
+    EXPECT_TRUE(contains(slurp(dir_ / "state" / "c0.json"), "\"outcome\": \"down\""));
+    EXPECT_FALSE(contains(slurp(dir_ / "resolv.conf"), "10.77.0.53"));
+    // It stays down: nothing is sent for it, and asking again changes nothing.
+    int acks = server->count_in_log("DHCPACK(s0)");
+    EXPECT_EQ(earlynet({"down", "c0"}).status, 0);
+    auto renew = earlynet({"renew", "c0"});
+    EXPECT_EQ(renew.status, 1);
+    EXPECT_TRUE(contains(renew.err, "CannotRenew")) << renew.err;
+
+    auto up = earlynet({"up", "c0"});
+    ASSERT_EQ(up.status, 0) << up.err;
+    auto again = earlynet({"wait-online", "-i", "c0", "--timeout", "20", "--state-dir", "/nonexistent"});
+    ASSERT_EQ(again.status, 0) << again.err;
+    EXPECT_TRUE(contains(ip("-4 -o addr show dev c0"), "inet 10.77.0."));
+    EXPECT_GT(server->count_in_log("DHCPACK(s0)"), acks) << server->log();
+    EXPECT_TRUE(contains(slurp(dir_ / "resolv.conf"), "10.77.0.53"));
+    EXPECT_EQ(earlynet({"up", "c0"}).status, 0) << "up on an activated device is nothing to do";
+
+    auto unknown = earlynet({"up", "nosuch0"});
+    EXPECT_EQ(unknown.status, 1);
+    EXPECT_TRUE(contains(unknown.err, "io.earlynet.Network.NoSuchInterface")) << unknown.err;
+
+    ASSERT_EQ(::kill(daemon.pid(), SIGTERM), 0);
+    EXPECT_EQ(daemon.wait().status, 0);
+}
+
+// A device that failed (no server answered in time) is tried again by up.
+TEST_F(ApiTest, UpTriesAFailedDeviceAgain) {
+    cable("c0", "s0", "10.77.0.1/24");
+    generate("ip=c0:dhcp rd.net.timeout.dhcp=2");
+    BackgroundProcess daemon(run_argv(false));
+    ASSERT_TRUE(wait_for_socket());
+    ASSERT_TRUE(wait_for_outcome("c0", "failed"));
+
+    auto server = serve("s0");
+    ASSERT_TRUE(server);
+    auto up = earlynet({"up", "c0"});
+    ASSERT_EQ(up.status, 0) << up.err;
+    auto online = earlynet({"wait-online", "-i", "c0", "--timeout", "20", "--state-dir", "/nonexistent"});
+    EXPECT_EQ(online.status, 0) << online.err;
+    EXPECT_TRUE(contains(ip("-4 -o addr show dev c0"), "inet 10.77.0."));
 
     ASSERT_EQ(::kill(daemon.pid(), SIGTERM), 0);
     daemon.wait();

@@ -1,6 +1,7 @@
 // ActivationEngine with time passed in: the carrier wait and its timeout,
 // NetworkManager's may-fail and required-timeout rules, carrier lost and back
-// (before and after activation), a device that disappears, an internal error.
+// (before and after activation), a device that disappears, an internal error,
+// a device taken down on request.
 // The namespace suites (run, fault) prove the same against the real kernel.
 #include "device/activation_engine.h"
 
@@ -267,6 +268,41 @@ TEST_F(ActivationEngineTest, AfterActivationEveryChangeIsReported) {
     EXPECT_TRUE(has<DeviceChanged>(drain(e)));
     ASSERT_TRUE(e.timings().to_address);
     EXPECT_EQ(*e.timings().to_address, 9000ms);
+}
+
+// Taken down (activated or still activating): the families go, the timers
+// stop, and what the link does afterwards (carrier lost as it is set down,
+// back later) changes nothing.
+TEST_F(ActivationEngineTest, ADeviceTakenDownStaysDown) {
+    ActivationEngine activated(config());
+    start_with_carrier(activated);
+    activated.on_families(ready(), skipped(), true, at(1s));
+    drain(activated);
+    activated.take_down(at(30s));
+    auto actions = drain(activated);
+    EXPECT_TRUE(has<TakeDown>(actions));
+    EXPECT_TRUE(has<DeviceChanged>(actions));
+    EXPECT_EQ(activated.outcome(), DeviceOutcome::Down);
+    activated.on_carrier(false, at(31s));
+    activated.on_carrier(true, at(40s));
+    activated.on_families({}, {}, false, at(41s));
+    EXPECT_TRUE(drain(activated).empty()) << "no lease confirmed, nothing reported";
+    EXPECT_EQ(activated.outcome(), DeviceOutcome::Down);
+    activated.take_down(at(50s));
+    EXPECT_TRUE(drain(activated).empty()) << "down twice is down once";
+
+    ActivationEngine activating(ActivationEngine::Config{config()});
+    activating.start(at(100ms));
+    activating.on_link_up(false, at(200ms));
+    ASSERT_TRUE(activating.next_deadline()) << "waiting for carrier";
+    activating.take_down(at(1s));
+    EXPECT_TRUE(has<TakeDown>(drain(activating)));
+    EXPECT_FALSE(activating.next_deadline()) << "no carrier timeout for a device taken down";
+    activating.on_timer(at(20s));
+    activating.on_carrier(true, at(21s));
+    EXPECT_FALSE(has<StartIp>(drain(activating)));
+    EXPECT_EQ(activating.outcome(), DeviceOutcome::Down);
+    EXPECT_EQ(activating.failure_reason(), "");
 }
 
 }  // namespace

@@ -441,6 +441,20 @@ TEST(AdoptionCheckTest, ADeviceThatDidNotComeUpIsRefused) {
     expect_refused(d, same_device(), "field 'outcome': 'activating'");
     d.outcome = DeviceOutcome::Failed;
     expect_refused(d, same_device(), "field 'outcome': 'failed'");
+    d.outcome = DeviceOutcome::Down;
+    expect_refused(d, same_device(), "field 'outcome': 'down'");
+}
+
+TEST(DeviceRecordTest, EveryOutcomeIsReadBack) {
+    for (auto outcome :
+         {DeviceOutcome::Activating, DeviceOutcome::Activated, DeviceOutcome::Failed, DeviceOutcome::Down}) {
+        DeviceRecord d;
+        d.interface = "eth0";
+        d.outcome = outcome;
+        auto back = device_record_from_json(device_record_to_json(d), kSource);
+        ASSERT_TRUE(back) << to_string(outcome) << ": " << back.error().message;
+        EXPECT_EQ(back->outcome, outcome) << to_string(outcome);
+    }
 }
 
 TEST(AdoptionCheckTest, ALeaseThatHasEndedOrBeganInAnotherBootIsRefused) {

@@ -16,6 +16,7 @@ enum class ErrorCode {
     Invalid,    // well-formed but not acceptable (out of range, contradictory)
     Timeout,
     Conflict,
+    NotFound,  // no such thing (a device asked for by name, ...)
     NotSupported,
     Internal,  // a bug of ours caught at the event loop (an exception), see base/guard.h
 };

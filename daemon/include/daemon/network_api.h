@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/result.h"
@@ -22,7 +23,11 @@ namespace earlynet::daemon {
 struct NetworkView {
     std::function<std::vector<state::DeviceRecord>()> devices;
     std::function<bool()> startup_complete;
+    // Each ErrorCode::NotFound when no such device is managed.
     std::function<Result<void>(const std::string& interface)> renew;
+    // ErrorCode::Conflict when the device may carry the network root.
+    std::function<Result<void>(const std::string& interface, bool force)> take_down;
+    std::function<Result<void>(const std::string& interface)> bring_up;
 };
 
 class NetworkApi {
@@ -45,6 +50,9 @@ private:
     void describe(varlink::MethodCall call);
     void subscribe(varlink::MethodCall call);
     void renew(varlink::MethodCall call);
+    void down(varlink::MethodCall call);
+    void up(varlink::MethodCall call);
+    void answer(varlink::MethodCall call, const std::string& interface, Result<void> done, std::string_view error);
     void publish(const std::vector<state::DeviceRecord>& devices);
 
     NetworkView view_;

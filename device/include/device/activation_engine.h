@@ -31,9 +31,12 @@ struct ConfirmLease {};
 struct StopFamilies {};
 // The device is gone: so are its families.
 struct DropFamilies {};
+// Taken down on request: families stopped and dropped, the addresses they
+// configured removed, the link set down.
+struct TakeDown {};
 // The outcome or the record changed: report the device (state files, hooks).
 struct DeviceChanged {};
-using ActivationAction = std::variant<StartIp, ConfirmLease, StopFamilies, DropFamilies, DeviceChanged>;
+using ActivationAction = std::variant<StartIp, ConfirmLease, StopFamilies, DropFamilies, TakeDown, DeviceChanged>;
 
 class ActivationEngine {
 public:
@@ -68,6 +71,9 @@ public:
     // A bug of ours surfaced while this device handled an event.
     void fail_internal(std::string reason, BootTime now);
     void stop();
+    // Taken down on request, whatever its outcome was: outcome Down, and
+    // nothing it hears afterwards changes that (a new engine brings it up).
+    void take_down(BootTime now);
 
     std::optional<BootTime> next_deadline() const;
     std::optional<ActivationAction> next_action();

@@ -66,6 +66,12 @@ public:
     void stop();
     // The DHCPv4 lease renewed now (IpFamily::renew()); why not, when not.
     [[nodiscard]] Result<void> renew();
+    // Taken down on request: DHCP clients and probes stopped (no RELEASE:
+    // the lease may serve again), the addresses earlynet configured removed,
+    // the link set down; outcome Down from then on. Bringing it up again is
+    // a new activation (DeviceManager::bring_up). An error says what could
+    // not be undone; the device is Down all the same.
+    [[nodiscard]] Result<void> take_down();
     // A bug of ours surfaced while this device handled an event (an
     // exception caught at the loop): this device fails, alone.
     void fail_internal(const std::string& reason);
@@ -95,6 +101,7 @@ private:
     void make_ipv4();
     void start_ip();
     void on_family_changed();
+    Result<void> deconfigure(const std::vector<IpPrefix>& addresses);
 
     LinkContext link_;
     profile::LoadedProfile profile_;

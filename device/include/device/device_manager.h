@@ -54,9 +54,18 @@ public:
     bool startup_complete() const { return complete_; }
     void stop_all();
 
-    // The DHCPv4 lease of the device named `interface` renewed now; an error
-    // names the device and why (no such device, no DHCP, ...).
+    // Asked from outside (the local API), each for the device named
+    // `interface`; ErrorCode::NotFound when no such device is managed, else
+    // an error names the device and why not.
+    // Its DHCPv4 lease renewed now.
     [[nodiscard]] Result<void> renew(const std::string& interface);
+    // Taken down (DeviceActivation::take_down). A device that may carry the
+    // network root is not, unless `force` (ErrorCode::Conflict).
+    [[nodiscard]] Result<void> take_down(const std::string& interface, bool force);
+    // A device taken down or failed activated anew with the profile it
+    // matches now, as if it had just appeared; one activating or activated
+    // is left as it is.
+    [[nodiscard]] Result<void> bring_up(const std::string& interface);
     // Devices in the order they were matched.
     std::vector<const DeviceActivation*> devices() const;
     // Settled::Only leaves out the profiles still being tried (a device of
@@ -75,6 +84,8 @@ private:
     std::optional<IfIndex> controller_of(const profile::Profile& port) const;
     const profile::LoadedProfile* profile_by_uuid_or_name(const std::string& ref) const;
     std::uint64_t next_seed();
+    DeviceActivation* find(const std::string& interface);
+    bool may_carry_network_root(const std::string& interface) const;
 
     sd_event* loop_;
     netlink::Socket& sock_;

@@ -90,7 +90,8 @@ struct Lease6Record {
     bool operator==(const Lease6Record&) const = default;
 };
 
-enum class DeviceOutcome { Activating, Activated, Failed };
+// Down: taken down on request (the local API), after whatever it was.
+enum class DeviceOutcome { Activating, Activated, Failed, Down };
 const char* to_string(DeviceOutcome o);
 
 // Milliseconds since `earlynet run` started; absent = not reached.
