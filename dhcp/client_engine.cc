@@ -455,7 +455,8 @@ Result<void> ClientEngine::renew(BootTime now) {
         case ClientState::Rebooting: link_up(now); return {};
         case ClientState::Init:
             return unexpected(Error{ErrorCode::Invalid, "starting over after a DECLINE, which RFC 2131 makes wait"});
-        case ClientState::InitReboot:
+        case ClientState::InitReboot:  // only inside begin_acquisition(), which goes on to Rebooting
+            return unexpected(Error{ErrorCode::Invalid, "the remembered address is being asked for"});
         case ClientState::Granted:
             return unexpected(Error{ErrorCode::Invalid, "the granted address is still being checked"});
         case ClientState::Stopped: return unexpected(Error{ErrorCode::Invalid, "the DHCP client is stopped"});
