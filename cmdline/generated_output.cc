@@ -2,11 +2,10 @@
 
 #include <unistd.h>
 
-#include <algorithm>
-#include <cctype>
 #include <cerrno>
 #include <cstring>
 
+#include "base/ascii.h"
 #include "base/atomic_file.h"
 #include "profile/keyfile_writer.h"
 
@@ -48,8 +47,7 @@ std::string link_file_name(const InterfaceRename& r) {
 }
 
 std::string link_file_text(const InterfaceRename& r) {
-    std::string mac = r.mac.to_string();
-    std::transform(mac.begin(), mac.end(), mac.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::string mac = ascii_lower(r.mac.to_string());
     return "# Created by earlynet generate from ifname=" + r.name + ":" + mac + "\n[Match]\nMACAddress=" + mac +
            "\n\n[Link]\nName=" + r.name + "\n";
 }

@@ -9,17 +9,13 @@
 #include <fstream>
 #include <sstream>
 
+#include "base/ascii.h"
 #include "profile/cmdline_values.h"
 #include "profile/uuid.h"
 
 namespace earlynet::cmdline {
 
 namespace {
-
-std::string upper(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::toupper(c); });
-    return s;
-}
 
 Error ibft_error(const std::string& mac, const std::string& what) {
     return Error{ErrorCode::Malformed, "iBFT NIC " + mac + ": " + what, 0};
@@ -59,7 +55,7 @@ Result<std::map<std::string, IbftNic>> read_ibft(const std::string& sysfs_dir) {
         ::closedir(nd);
         auto mac = nic.find("mac");
         if (mac == nic.end()) return unexpected(Error{ErrorCode::Malformed, nic_dir + ": no MAC address", 0});
-        nics[upper(mac->second)] = std::move(nic);
+        nics[ascii_upper(mac->second)] = std::move(nic);
     }
     return nics;
 }

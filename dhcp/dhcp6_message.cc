@@ -14,12 +14,15 @@
 namespace earlynet::dhcp {
 namespace {
 
-using enum Dhcp6OptionType;
 namespace o = dhcp6_option;
 
 // {code, RFC name, wire type, dhclient -6 variable stem, NetworkManager's
-// name (nm-dhcp-options.c)}. Sorted by code. RFC 8415 unless noted.
-constexpr std::array kTable{
+// name (nm-dhcp-options.c)}. Sorted by code. RFC 8415 unless noted. The
+// type's names are in scope only here and in the decoder (DHCPv4's table has
+// names of its own, and both may share one unity build).
+namespace dhcp6_table {
+using enum Dhcp6OptionType;
+constexpr std::array kOptions{
     Dhcp6OptionDefinition{o::kClientId, "client-id", Duid, "dhcp6_client_id", "dhcp6_client_id"},
     Dhcp6OptionDefinition{o::kServerId, "server-id", Duid, "dhcp6_server_id", "dhcp6_server_id"},
     Dhcp6OptionDefinition{o::kIaNa, "ia-na", Structured, ""},
@@ -43,7 +46,9 @@ constexpr std::array kTable{
     Dhcp6OptionDefinition{o::kSolMaxRt, "sol-max-rt", U32, ""},
     Dhcp6OptionDefinition{o::kInfMaxRt, "inf-max-rt", U32, ""},
 };
-static_assert(std::is_sorted(kTable.begin(), kTable.end(), [](auto& a, auto& b) { return a.code < b.code; }));
+}  // namespace dhcp6_table
+using dhcp6_table::kOptions;
+static_assert(std::is_sorted(kOptions.begin(), kOptions.end(), [](auto& a, auto& b) { return a.code < b.code; }));
 
 std::string offset_text(std::size_t at) {
     return "at offset " + std::to_string(at);
@@ -210,13 +215,13 @@ std::vector<std::uint8_t> encode_dhcp6_ia_na(const Dhcp6IaNa& ia) {
 }
 
 std::span<const Dhcp6OptionDefinition> dhcp6_option_table() {
-    return kTable;
+    return kOptions;
 }
 
 const Dhcp6OptionDefinition* find_dhcp6_option(std::uint16_t code) {
-    auto it =
-        std::lower_bound(kTable.begin(), kTable.end(), code, [](const auto& d, std::uint16_t c) { return d.code < c; });
-    return it != kTable.end() && it->code == code ? &*it : nullptr;
+    auto it = std::lower_bound(kOptions.begin(), kOptions.end(), code,
+                               [](const auto& d, std::uint16_t c) { return d.code < c; });
+    return it != kOptions.end() && it->code == code ? &*it : nullptr;
 }
 
 Result<Dhcp6OptionValue> decode_dhcp6_option(const Dhcp6OptionDefinition& def, std::span<const std::uint8_t> bytes) {
@@ -226,6 +231,7 @@ Result<Dhcp6OptionValue> decode_dhcp6_option(const Dhcp6OptionDefinition& def, s
     };
     auto size_text = std::to_string(bytes.size()) + " bytes";
     WireReader r(bytes);
+    using enum Dhcp6OptionType;
     switch (def.type) {
         case Duid:
             if (bytes.size() < 2 || bytes.size() > 130) return fail(size_text + ", not a DUID (2 to 130)");

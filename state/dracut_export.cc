@@ -1,8 +1,8 @@
 #include "state/dracut_export.h"
 
 #include <algorithm>
-#include <cctype>
 
+#include "base/ascii.h"
 #include "base/atomic_file.h"
 #include "state/lease_options.h"
 
@@ -44,11 +44,6 @@ void line(std::string& out, std::string_view name, const std::string& value) {
     out += '\n';
 }
 
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
-}
-
 // The form of /sys/class/net/IF/address, which dracut's ifup names its
 // markers after (net.$(cat .../address).up): lower-case hex, colons. A MAC
 // written as 52-54-00-AB-CD-EF becomes 52:54:00:ab:cd:ef; nullopt when it is
@@ -56,7 +51,7 @@ std::string lower(std::string s) {
 std::optional<std::string> sysfs_mac(const std::string& mac) {
     auto parsed = HardwareAddress::parse(mac);
     if (!parsed) return std::nullopt;
-    return lower(parsed->to_string());
+    return ascii_lower(parsed->to_string());
 }
 
 std::optional<IpPrefix> first_ipv4(const DeviceRecord& d) {
@@ -197,7 +192,7 @@ std::string override_text(const DeviceRecord& d) {
     if (d.gateway) line(out, "gw", d.gateway->to_string());
     line(out, "mask", d.netmask);
     line(out, "hostname", d.hostname);
-    line(out, "macaddr", sysfs_mac(d.mac).value_or(lower(d.mac)));
+    line(out, "macaddr", sysfs_mac(d.mac).value_or(ascii_lower(d.mac)));
     if (d.mtu != 0) line(out, "mtu", std::to_string(d.mtu));
     if (!d.dns.empty()) line(out, "dns1", d.dns[0].to_string());
     if (d.dns.size() > 1) line(out, "dns2", d.dns[1].to_string());

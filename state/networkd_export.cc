@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "base/ascii.h"
 #include "base/atomic_file.h"
 #include "base/hex.h"
 
@@ -29,11 +30,6 @@ const char* duid_type_name(const std::vector<std::uint8_t>& duid) {
     }
 }
 
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-    return s;
-}
-
 }  // namespace
 
 std::string networkd_network_name(const DeviceRecord& d) {
@@ -49,7 +45,7 @@ std::string networkd_network_text(const DeviceRecord& d) {
     std::string out = "# Written by earlynet: " + d.interface + " as the initrd configured it (profile '" +
                       d.profile_id + "'), kept as it is.\n[Match]\n";
     if (d.kind == "ethernet" && !d.mac.empty())
-        out += "MACAddress=" + lower(d.mac) + "\nType=ether\n";
+        out += "MACAddress=" + ascii_lower(d.mac) + "\nType=ether\n";
     else
         out += "Name=" + d.interface + "\n";
     out += "\n[Network]\n";

@@ -12,13 +12,11 @@
 #include <cstring>
 #include <utility>
 
+#include "system_error.h"
+
 namespace earlynet::varlink {
 
 namespace {
-
-Unexpected<Error> system_error(int err, const std::string& what) {
-    return unexpected(Error::system(err, what + ": " + std::strerror(err)));
-}
 
 using SteadyTime = std::chrono::steady_clock::time_point;
 

@@ -14,6 +14,7 @@
 #include "base/guard.h"
 #include "org.varlink.service.h"
 #include "server_connection.h"
+#include "system_error.h"
 #include "varlink/parameters.h"
 #include "varlink/service_errors.h"
 
@@ -26,10 +27,6 @@ constexpr std::string_view kServiceInterface = "org.varlink.service";
 // the loop from everything else.
 constexpr int kAcceptsPerWakeup = 64;
 static_assert(kEventPriority == SD_EVENT_PRIORITY_IDLE);
-
-Unexpected<Error> system_error(int err, const std::string& what) {
-    return unexpected(Error::system(err, what + ": " + std::strerror(err)));
-}
 
 }  // namespace
 

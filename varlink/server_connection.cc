@@ -9,17 +9,10 @@
 #include <utility>
 
 #include "base/guard.h"
+#include "system_error.h"
 #include "varlink/server.h"
 
 namespace earlynet::varlink {
-
-namespace {
-
-Error system_error(int err, const std::string& what) {
-    return Error::system(err, what + ": " + std::strerror(err));
-}
-
-}  // namespace
 
 ServerConnection::ServerConnection(Server& server, std::uint64_t id, Fd fd, PeerCredentials peer)
     : server_(server), id_(id), peer_(peer), fd_(std::move(fd)), reader_(server.limits().max_message_bytes) {}
@@ -30,7 +23,7 @@ Result<std::shared_ptr<ServerConnection>> ServerConnection::start(Server& server
     sd_event_source* source = nullptr;
     int r = sd_event_add_io(server.loop_, &source, connection->fd_.get(), EPOLLIN, &ServerConnection::on_io,
                             connection.get());
-    if (r < 0) return unexpected(system_error(-r, "varlink: watching a connection"));
+    if (r < 0) return system_error(-r, "varlink: watching a connection");
     connection->source_.reset(source);
     (void)sd_event_source_set_priority(source, kEventPriority);
     return connection;
@@ -140,7 +133,7 @@ Result<void> ServerConnection::write_or_queue(std::string bytes) {
         if (n < 0 && errno != EAGAIN && errno != EINTR) {
             int err = errno;
             close();
-            return unexpected(system_error(err, "varlink: writing a reply"));
+            return system_error(err, "varlink: writing a reply");
         }
         written = n < 0 ? 0 : static_cast<std::size_t>(n);
     }

@@ -1,23 +1,17 @@
 // Profiles from the firmware: rd.iscsi.ibft (and ip=ibft) import every iBFT
 // NIC and the Open Firmware chosen node; ip=<interface>:ibft merges the
 // interface's iBFT NIC into its profile.
-#include <algorithm>
-#include <cctype>
 #include <fstream>
 #include <string>
 
 #include "argument_parsers.h"
+#include "base/ascii.h"
 #include "cmdline/ibft_reader.h"
 #include "cmdline/ofw_reader.h"
 
 namespace earlynet::cmdline {
 
 namespace {
-
-std::string upper(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::toupper(c); });
-    return s;
-}
 
 // A firmware reader's error, prefixed with the argument that asked for it.
 Error firmware_error(std::string_view argument, const Error& e) {
@@ -68,10 +62,10 @@ Result<void> merge_ibft_into(ReaderContext& ctx, std::string_view argument, prof
     }
     auto nics = read_ibft(ctx.options.sysfs_dir);
     if (!nics) return unexpected(firmware_error(argument, nics.error()));
-    auto it = nics->find(upper(mac));
+    auto it = nics->find(ascii_upper(mac));
     if (it == nics->end())
-        return unexpected(profile::argument_error(argument, "interface", p.basename,
-                                                  "has no iBFT entry (MAC " + upper(mac) + ")", ErrorCode::Invalid));
+        return unexpected(profile::argument_error(
+            argument, "interface", p.basename, "has no iBFT entry (MAC " + ascii_upper(mac) + ")", ErrorCode::Invalid));
     auto applied = apply_ibft_nic(it->second, p);
     if (!applied) return unexpected(firmware_error(argument, applied.error()));
     return {};

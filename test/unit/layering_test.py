@@ -41,13 +41,14 @@ ALLOWED = {
 
 
 def command_of(entries, layer):
-    """The compile command of one of the layer's own library sources."""
+    """The compile command of the layer's own library: its object lies in the
+    build directory's LAYER/libearlynet-*.a.p/, one per source or, in a unity
+    build (meson.build's default), one for all of them."""
     for e in entries:
-        path = os.path.normpath(os.path.join(e["directory"], e["file"]))
-        rel = os.path.relpath(path, SOURCE_ROOT)
-        if rel.startswith(layer + "/") and rel.count("/") == 1 and rel.endswith(".cc") and "main.cc" not in rel:
+        parts = os.path.normpath(e["output"]).split(os.sep)
+        if len(parts) == 3 and parts[0] == layer and parts[1].startswith("libearlynet-"):
             return e
-    sys.exit(f"no compile command for a source of {layer}/ in compile_commands.json")
+    sys.exit(f"no compile command for the library of {layer}/ in compile_commands.json")
 
 
 def compile_including(entry, header, workdir):
