@@ -5,13 +5,16 @@
 #include <sched.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/mount.h>
 #include <sys/wait.h>
 #include <systemd/sd-event.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
+#include <mutex>
 #include <sstream>
 
 #include "netlink/link.h"
@@ -20,9 +23,64 @@ extern char** environ;
 
 namespace earlynet::test {
 
+// A namespace this process made and has not deleted yet (see below).
+struct LiveNamespace {
+    enum : int { kFree, kClaimed, kLive };
+    std::atomic<int> state{kFree};
+    pid_t owner = 0;
+    char path[128] = {};
+};
+
 namespace {
 
 std::atomic<int> g_namespace_counter{0};
+
+// The namespaces this process made and has not deleted yet, for the signal
+// handler below: meson stops a test that runs out of time with SIGTERM to its
+// process group (SIGKILL only 0.5 s later), and destructors do not run then.
+// Fixed slots, so the handler reads them without locks or allocation; a slot
+// names its owner's pid, so a forked child never deletes its parent's.
+LiveNamespace g_live_namespaces[64];
+
+LiveNamespace* remember_namespace(const std::string& path) {
+    for (auto& slot : g_live_namespaces) {
+        int expected = LiveNamespace::kFree;
+        if (!slot.state.compare_exchange_strong(expected, LiveNamespace::kClaimed)) continue;
+        slot.owner = ::getpid();
+        std::snprintf(slot.path, sizeof slot.path, "%s", path.c_str());
+        slot.state.store(LiveNamespace::kLive);
+        return &slot;
+    }
+    return nullptr;  // more than 64 at once: deleted by the destructor only
+}
+
+void forget_namespace(LiveNamespace* slot) {
+    if (slot) slot->state.store(LiveNamespace::kFree);
+}
+
+// What `ip netns delete` does (detach the bind mount, remove the file), with
+// async-signal-safe calls only; then the signal's default action, so the
+// process still ends as killed.
+void delete_namespaces_and_die(int signal) {
+    pid_t self = ::getpid();
+    for (auto& slot : g_live_namespaces) {
+        if (slot.state.load() != LiveNamespace::kLive || slot.owner != self) continue;
+        ::umount2(slot.path, MNT_DETACH);
+        ::unlink(slot.path);
+    }
+    ::signal(signal, SIG_DFL);
+    ::raise(signal);
+}
+
+void delete_namespaces_when_stopped() {
+    static std::once_flag installed;
+    std::call_once(installed, [] {
+        struct sigaction action = {};
+        action.sa_handler = delete_namespaces_and_die;
+        sigemptyset(&action.sa_mask);
+        for (int signal : {SIGTERM, SIGINT, SIGHUP}) ::sigaction(signal, &action, nullptr);
+    });
+}
 
 std::string read_all(int fd) {
     std::string s;
@@ -125,9 +183,13 @@ std::unique_ptr<ScopedNetns> ScopedNetns::create() {
         ADD_FAILURE() << "ip netns add " << name << " failed: " << r.err;
         return nullptr;
     }
-    Fd fd(::open(("/run/netns/" + name).c_str(), O_RDONLY | O_CLOEXEC));
-    // From here on the destructor deletes the namespace, whatever happens.
-    std::unique_ptr<ScopedNetns> ns(new ScopedNetns(name, std::move(fd)));
+    delete_namespaces_when_stopped();
+    std::string path = "/run/netns/" + name;
+    auto* live = remember_namespace(path);
+    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    // From here on the destructor deletes the namespace, whatever happens
+    // (and the signal handler, if the process is stopped first).
+    std::unique_ptr<ScopedNetns> ns(new ScopedNetns(name, std::move(fd), live));
     if (!ns->fd_) ADD_FAILURE() << "open /run/netns/" << name << ": " << std::strerror(errno);
     return ns;
 }
@@ -138,6 +200,7 @@ ScopedNetns::~ScopedNetns() {
     // bridges and addresses with it.
     auto r = run_command({"ip", "netns", "delete", name_});
     if (r.status != 0) ADD_FAILURE() << "ip netns delete " << name_ << " failed: " << r.err;
+    forget_namespace(live_);
 }
 
 ScopedSetns::ScopedSetns(int netns_fd) : previous_(::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC)) {

@@ -53,6 +53,8 @@ private:
 
 // A network namespace this process created, deleted (with its links) when the
 // object goes. Only ever deletes the namespace it created.
+struct LiveNamespace;  // netns_fixture.cc
+
 class ScopedNetns {
 public:
     // Fails the current test (and returns nullptr) when it cannot be created.
@@ -64,9 +66,11 @@ public:
     int fd() const { return fd_.get(); }
 
 private:
-    explicit ScopedNetns(std::string name, Fd fd) : name_(std::move(name)), fd_(std::move(fd)) {}
+    ScopedNetns(std::string name, Fd fd, LiveNamespace* live)
+        : name_(std::move(name)), fd_(std::move(fd)), live_(live) {}
     std::string name_;
     Fd fd_;
+    LiveNamespace* live_;  // its entry among those a stopped process deletes
 };
 
 // Puts the calling thread into a namespace; back into the previous one on
