@@ -475,10 +475,17 @@ int run_main(const std::vector<std::string>& args) {
         s.network_root = true;
         if (network_root != "yes") s.network_root_device = network_root;
     }
-    if (app.count("--wait-for") == 0)
-        if (auto v = kernel_cmdline_value(cmdline, "rd.earlynet.wait-for"); v == "all" || v == "root") wait_for = v;
-    s.boot_waits_for_root_only = wait_for == "root";
     setup_logging(s.debug || kernel_cmdline_has(cmdline, "rd.debug") ? LogDetail::Debug : LogDetail::Normal);
+    if (app.count("--wait-for") == 0) {
+        // A typing error on the kernel command line neither stops nor holds
+        // the boot: said, and the default kept.
+        auto v = kernel_cmdline_value(cmdline, "rd.earlynet.wait-for");
+        if (v == "all" || v == "root")
+            wait_for = v;
+        else if (!v.empty())
+            spdlog::warn("rd.earlynet.wait-for={}: not 'root' or 'all'; waiting for {}", v, wait_for);
+    }
+    s.boot_waits_for_root_only = wait_for == "root";
     device::timeline_mark_at("start", started);
 
     // The caller waits for the started process; the work goes on in a worker

@@ -181,6 +181,53 @@ TEST_F(RunTest, WaitForAllHoldsTheBootUntilEveryNicHasTried) {
     EXPECT_EQ(background_pid(dir_ / "tmp"), 0);
 }
 
+// `run` as dracut starts it, with `kernel_cmdline` as /proc/cmdline (bound
+// over it in a mount namespace of its own).
+std::vector<std::string> with_kernel_cmdline(const fs::path& dir, const std::string& kernel_cmdline,
+                                             const std::vector<std::string>& run_argv) {
+    fs::path file = dir / "proc-cmdline";
+    std::ofstream(file) << kernel_cmdline << "\n";
+    std::vector<std::string> argv{
+        "unshare",    "-m", "sh", "-c", "mount --make-rprivate / && mount --bind \"$0\" /proc/cmdline && exec \"$@\"",
+        file.string()};
+    argv.insert(argv.end(), run_argv.begin(), run_argv.end());
+    return argv;
+}
+
+// rd.earlynet.wait-for=all on the kernel command line, as --wait-for all.
+TEST_F(RunTest, WaitForAllOnTheKernelCommandLineHoldsTheBootUntilEveryNicHasTried) {
+    cable("c0", "s0", "10.77.0.1/24");
+    uncabled("c1", "p1");
+    auto server = serve("s0");
+    ASSERT_TRUE(server);
+    generate("ip=dhcp rd.neednet=1 root=dhcp rd.net.timeout.carrier=2");
+    auto argv = with_kernel_cmdline(dir_, "root=dhcp rd.earlynet.wait-for=all", run_argv(true));
+    auto returned = run_until_it_returns(argv, dir_ / "run.log");
+    std::string log = slurp(dir_ / "run.log");
+    EXPECT_EQ(returned.status, 0) << log;
+    EXPECT_GE(returned.took, 2s) << log;
+    EXPECT_TRUE(contains(log, "c1: failed: no carrier after 2 s")) << log;
+    EXPECT_EQ(background_pid(dir_ / "tmp"), 0);
+}
+
+// A value it does not know is said, naming the argument and the value, and
+// the boot goes on with the default (root): it must not hold a boot forever
+// nor stop it for a typing error.
+TEST_F(RunTest, UnknownWaitForOnTheKernelCommandLineIsReportedAndTheDefaultKept) {
+    cable("c0", "s0", "10.77.0.1/24");
+    uncabled("c1", "p1");
+    auto server = serve("s0");
+    ASSERT_TRUE(server);
+    generate("ip=dhcp rd.neednet=1 root=dhcp rd.net.timeout.carrier=2");
+    auto argv = with_kernel_cmdline(dir_, "root=dhcp rd.earlynet.wait-for=everything", run_argv(true));
+    auto returned = run_until_it_returns(argv, dir_ / "run.log");
+    std::string log = slurp(dir_ / "run.log");
+    EXPECT_EQ(returned.status, 0) << log;
+    EXPECT_TRUE(contains(log, "rd.earlynet.wait-for=everything: not 'root' or 'all'")) << log;
+    EXPECT_LT(returned.took, 2s) << "held as with 'all': " << log;
+    EXPECT_GT(background_pid(dir_ / "tmp"), 0) << "c1 goes on in the background, as with 'root': " << log;
+}
+
 // The started process and its worker are one to whoever started them: until
 // the boot may go on, stopping the started process (by its PID, as a test or
 // dracut's timeout does) stops the worker too, which writes its state.
