@@ -12,6 +12,7 @@
 #include "dhcp/acd_engine.h"
 #include "dhcp/client_engine.h"
 #include "netlink/address.h"
+#include "netlink/link_settings.h"
 #include "netlink/virtual_link.h"
 
 namespace earlynet::device {
@@ -273,6 +274,25 @@ void DeviceActivation::make_ipv4() {
     }
 }
 
+// [ethernet] auto-negotiate, speed, duplex (rd.ethtool=), as NetworkManager
+// applies them: only when asked and not already so; a driver that cannot
+// costs a warning, not the device.
+void DeviceActivation::apply_link_settings(const profile::EthernetSettings& e) {
+    netlink::WantedLinkSettings wanted{
+        .autoneg = e.auto_negotiate.value_or(false),
+        .speed_mbps = e.speed,
+        .duplex = e.duplex == "full"   ? netlink::Duplex::Full
+                  : e.duplex == "half" ? netlink::Duplex::Half
+                                       : netlink::Duplex::Unknown,
+    };
+    if (!wanted.asks_anything()) return;
+    if (auto now = netlink::link_settings::get(link_.name); now && wanted.matches(*now)) return;
+    if (auto set = netlink::link_settings::set(link_.name, wanted); !set)
+        spdlog::warn("{}: link settings not set: {}", link_.name, set.error().message);
+    else
+        spdlog::info("{}: link settings: {}", link_.name, wanted.to_string());
+}
+
 Result<void> DeviceActivation::prepare_link() {
     const profile::Profile& p = profile_.profile;
     netlink::Socket& sock = *link_.sock;
@@ -297,6 +317,7 @@ Result<void> DeviceActivation::prepare_link() {
         else
             spdlog::info("{}: MTU {}", link_.name, p.ethernet->mtu);
     }
+    if (p.ethernet) apply_link_settings(*p.ethernet);
     if (p.is_port()) {
         if (!controller_) return unexpected(ErrorCode::Invalid, "its controller does not exist");
         auto attached = netlink::virtual_link::attach_port(sock, link_.ifindex, *controller_);

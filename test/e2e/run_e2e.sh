@@ -157,12 +157,13 @@ scenario_dhcp() {
     check "dnsmasq leased 10.77.0.42 to the guest" grep -q "$E2E_MAC $E2E_GUEST_IP" "$E2E_WORK/dhcp.leases"
 }
 
-# (b) static ip= with a gateway and nameserver=: no DHCP at all.
+# (b) static ip= with a gateway and nameserver=: no DHCP at all; rd.ethtool=
+# forces the speed (virtio_net reports none, -1, unless it is set).
 scenario_static() {
     local log=$E2E_WORK/static.serial
     e2e_net_up && e2e_dnsmasq static "${dhcp_options[@]}" || { failures+=("test network not set up"); return; }
     e2e_boot static "$initrd" \
-        "ip=10.77.0.50::10.77.0.1:255.255.255.0:static1:eth0:none nameserver=10.77.0.53 rd.neednet=1 rd.e2e=1"
+        "ip=10.77.0.50::10.77.0.1:255.255.255.0:static1:eth0:none nameserver=10.77.0.53 rd.ethtool=eth0:off:100 rd.neednet=1 rd.e2e=1"
     e2e_stop_all
     check "qemu powered off (exit 0)" test "$E2E_RC" = 0
     check "report printed" has "$log" "E2E-REPORT-END"
@@ -171,6 +172,7 @@ scenario_static() {
     check "default route via the ip= gateway" has "$log" "E2E-ROUTE default via 10.77.0.1 dev eth0"
     check "resolv.conf has nameserver=" has "$log" "E2E-FILE /etc/resolv.conf: nameserver 10.77.0.53"
     check "host name from ip=" has "$log" "E2E-HOSTNAME static1"
+    check "rd.ethtool= forced 100 Mbit/s full duplex" has "$log" "E2E-LINK eth0 speed=100 duplex=full"
     check "/tmp/net.eth0.override has the ip= fields" has_re "$log" "E2E-FILE /tmp/net.eth0.override: ip='?10\.77\.0\.50"
     check "no DHCP lease was taken" not_has "$E2E_WORK/static.leases" "$E2E_MAC"
 }

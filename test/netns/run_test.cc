@@ -181,6 +181,22 @@ TEST_F(RunTest, WaitForAllHoldsTheBootUntilEveryNicHasTried) {
     EXPECT_EQ(background_pid(dir_ / "tmp"), 0);
 }
 
+// rd.ethtool= on a driver that cannot set link settings (veth) costs a
+// warning, not the device. (That they are set where the driver can is
+// checked by the e2e's static boot, on virtio_net, and by link_settings_test
+// on a tap.)
+TEST_F(RunTest, RdEthtoolOnADriverWithoutLinkSettingsIsAWarning) {
+    cable("c0", "s0", "10.77.0.1/24");
+    auto server = serve("s0");
+    ASSERT_TRUE(server);
+    generate("ip=c0:dhcp rd.ethtool=c0:off:100 rd.net.timeout.carrier=5");
+    auto r = run_command(run_argv(true));
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_TRUE(contains(r.err, "c0: link settings not set: ")) << r.err;
+    EXPECT_TRUE(contains(r.err, "Operation not supported")) << r.err;
+    EXPECT_TRUE(contains(ip("-4 -o addr show dev c0"), "inet 10.77.0."));
+}
+
 // `run` as dracut starts it, with `kernel_cmdline` as /proc/cmdline (bound
 // over it in a mount namespace of its own).
 std::vector<std::string> with_kernel_cmdline(const fs::path& dir, const std::string& kernel_cmdline,

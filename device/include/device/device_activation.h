@@ -98,6 +98,7 @@ private:
     void perform(const ActivationAction& action);
     Result<void> arm_timer();
     Result<void> prepare_link();
+    void apply_link_settings(const profile::EthernetSettings& e);
     void make_ipv4();
     void start_ip();
     void on_family_changed();

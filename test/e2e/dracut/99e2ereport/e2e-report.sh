@@ -29,6 +29,7 @@
     ip -6 -o addr show | while IFS= read -r _e2e_l; do echo "E2E-ADDR6 $_e2e_l"; done
     ip -6 route show | while IFS= read -r _e2e_l; do echo "E2E-ROUTE6 $_e2e_l"; done
     echo "E2E-HOSTNAME $(cat /proc/sys/kernel/hostname)"
+    echo "E2E-LINK eth0 speed=$(cat /sys/class/net/eth0/speed 2>/dev/null) duplex=$(cat /sys/class/net/eth0/duplex 2>/dev/null)"
     if command -v earlynet > /dev/null; then
         earlynet status 2>&1 | while IFS= read -r _e2e_l; do echo "E2E-STATUS $_e2e_l"; done
         earlynet status --json 2>&1 | while IFS= read -r _e2e_l; do echo "E2E-JSON $_e2e_l"; done
