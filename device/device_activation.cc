@@ -275,8 +275,9 @@ void DeviceActivation::make_ipv4() {
 }
 
 // [ethernet] auto-negotiate, speed, duplex (rd.ethtool=), as NetworkManager
-// applies them: only when asked and not already so; a driver that cannot
-// costs a warning, not the device.
+// applies them: only when asked (a forced link that is already so is left
+// alone, not renegotiated); a driver that cannot costs a warning, not the
+// device.
 void DeviceActivation::apply_link_settings(const profile::EthernetSettings& e) {
     netlink::WantedLinkSettings wanted{
         .autoneg = e.auto_negotiate.value_or(false),
@@ -286,7 +287,8 @@ void DeviceActivation::apply_link_settings(const profile::EthernetSettings& e) {
                                        : netlink::Duplex::Unknown,
     };
     if (!wanted.asks_anything()) return;
-    if (auto now = netlink::link_settings::get(link_.name); now && wanted.matches(*now)) return;
+    if (!wanted.autoneg)
+        if (auto now = netlink::link_settings::get(link_.name); now && wanted.matches(*now)) return;
     if (auto set = netlink::link_settings::set(link_.name, wanted); !set)
         spdlog::warn("{}: link settings not set: {}", link_.name, set.error().message);
     else

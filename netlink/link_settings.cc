@@ -9,7 +9,6 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
-#include <vector>
 
 #include "base/fd.h"
 #include "base/ip_address.h"
@@ -18,23 +17,32 @@ namespace earlynet::netlink {
 
 namespace {
 
-// struct ethtool_link_settings is followed by three bit masks (supported,
-// advertising, the link partner's) of link_mode_masks_nwords words each.
-class LinkSettingsBuffer {
+// struct ethtool_link_settings and the three bit masks that follow it
+// (supported, advertising, the link partner's), link_mode_masks_nwords words
+// each, in one block as the kernel reads and writes it (at most 127 words per
+// mask). The header is copied in and out (a struct with a flexible array
+// cannot be a member).
+class LinkSettingsRequest {
 public:
-    ethtool_link_settings* get() { return reinterpret_cast<ethtool_link_settings*>(words_.data()); }
-    void resize_masks(int nwords) { words_.assign(kHeaderWords + 3 * static_cast<std::size_t>(nwords), 0); }
-    std::uint32_t* supported() { return get()->link_mode_masks; }
-    std::uint32_t* advertising() { return get()->link_mode_masks + get()->link_mode_masks_nwords; }
-    int nwords() { return get()->link_mode_masks_nwords; }
+    ethtool_link_settings header() const {
+        ethtool_link_settings h;
+        std::memcpy(&h, words_, sizeof h);
+        return h;
+    }
+    void set_header(const ethtool_link_settings& h) { std::memcpy(words_, &h, sizeof h); }
+    int nwords() const { return header().link_mode_masks_nwords; }
+    std::uint32_t* supported() { return words_ + kHeaderWords; }
+    std::uint32_t* advertising() { return words_ + kHeaderWords + nwords(); }
+    void* data() { return words_; }
 
 private:
     static constexpr std::size_t kHeaderWords = sizeof(ethtool_link_settings) / sizeof(std::uint32_t);
-    std::vector<std::uint32_t> words_ = std::vector<std::uint32_t>(kHeaderWords, 0);
+    static_assert(sizeof(ethtool_link_settings) % sizeof(std::uint32_t) == 0);
+    alignas(ethtool_link_settings) std::uint32_t words_[kHeaderWords + 3 * 127] = {};
 };
 
-// The twisted-pair and common fixed-speed modes an advertisement can be
-// narrowed to (NetworkManager narrows to the same kind of list).
+// The fixed-speed modes an advertisement can be narrowed to, by speed and
+// duplex (twisted pair and the common fibre and backplane modes).
 struct LinkMode {
     int bit;
     std::uint32_t speed_mbps;
@@ -55,6 +63,16 @@ constexpr std::array kLinkModes{
     LinkMode{ETHTOOL_LINK_MODE_10000baseT_Full_BIT, 10000, Duplex::Full},
     LinkMode{ETHTOOL_LINK_MODE_10000baseKR_Full_BIT, 10000, Duplex::Full},
     LinkMode{ETHTOOL_LINK_MODE_10000baseSR_Full_BIT, 10000, Duplex::Full},
+};
+
+// The bits of a mask that are not a speed: kept in a narrowed advertisement
+// (flow control, the port, FEC), as NetworkManager keeps them.
+constexpr std::array kNotSpeedBits{
+    ETHTOOL_LINK_MODE_Autoneg_BIT,  ETHTOOL_LINK_MODE_TP_BIT,         ETHTOOL_LINK_MODE_AUI_BIT,
+    ETHTOOL_LINK_MODE_MII_BIT,      ETHTOOL_LINK_MODE_FIBRE_BIT,      ETHTOOL_LINK_MODE_BNC_BIT,
+    ETHTOOL_LINK_MODE_Pause_BIT,    ETHTOOL_LINK_MODE_Asym_Pause_BIT, ETHTOOL_LINK_MODE_Backplane_BIT,
+    ETHTOOL_LINK_MODE_FEC_NONE_BIT, ETHTOOL_LINK_MODE_FEC_RS_BIT,     ETHTOOL_LINK_MODE_FEC_BASER_BIT,
+    ETHTOOL_LINK_MODE_FEC_LLRS_BIT,
 };
 
 bool test_bit(const std::uint32_t* mask, int bit) {
@@ -82,18 +100,22 @@ Result<void> ethtool_ioctl(int fd, std::string_view ifname, void* data, const st
 
 // ETHTOOL_GLINKSETTINGS in its two steps: the kernel first answers how many
 // mask words it has (as a negative count), then fills them.
-Result<void> read_settings(int fd, std::string_view ifname, LinkSettingsBuffer& buffer, const std::string& what) {
-    buffer.get()->cmd = ETHTOOL_GLINKSETTINGS;
-    if (auto r = ethtool_ioctl(fd, ifname, buffer.get(), what); !r) return r;
-    int nwords = -buffer.nwords();
+Result<LinkSettingsRequest> read_settings(int fd, std::string_view ifname, const std::string& what) {
+    LinkSettingsRequest request;
+    ethtool_link_settings h{};
+    h.cmd = ETHTOOL_GLINKSETTINGS;
+    request.set_header(h);
+    if (auto r = ethtool_ioctl(fd, ifname, request.data(), what); !r) return unexpected(std::move(r.error()));
+    int nwords = -request.nwords();
     if (nwords <= 0 || nwords > 127) return unexpected(ErrorCode::NotSupported, what + ": no link mode masks");
-    buffer.resize_masks(nwords);
-    buffer.get()->cmd = ETHTOOL_GLINKSETTINGS;
-    buffer.get()->link_mode_masks_nwords = static_cast<std::int8_t>(nwords);
-    return ethtool_ioctl(fd, ifname, buffer.get(), what);
+    request = LinkSettingsRequest{};
+    h.link_mode_masks_nwords = static_cast<std::int8_t>(nwords);
+    request.set_header(h);
+    if (auto r = ethtool_ioctl(fd, ifname, request.data(), what); !r) return unexpected(std::move(r.error()));
+    return request;
 }
 
-LinkSettings settings_of(ethtool_link_settings& s) {
+LinkSettings settings_of(const ethtool_link_settings& s) {
     LinkSettings out;
     out.autoneg = s.autoneg == AUTONEG_ENABLE;
     out.speed_mbps = s.speed == static_cast<std::uint32_t>(SPEED_UNKNOWN) ? 0 : s.speed;
@@ -121,27 +143,30 @@ Result<LinkSettings> get(std::string_view ifname) {
     std::string what = "link settings of " + std::string(ifname);
     auto fd = control_socket(ifname, what);
     if (!fd) return unexpected(std::move(fd.error()));
-    LinkSettingsBuffer buffer;
-    if (auto r = read_settings(fd->get(), ifname, buffer, what); !r) return unexpected(std::move(r.error()));
-    return settings_of(*buffer.get());
+    auto request = read_settings(fd->get(), ifname, what);
+    if (!request) return unexpected(std::move(request.error()));
+    return settings_of(request->header());
 }
 
 Result<void> set(std::string_view ifname, const WantedLinkSettings& wanted) {
     std::string what = "set link settings of " + std::string(ifname) + " (" + wanted.to_string() + ")";
     auto fd = control_socket(ifname, what);
     if (!fd) return unexpected(std::move(fd.error()));
-    LinkSettingsBuffer buffer;
-    if (auto r = read_settings(fd->get(), ifname, buffer, what); !r) return r;
-    ethtool_link_settings& s = *buffer.get();
+    auto request = read_settings(fd->get(), ifname, what);
+    if (!request) return unexpected(std::move(request.error()));
+    ethtool_link_settings s = request->header();
     if (wanted.autoneg) {
         s.autoneg = AUTONEG_ENABLE;
-        std::uint32_t* advertising = buffer.advertising();
-        const std::uint32_t* supported = buffer.supported();
-        int words = buffer.nwords();
-        if (wanted.speed_mbps == 0 && wanted.duplex == Duplex::Unknown) {
-            std::memcpy(advertising, supported, static_cast<std::size_t>(words) * sizeof(std::uint32_t));
-        } else {
+        // Every supported mode, or, for a speed or duplex, the supported
+        // modes of it and every bit that is not a speed.
+        std::uint32_t* advertising = request->advertising();
+        const std::uint32_t* supported = request->supported();
+        int words = request->nwords();
+        std::memcpy(advertising, supported, static_cast<std::size_t>(words) * sizeof(std::uint32_t));
+        if (wanted.speed_mbps != 0 || wanted.duplex != Duplex::Unknown) {
             std::memset(advertising, 0, static_cast<std::size_t>(words) * sizeof(std::uint32_t));
+            for (int bit : kNotSpeedBits)
+                if (bit / 32 < words && test_bit(supported, bit)) set_bit(advertising, bit);
             bool any = false;
             for (const LinkMode& m : kLinkModes) {
                 if (m.bit / 32 >= words || !test_bit(supported, m.bit)) continue;
@@ -153,12 +178,15 @@ Result<void> set(std::string_view ifname, const WantedLinkSettings& wanted) {
             if (!any) return unexpected(ErrorCode::NotSupported, what + ": the device supports no such mode");
         }
     } else {
+        if (wanted.speed_mbps == 0 || wanted.duplex == Duplex::Unknown)
+            return unexpected(ErrorCode::Invalid, what + ": forcing a link needs both a speed and a duplex");
         s.autoneg = AUTONEG_DISABLE;
-        if (wanted.speed_mbps != 0) s.speed = wanted.speed_mbps;
-        if (wanted.duplex != Duplex::Unknown) s.duplex = wanted.duplex == Duplex::Full ? DUPLEX_FULL : DUPLEX_HALF;
+        s.speed = wanted.speed_mbps;
+        s.duplex = wanted.duplex == Duplex::Full ? DUPLEX_FULL : DUPLEX_HALF;
     }
     s.cmd = ETHTOOL_SLINKSETTINGS;
-    return ethtool_ioctl(fd->get(), ifname, &s, what);
+    request->set_header(s);
+    return ethtool_ioctl(fd->get(), ifname, request->data(), what);
 }
 
 }  // namespace link_settings

@@ -44,9 +44,10 @@ public:
     int count_in_log_after(const std::string& first, const std::string& text) const;
 
 private:
-    DnsmasqServer(std::string dir, pid_t pid) : dir_(std::move(dir)), pid_(pid) {}
+    DnsmasqServer(std::string dir, pid_t pid) : dir_(std::move(dir)), pid_(pid), stopped_with_the_test_(pid) {}
     std::string dir_;
     pid_t pid_ = -1;
+    DaemonStoppedWithTheTest stopped_with_the_test_;
     std::string command_line_;
 };
 

@@ -23,60 +23,66 @@ extern char** environ;
 
 namespace earlynet::test {
 
-// A namespace this process made and has not deleted yet (see below).
-struct LiveNamespace {
+// Something this process made that a stopped test must not leave behind: a
+// named namespace (its /run/netns path) or a daemon that left our process
+// group (its pid). See below.
+struct Leftover {
     enum : int { kFree, kClaimed, kLive };
     std::atomic<int> state{kFree};
     pid_t owner = 0;
-    char path[128] = {};
+    pid_t daemon = 0;
+    char namespace_path[128] = {};
 };
 
 namespace {
 
 std::atomic<int> g_namespace_counter{0};
 
-// The namespaces this process made and has not deleted yet, for the signal
-// handler below: meson stops a test that runs out of time with SIGTERM to its
-// process group (SIGKILL only 0.5 s later), and destructors do not run then.
-// Fixed slots, so the handler reads them without locks or allocation; a slot
-// names its owner's pid, so a forked child never deletes its parent's.
-LiveNamespace g_live_namespaces[64];
+// For the signal handler below: meson stops a test that runs out of time with
+// SIGTERM to its process group (SIGKILL 0.5 s later), and destructors do not
+// run then. Fixed slots, so the handler reads them without locks or
+// allocation; a slot names its owner's pid, so a forked child never touches
+// its parent's.
+Leftover g_leftovers[96];
 
-LiveNamespace* remember_namespace(const std::string& path) {
-    for (auto& slot : g_live_namespaces) {
-        int expected = LiveNamespace::kFree;
-        if (!slot.state.compare_exchange_strong(expected, LiveNamespace::kClaimed)) continue;
+Leftover* remember(pid_t daemon, const std::string& namespace_path) {
+    for (auto& slot : g_leftovers) {
+        int expected = Leftover::kFree;
+        if (!slot.state.compare_exchange_strong(expected, Leftover::kClaimed)) continue;
         slot.owner = ::getpid();
-        std::snprintf(slot.path, sizeof slot.path, "%s", path.c_str());
-        slot.state.store(LiveNamespace::kLive);
+        slot.daemon = daemon;
+        std::snprintf(slot.namespace_path, sizeof slot.namespace_path, "%s", namespace_path.c_str());
+        slot.state.store(Leftover::kLive);
         return &slot;
     }
-    return nullptr;  // more than 64 at once: deleted by the destructor only
+    return nullptr;  // too many at once: left to the destructors
 }
 
-void forget_namespace(LiveNamespace* slot) {
-    if (slot) slot->state.store(LiveNamespace::kFree);
+void forget(Leftover* slot) {
+    if (slot) slot->state.store(Leftover::kFree);
 }
 
-// What `ip netns delete` does (detach the bind mount, remove the file), with
-// async-signal-safe calls only; then the signal's default action, so the
-// process still ends as killed.
-void delete_namespaces_and_die(int signal) {
+// The daemons stopped first (SIGTERM, by pid), then what `ip netns delete`
+// does (detach the bind mount, remove the file), with async-signal-safe calls
+// only; then the signal's default action, so the process still ends as killed.
+void clean_up_and_die(int signal) {
     pid_t self = ::getpid();
-    for (auto& slot : g_live_namespaces) {
-        if (slot.state.load() != LiveNamespace::kLive || slot.owner != self) continue;
-        ::umount2(slot.path, MNT_DETACH);
-        ::unlink(slot.path);
+    for (auto& slot : g_leftovers)
+        if (slot.state.load() == Leftover::kLive && slot.owner == self && slot.daemon > 0) ::kill(slot.daemon, SIGTERM);
+    for (auto& slot : g_leftovers) {
+        if (slot.state.load() != Leftover::kLive || slot.owner != self || slot.namespace_path[0] == '\0') continue;
+        ::umount2(slot.namespace_path, MNT_DETACH);
+        ::unlink(slot.namespace_path);
     }
     ::signal(signal, SIG_DFL);
     ::raise(signal);
 }
 
-void delete_namespaces_when_stopped() {
+void clean_up_when_stopped() {
     static std::once_flag installed;
     std::call_once(installed, [] {
         struct sigaction action = {};
-        action.sa_handler = delete_namespaces_and_die;
+        action.sa_handler = clean_up_and_die;
         sigemptyset(&action.sa_mask);
         for (int signal : {SIGTERM, SIGINT, SIGHUP}) ::sigaction(signal, &action, nullptr);
     });
@@ -183,9 +189,9 @@ std::unique_ptr<ScopedNetns> ScopedNetns::create() {
         ADD_FAILURE() << "ip netns add " << name << " failed: " << r.err;
         return nullptr;
     }
-    delete_namespaces_when_stopped();
+    clean_up_when_stopped();
     std::string path = "/run/netns/" + name;
-    auto* live = remember_namespace(path);
+    auto* live = remember(0, path);
     Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
     // From here on the destructor deletes the namespace, whatever happens
     // (and the signal handler, if the process is stopped first).
@@ -200,7 +206,16 @@ ScopedNetns::~ScopedNetns() {
     // bridges and addresses with it.
     auto r = run_command({"ip", "netns", "delete", name_});
     if (r.status != 0) ADD_FAILURE() << "ip netns delete " << name_ << " failed: " << r.err;
-    forget_namespace(live_);
+    forget(live_);
+}
+
+DaemonStoppedWithTheTest::DaemonStoppedWithTheTest(pid_t pid) {
+    clean_up_when_stopped();
+    leftover_ = remember(pid, "");
+}
+
+DaemonStoppedWithTheTest::~DaemonStoppedWithTheTest() {
+    forget(leftover_);
 }
 
 ScopedSetns::ScopedSetns(int netns_fd) : previous_(::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC)) {

@@ -53,7 +53,7 @@ private:
 
 // A network namespace this process created, deleted (with its links) when the
 // object goes. Only ever deletes the namespace it created.
-struct LiveNamespace;  // netns_fixture.cc
+struct Leftover;  // netns_fixture.cc
 
 class ScopedNetns {
 public:
@@ -66,11 +66,24 @@ public:
     int fd() const { return fd_.get(); }
 
 private:
-    ScopedNetns(std::string name, Fd fd, LiveNamespace* live)
-        : name_(std::move(name)), fd_(std::move(fd)), live_(live) {}
+    ScopedNetns(std::string name, Fd fd, Leftover* live) : name_(std::move(name)), fd_(std::move(fd)), live_(live) {}
     std::string name_;
     Fd fd_;
-    LiveNamespace* live_;  // its entry among those a stopped process deletes
+    Leftover* live_;  // its entry among what a stopped process deletes
+};
+
+// A daemon started by the test that left its process group (dnsmasq forks
+// and calls setsid), so a signal to the group misses it: while this object
+// lives, the test being stopped by a signal stops the daemon too (by pid).
+class DaemonStoppedWithTheTest {
+public:
+    explicit DaemonStoppedWithTheTest(pid_t pid);
+    DaemonStoppedWithTheTest(const DaemonStoppedWithTheTest&) = delete;
+    DaemonStoppedWithTheTest& operator=(const DaemonStoppedWithTheTest&) = delete;
+    ~DaemonStoppedWithTheTest();
+
+private:
+    Leftover* leftover_;
 };
 
 // Puts the calling thread into a namespace; back into the previous one on

@@ -22,8 +22,10 @@ struct LinkSettings {
 };
 
 // What a profile asks for. autoneg on: advertise the supported modes of that
-// speed and duplex (every supported mode when neither is given); off: force
-// them. Nothing asked (off, no speed, no duplex): nothing to do.
+// speed and duplex (every supported mode when neither is given), with the
+// supported bits that are not speeds (pause, port, FEC); off: force the speed
+// and the duplex (both needed). Nothing asked (off, no speed, no duplex):
+// nothing to do.
 struct WantedLinkSettings {
     bool autoneg = false;
     std::uint32_t speed_mbps = 0;
@@ -37,10 +39,11 @@ struct WantedLinkSettings {
 namespace link_settings {
 
 // Invalid for a name that is not an interface name, System(EOPNOTSUPP) when
-// the driver has no link settings (veth, bridges), System(ENODEV) for none.
+// the driver has no link settings (a bridge), System(ENODEV) for no device.
 [[nodiscard]] Result<LinkSettings> get(std::string_view ifname);
 // NotSupported when autonegotiation is asked for a speed and duplex the
-// device does not support; System(EOPNOTSUPP) when the driver cannot set them.
+// device does not support; Invalid for a forced link without both speed and
+// duplex; System(EOPNOTSUPP) when the driver cannot set them (veth).
 [[nodiscard]] Result<void> set(std::string_view ifname, const WantedLinkSettings& wanted);
 
 }  // namespace link_settings
