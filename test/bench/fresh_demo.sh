@@ -10,9 +10,15 @@
 #
 # MIRROR defaults to the first Debian URI of the machine's apt sources. The
 # system's /proc, /sys and /dev are bound into the root (the demo makes network
-# namespaces there, as on a real machine); everything is unmounted and deleted
-# on exit, also on failure. Downloads come only from MIRROR.
+# namespaces there, as on a real machine). All of it happens in a mount
+# namespace of its own with private propagation, so no unmount can reach the
+# machine's mounts and every mount goes with the namespace, however the script
+# ends; the root's files are deleted on exit. Downloads come only from MIRROR.
 set -eu
+[ "$(id -u)" -eq 0 ] || { echo "fresh_demo.sh: must run as root" >&2; exit 1; }
+if [ "${EARLYNET_FRESH_DEMO_NS:-}" != private ]; then
+	EARLYNET_FRESH_DEMO_NS=private exec unshare --mount --propagation private sh "$0" "$@"
+fi
 cd "$(dirname "$0")/../.."
 mirror=
 while [ $# -gt 0 ]; do
@@ -21,7 +27,6 @@ while [ $# -gt 0 ]; do
 	*) echo "usage: fresh_demo.sh [-m MIRROR]" >&2; exit 2 ;;
 	esac
 done
-[ "$(id -u)" -eq 0 ] || { echo "fresh_demo.sh: must run as root" >&2; exit 1; }
 if [ -z "$mirror" ]; then
 	mirror=$(grep -hsE '^(URIs:|deb )' /etc/apt/sources.list /etc/apt/sources.list.d/*.sources \
 		/etc/apt/sources.list.d/*.list | grep -oE 'https?://[^ ]+/debian/?( |$)' | head -n 1 | tr -d ' ')
@@ -29,17 +34,19 @@ if [ -z "$mirror" ]; then
 fi
 command -v debootstrap >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
 
-root=$(mktemp -d /tmp/earlynet-fresh-demo.XXXXXX)
+work=$(mktemp -d /tmp/earlynet-fresh-demo.XXXXXX)
+root=$work/root
 cleanup() {
 	umount -R "$root" 2>/dev/null || true
-	rm -rf --one-file-system "$root"
+	rm -rf --one-file-system "$work"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 t0=$(date +%s)
-debootstrap bookworm "$root" "$mirror" >"$root.debootstrap.log" 2>&1 ||
-	{ tail -n 20 "$root.debootstrap.log" >&2; rm -f "$root.debootstrap.log"; exit 1; }
-rm -f "$root.debootstrap.log"
+debootstrap bookworm "$root" "$mirror" >"$work/debootstrap.log" 2>&1 ||
+	{ tail -n 20 "$work/debootstrap.log" >&2; exit 1; }
 echo "debootstrap bookworm: $(($(date +%s) - t0)) s (not counted)"
 
 # ip netns needs / to be a mount point (it makes it a slave mount).
@@ -50,7 +57,7 @@ cp /etc/resolv.conf "$root/etc/resolv.conf"
 git clone -q . "$root/root/earlynet"
 echo "demo of $(git rev-parse --short HEAD) on a fresh bookworm root, $(nproc) CPUs:"
 
-log=$root/root/demo.log
+log=$work/demo.log
 start=$(date +%s%N)
 status=0
 chroot "$root" sh -c 'cd /root/earlynet && ./scripts/demo.sh' >"$log" 2>&1 || status=$?
