@@ -222,6 +222,12 @@ void DeviceManager::consider(const netlink::Link& link) {
             }
         }
         adoptable_.erase(it);
+    } else if (auto down = taken_down_.find(link.name); down != taken_down_.end()) {
+        if (down->second.profile_uuid == lp->profile.uuid) {
+            saved.remembered_lease = down->second.lease;
+            saved.remembered_lease6 = down->second.lease6;
+        }
+        taken_down_.erase(down);
     }
     auto activation = std::make_unique<DeviceActivation>(
         ctx, *lp, controller, settings_,
@@ -327,7 +333,10 @@ Result<void> DeviceManager::take_down(const std::string& interface, bool force) 
     if (a->outcome() == state::DeviceOutcome::Down) return {};
     if (!force && may_carry_network_root(interface))
         return unexpected(ErrorCode::Conflict, interface + ": the root file system may be reached through it");
-    return a->take_down();
+    state::DeviceRecord before = a->record();
+    auto down = a->take_down();
+    if (down) taken_down_[interface] = std::move(before);
+    return down;
 }
 
 Result<void> DeviceManager::bring_up(const std::string& interface) {

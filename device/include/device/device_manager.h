@@ -94,6 +94,9 @@ private:
     Callbacks callbacks_;
     std::unique_ptr<netlink::Monitor> monitor_;
     std::map<std::string, state::DeviceRecord> adoptable_;
+    // What a device taken down had (its record before take_down): `up` asks
+    // for the same address again if it comes back with the same profile.
+    std::map<std::string, state::DeviceRecord> taken_down_;
     std::string adoptable_dir_;
     std::map<int, std::unique_ptr<DeviceActivation>> activations_;  // by ifindex
     std::vector<int> order_;
