@@ -364,13 +364,28 @@ void DeviceActivation::stop() {
     handle([&] { engine_.stop(); });
 }
 
+// Each family with a DHCP client renews (DHCPv4 and DHCPv6 alike); an error
+// only when none could, saying why each could not.
 Result<void> DeviceActivation::renew() {
-    if (!v4_) return unexpected(ErrorCode::Invalid, name() + ": no IPv4 configuration is running");
-    Result<void> renewed;
-    handle([&] { renewed = v4_->renew(); });
-    if (!renewed) return unexpected(renewed.error().code, name() + ": " + renewed.error().message);
-    spdlog::info("{}: renewing the DHCP lease, as asked", name());
-    return renewed;
+    std::vector<std::string> renewed;
+    std::optional<Error> refused;
+    handle([&] {
+        for (auto [family, protocol] : {std::pair{v4_.get(), "DHCPv4"}, std::pair{v6_.get(), "DHCPv6"}}) {
+            if (!family) continue;
+            auto r = family->renew();
+            if (r)
+                renewed.push_back(protocol);
+            else if (r.error().code != ErrorCode::NotSupported && !refused)
+                refused = Error{r.error().code, std::string(protocol) + ": " + r.error().message, 0};
+        }
+    });
+    if (renewed.empty()) {
+        if (refused) return unexpected(refused->code, name() + ": " + refused->message);
+        return unexpected(ErrorCode::Invalid, name() + ": no DHCP client is running");
+    }
+    spdlog::info("{}: renewing the {} lease{}, as asked", name(),
+                 renewed.size() == 2 ? "DHCPv4 and DHCPv6" : renewed[0], renewed.size() == 2 ? "s" : "");
+    return {};
 }
 
 Result<void> DeviceActivation::take_down() {

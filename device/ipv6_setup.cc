@@ -253,6 +253,16 @@ void Ipv6Setup::drain_dhcp6() {
     }
 }
 
+Result<void> Ipv6Setup::renew() {
+    if (!dhcp6_) return unexpected(ErrorCode::NotSupported, "no DHCPv6 client is running");
+    Result<void> renewed;
+    deliver([&] {
+        renewed = dhcp6_->renew();
+        drain_dhcp6();
+    });
+    return renewed;
+}
+
 void Ipv6Setup::on_carrier_regained() {
     deliver([this] {
         if (dhcp6_) dhcp6_->link_up();

@@ -52,6 +52,12 @@ void Dhcp6Adapter::link_up() {
     process();
 }
 
+Result<void> Dhcp6Adapter::renew() {
+    auto renewed = engine_.renew(boot_time_now());
+    process();
+    return renewed;
+}
+
 void Dhcp6Adapter::decline() {
     engine_.decline(boot_time_now());
     process();

@@ -346,14 +346,41 @@ void Dhcp6Engine::on_timer(BootTime now) {
         rebind.mrd = end ? *end - now : Duration(0);  // until the last address ends (never, if never)
         begin_exchange(Dhcp6State::Rebinding, rebind, now);
     } else if (l.t1.count() < kInfinity && now >= l.acquired_at + l.t1) {
-        Dhcp6RetransmissionParameters renew = dhcp6_timing::kRenew;
-        BootTime until = l.t2.count() < kInfinity ? l.acquired_at + l.t2 : BootTime{Duration::max() / 2};
-        if (end && *end < until) until = *end;
-        renew.mrd = until - now;  // until T2, or the end when that comes first
-        begin_exchange(Dhcp6State::Renewing, renew, now);
+        renew_now(now);
     } else {
         arm_lease_timers();
     }
+}
+
+// RENEW to the server that granted the lease, retransmitted until T2 (or the
+// end, when that comes first); then on_timer's REBIND.
+void Dhcp6Engine::renew_now(BootTime now) {
+    const Dhcp6Lease& l = *lease_;
+    const std::optional<BootTime> end = lease_end();
+    Dhcp6RetransmissionParameters renew = dhcp6_timing::kRenew;
+    BootTime until = l.t2.count() < kInfinity ? l.acquired_at + l.t2 : BootTime{Duration::max() / 2};
+    if (end && *end < until) until = *end;
+    renew.mrd = until > now ? until - now : Duration(0);
+    begin_exchange(Dhcp6State::Renewing, renew, now);
+}
+
+Result<void> Dhcp6Engine::renew(BootTime now) {
+    switch (state_) {
+        case Dhcp6State::Bound:
+        case Dhcp6State::Renewing: renew_now(now); return {};
+        // Already asking: every server, whether the addresses still fit, or
+        // the chosen server for them.
+        case Dhcp6State::Rebinding:
+        case Dhcp6State::Confirming:
+        case Dhcp6State::Requesting: return {};
+        case Dhcp6State::Soliciting: solicit(now); return {};
+        case Dhcp6State::InformationRequesting:
+        case Dhcp6State::Informed: start_information_request(now); return {};
+        case Dhcp6State::Declining:
+            return unexpected(ErrorCode::Invalid, "a conflicting address is being declined; a new SOLICIT follows");
+        case Dhcp6State::Stopped: return unexpected(ErrorCode::Invalid, "the DHCPv6 client is stopped");
+    }
+    return {};
 }
 
 void Dhcp6Engine::on_exchange_failed(BootTime now) {

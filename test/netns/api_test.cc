@@ -207,6 +207,36 @@ TEST_F(ApiTest, DownAndUpTakeADeviceDownAndActivateItAgain) {
     EXPECT_EQ(daemon.wait().status, 0);
 }
 
+// renew on an IPv6-only device: a DHCPv6 RENEW to the server now, for the
+// same address (no SOLICIT), long before T1.
+TEST_F(ApiTest, RenewSendsADhcp6RenewForAnIpv6OnlyDevice) {
+    cable("c0", "s0", "");
+    ip_in(peer_namespace(), "-6 addr add 2001:db8:77::1/64 dev s0 nodad");
+    auto server = serve("s0", {}, "2001:db8:77::100,2001:db8:77::1ff,64");
+    ASSERT_TRUE(server);
+    generate("ip=c0:dhcp6 rd.net.timeout.carrier=5");
+    use_ipv6_method_dhcp(dir_ / "profiles" / "c0.nmconnection");
+    BackgroundProcess daemon(run_argv(false));
+    ASSERT_TRUE(wait_for_socket());
+    auto online = earlynet({"wait-online", "-i", "c0", "--timeout", "20", "--state-dir", "/nonexistent"});
+    ASSERT_EQ(online.status, 0) << online.err;
+    int solicits = server->count_in_log("DHCPSOLICIT(s0)");
+    ASSERT_EQ(server->count_in_log("DHCPRENEW(s0)"), 0) << server->log();
+
+    auto renew = earlynet({"renew", "c0"});
+    ASSERT_EQ(renew.status, 0) << renew.err;
+    bool renewed = false;
+    for (int i = 0; i < 100 && !renewed; ++i) {
+        renewed = server->count_in_log_after("DHCPRENEW(s0)", "DHCPREPLY(s0)") > 0;
+        if (!renewed) std::this_thread::sleep_for(50ms);
+    }
+    EXPECT_TRUE(renewed) << server->log();
+    EXPECT_EQ(server->count_in_log("DHCPSOLICIT(s0)"), solicits) << server->log();
+    ASSERT_EQ(::kill(daemon.pid(), SIGTERM), 0);
+    daemon.wait();
+    EXPECT_TRUE(contains(ip("-6 -o addr show dev c0 scope global"), "inet6 2001:db8:77:"));
+}
+
 // A device that failed (no server answered in time) is tried again by up.
 TEST_F(ApiTest, UpTriesAFailedDeviceAgain) {
     cable("c0", "s0", "10.77.0.1/24");

@@ -37,6 +37,18 @@ inline bool contains(const std::string& haystack, const std::string& needle) {
     return haystack.find(needle) != std::string::npos;
 }
 
+// c0's generated profile with ipv6.method=dhcp instead of auto (what a
+// profile or iBFT may say): DHCPv6 without waiting for a router advertisement.
+inline void use_ipv6_method_dhcp(const fs::path& profile) {
+    std::string text = slurp(profile);
+    auto at = text.find("[ipv6]");
+    ASSERT_NE(at, std::string::npos) << text;
+    at = text.find("method=auto", at);
+    ASSERT_NE(at, std::string::npos) << text;
+    text.replace(at, 11, "method=dhcp");
+    std::ofstream(profile, std::ios::trunc) << text;
+}
+
 class RunTest : public NetnsTest {
 protected:
     void SetUp() override {

@@ -416,18 +416,6 @@ TEST_F(RunTest, SlaacFromRadvdGivesAUsableGlobalAddress) {
     EXPECT_FALSE(contains(ip("-4 -o addr show dev c0"), "inet ")) << "ipv4.method=disabled";
 }
 
-// c0's generated profile with ipv6.method=dhcp instead of auto (what a
-// profile or iBFT may say): DHCPv6 without waiting for a router advertisement.
-void use_ipv6_method_dhcp(const fs::path& profile) {
-    std::string text = slurp(profile);
-    auto at = text.find("[ipv6]");
-    ASSERT_NE(at, std::string::npos) << text;
-    at = text.find("method=auto", at);
-    ASSERT_NE(at, std::string::npos) << text;
-    text.replace(at, 11, "method=dhcp");
-    std::ofstream(profile, std::ios::trunc) << text;
-}
-
 // ipv6.method=dhcp (a profile's, or iBFT's for IPv6 DHCP): DHCPv6 without
 // waiting for a router advertisement, the leased address as a /128 with the
 // server's lifetimes, DNS from option 23 in the state. (ip=dhcp6 writes

@@ -297,6 +297,52 @@ TEST_F(Dhcp6EngineTest, RenewAtT1ToItsServerThenRebindAtT2ThenTheAddressEnds) {
     for (const auto& m : sent) EXPECT_NE(m.type, Dhcp6MessageType::Release);
 }
 
+// Asked from outside (`earlynet renew`): RENEW to the granting server now,
+// long before T1; its REPLY extends the lease as at T1.
+TEST_F(Dhcp6EngineTest, RenewAskedForSendsARenewToItsServerNow) {
+    bind();  // at 1 s: T1 101
+    clear();
+    ASSERT_TRUE(engine.renew(at(5s)));
+    drain();
+    ASSERT_EQ(sent.size(), 1u);
+    EXPECT_EQ(last().type, Dhcp6MessageType::Renew);
+    EXPECT_EQ(last().find(o::kServerId)->data, kServerA);
+    EXPECT_EQ(engine.state(), Dhcp6State::Renewing);
+    engine.receive(
+        answer(Dhcp6MessageType::Reply, xid(), kServerA, {.t1 = 300, .t2 = 480, .preferred = 540, .valid = 600}),
+        at(6s));
+    drain();
+    ASSERT_EQ(of<Dhcp6Extended>().size(), 1u);
+    EXPECT_EQ(engine.state(), Dhcp6State::Bound);
+    EXPECT_EQ(engine.next_deadline(), at(306s));
+}
+
+// Nobody answers the RENEW asked for: the lease keeps its own schedule (REBIND
+// at T2, the end at its valid lifetime), as if T1 had come early.
+TEST_F(Dhcp6EngineTest, ARenewAskedForThatNobodyAnswersRebindsAtT2) {
+    bind();  // T2 161, valid until 201
+    clear();
+    ASSERT_TRUE(engine.renew(at(5s)));
+    run_until(at(160900ms));
+    for (const auto& m : sent) EXPECT_EQ(m.type, Dhcp6MessageType::Renew);
+    run_until(at(161s));
+    EXPECT_EQ(last().type, Dhcp6MessageType::Rebind);
+    EXPECT_TRUE(of<Dhcp6Lost>().empty());
+}
+
+TEST_F(Dhcp6EngineTest, RenewWithoutALeaseSaysWhy) {
+    auto stopped = engine.renew(at(0s));
+    ASSERT_FALSE(stopped);
+    EXPECT_NE(stopped.error().message.find("stopped"), std::string::npos) << stopped.error().message;
+    engine.start(at(0s));
+    drain();
+    clear();
+    ASSERT_TRUE(engine.renew(at(1s))) << "while soliciting: a fresh SOLICIT now";
+    drain();
+    ASSERT_EQ(sent.size(), 1u);
+    EXPECT_EQ(last().type, Dhcp6MessageType::Solicit);
+}
+
 TEST_F(Dhcp6EngineTest, AReplyToRenewExtendsTheLeaseAndMovesItsTimers) {
     bind();
     engine.on_timer(at(101s));

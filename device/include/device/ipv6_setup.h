@@ -43,6 +43,7 @@ public:
     void on_monitor_event(const netlink::MonitorEvent& event) override;
     // DHCPv6 CONFIRMs its addresses: the link may lead elsewhere now.
     void on_carrier_regained() override;
+    Result<void> renew() override;
     void fill(state::DeviceRecord& record) const override;
     bool has_address() const override;
 

@@ -41,6 +41,7 @@ public:
     void start_information_request();
     void start_bound(const Dhcp6Lease& lease);
     void link_up();
+    [[nodiscard]] Result<void> renew();  // Dhcp6Engine::renew
     void decline();
     void stop();
 

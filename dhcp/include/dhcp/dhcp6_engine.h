@@ -128,6 +128,10 @@ public:
     void link_up(BootTime now);
     // DAD found the leased address in use: DECLINE it, then SOLICIT again.
     void decline(BootTime now);
+    // Asked from outside (`earlynet renew`): bound, a RENEW now (the lease's
+    // own schedule follows); soliciting, a fresh SOLICIT; stateless, a new
+    // INFORMATION-REQUEST; already asking, nothing more.
+    [[nodiscard]] Result<void> renew(BootTime now);
     void stop();
 
     std::optional<BootTime> next_deadline() const;
@@ -145,6 +149,7 @@ private:
     Dhcp6Message build(Dhcp6MessageType type, BootTime now) const;
     void solicit(BootTime now);
     void arm_lease_timers();
+    void renew_now(BootTime now);
     void lose(Dhcp6LossReason reason, BootTime now);
     void on_exchange_failed(BootTime now);
     // Bound, or renewing, rebinding, confirming a lease: its addresses are in use.
