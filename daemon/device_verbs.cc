@@ -54,7 +54,9 @@ int call_device_method(const DeviceVerb& verb, const std::vector<std::string>& a
 
 int renew_main(const std::vector<std::string>& args) {
     return call_device_method(
-        {"renew", "Have the running earlynet renew the DHCPv4 lease of an interface now (root only).", "Renew"}, args);
+        {"renew", "Have the running earlynet renew the DHCP leases (v4 and v6) of an interface now (root only).",
+         "Renew"},
+        args);
 }
 
 int down_main(const std::vector<std::string>& args) {

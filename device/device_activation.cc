@@ -373,10 +373,12 @@ Result<void> DeviceActivation::renew() {
         for (auto [family, protocol] : {std::pair{v4_.get(), "DHCPv4"}, std::pair{v6_.get(), "DHCPv6"}}) {
             if (!family) continue;
             auto r = family->renew();
-            if (r)
+            if (r) {
                 renewed.push_back(protocol);
-            else if (r.error().code != ErrorCode::NotSupported && !refused)
-                refused = Error{r.error().code, std::string(protocol) + ": " + r.error().message, 0};
+            } else if (r.error().code != ErrorCode::NotSupported) {
+                spdlog::warn("{}: {} not renewed: {}", name(), protocol, r.error().message);
+                if (!refused) refused = Error{r.error().code, std::string(protocol) + ": " + r.error().message, 0};
+            }
         }
     });
     if (renewed.empty()) {

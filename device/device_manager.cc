@@ -223,7 +223,9 @@ void DeviceManager::consider(const netlink::Link& link) {
         }
         adoptable_.erase(it);
     } else if (auto down = taken_down_.find(link.name); down != taken_down_.end()) {
-        if (down->second.profile_uuid == lp->profile.uuid) {
+        // The same device (not another one given its name since) with the
+        // same profile: its lease and client identifier are its own.
+        if (down->second.ifindex == link.index.value && down->second.profile_uuid == lp->profile.uuid) {
             saved.remembered_lease = down->second.lease;
             saved.remembered_lease6 = down->second.lease6;
         }
@@ -333,9 +335,16 @@ Result<void> DeviceManager::take_down(const std::string& interface, bool force) 
     if (a->outcome() == state::DeviceOutcome::Down) return {};
     if (!force && may_carry_network_root(interface))
         return unexpected(ErrorCode::Conflict, interface + ": the root file system may be reached through it");
+    // Kept whether or not every address could be removed (the DHCP clients
+    // are stopped either way); a device taken down again before its new lease
+    // keeps the lease it had.
     state::DeviceRecord before = a->record();
     auto down = a->take_down();
-    if (down) taken_down_[interface] = std::move(before);
+    if (auto it = taken_down_.find(interface); it != taken_down_.end() && !before.lease && !before.lease6) {
+        before.lease = it->second.lease;
+        before.lease6 = it->second.lease6;
+    }
+    taken_down_[interface] = std::move(before);
     return down;
 }
 

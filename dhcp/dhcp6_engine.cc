@@ -367,9 +367,21 @@ void Dhcp6Engine::renew_now(BootTime now) {
 Result<void> Dhcp6Engine::renew(BootTime now) {
     switch (state_) {
         case Dhcp6State::Bound:
-        case Dhcp6State::Renewing: renew_now(now); return {};
-        // Already asking: every server, whether the addresses still fit, or
-        // the chosen server for them.
+            // A timer that is late (CLOCK_BOOTTIME goes on in suspend) may
+            // have T2 or the end behind it: on_timer's REBIND or loss, not a
+            // RENEW the server that granted the lease is past answering.
+            if (const Dhcp6Lease& l = *lease_;
+                (l.t2.count() < kInfinity && now >= l.acquired_at + l.t2) || (lease_end() && now >= *lease_end())) {
+                timer_ = now;
+                on_timer(now);
+            } else {
+                renew_now(now);
+            }
+            return {};
+        // Already asking: its server (a new exchange would drop the REPLY on
+        // its way), every server, whether the addresses still fit, or the
+        // chosen server for them.
+        case Dhcp6State::Renewing:
         case Dhcp6State::Rebinding:
         case Dhcp6State::Confirming:
         case Dhcp6State::Requesting: return {};

@@ -330,6 +330,30 @@ TEST_F(Dhcp6EngineTest, ARenewAskedForThatNobodyAnswersRebindsAtT2) {
     EXPECT_TRUE(of<Dhcp6Lost>().empty());
 }
 
+// A renew asked for while renewing keeps the exchange in flight: its REPLY
+// may be on its way, and a new transaction would drop it.
+TEST_F(Dhcp6EngineTest, RenewWhileRenewingKeepsTheExchangeInFlight) {
+    bind();  // T1 101
+    engine.on_timer(at(101s));
+    drain();
+    clear();
+    ASSERT_TRUE(engine.renew(at(102s)));
+    drain();
+    EXPECT_TRUE(sent.empty());
+    EXPECT_EQ(engine.state(), Dhcp6State::Renewing);
+}
+
+// Asked for past T2 (a timer late after a suspend): a REBIND to any server,
+// not a RENEW that nothing would ever stop.
+TEST_F(Dhcp6EngineTest, RenewAskedForPastT2Rebinds) {
+    bind();  // T2 161, valid until 201
+    ASSERT_TRUE(engine.renew(at(162s)));
+    drain();
+    ASSERT_FALSE(sent.empty());
+    EXPECT_EQ(last().type, Dhcp6MessageType::Rebind);
+    EXPECT_EQ(engine.state(), Dhcp6State::Rebinding);
+}
+
 TEST_F(Dhcp6EngineTest, RenewWithoutALeaseSaysWhy) {
     auto stopped = engine.renew(at(0s));
     ASSERT_FALSE(stopped);
