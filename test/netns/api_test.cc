@@ -210,12 +210,8 @@ TEST_F(ApiTest, DownAndUpTakeADeviceDownAndActivateItAgain) {
 // renew on an IPv6-only device: a DHCPv6 RENEW to the server now, for the
 // same address (no SOLICIT), long before T1.
 TEST_F(ApiTest, RenewSendsADhcp6RenewForAnIpv6OnlyDevice) {
-    cable("c0", "s0", "");
-    ip_in(peer_namespace(), "-6 addr add 2001:db8:77::1/64 dev s0 nodad");
-    auto server = serve("s0", {}, "2001:db8:77::100,2001:db8:77::1ff,64");
+    auto server = serve_dhcp6_to_c0();
     ASSERT_TRUE(server);
-    generate("ip=c0:dhcp6 rd.net.timeout.carrier=5");
-    use_ipv6_method_dhcp(dir_ / "profiles" / "c0.nmconnection");
     BackgroundProcess daemon(run_argv(false));
     ASSERT_TRUE(wait_for_socket());
     auto online = earlynet({"wait-online", "-i", "c0", "--timeout", "20", "--state-dir", "/nonexistent"});

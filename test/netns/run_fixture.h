@@ -143,6 +143,20 @@ protected:
         ASSERT_EQ(r.status, 0) << r.err;
     }
 
+    // c0 cabled to s0, which has 2001:db8:77::1/64 and a DHCPv6 server (with
+    // `extra` dnsmasq arguments), and ip=c0:dhcp6 profiles whose ipv6.method
+    // is dhcp: DHCPv6 without waiting for a router advertisement. nullptr
+    // (the test failed) when dnsmasq does not start.
+    std::unique_ptr<DnsmasqServer> serve_dhcp6_to_c0(std::vector<std::string> extra = {}) {
+        cable("c0", "s0", "");
+        ip_in(peer_namespace(), "-6 addr add 2001:db8:77::1/64 dev s0 nodad");
+        auto server = serve("s0", std::move(extra), "2001:db8:77::100,2001:db8:77::1ff,64");
+        if (!server) return nullptr;
+        generate("ip=c0:dhcp6 rd.net.timeout.carrier=5");
+        use_ipv6_method_dhcp(dir_ / "profiles" / "c0.nmconnection");
+        return server;
+    }
+
     std::vector<std::string> run_argv(bool quit) {
         std::vector<std::string> argv{binary(), "run"};
         if (quit) argv.push_back("--configure-and-quit");

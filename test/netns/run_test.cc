@@ -163,24 +163,6 @@ TEST_F(RunTest, IdleNicsDoNotHoldTheBootWhenTheRootIsOnTheNetwork) {
     EXPECT_TRUE(contains(ip("-4 -o addr show dev c0"), "inet 10.77.0.")) << "addresses stay";
 }
 
-// --wait-for all: NetworkManager's behaviour, every device has tried before
-// the started process returns; nothing is left in the background.
-TEST_F(RunTest, WaitForAllHoldsTheBootUntilEveryNicHasTried) {
-    cable("c0", "s0", "10.77.0.1/24");
-    uncabled("c1", "p1");
-    auto server = serve("s0");
-    ASSERT_TRUE(server);
-    generate("ip=dhcp rd.neednet=1 root=dhcp rd.net.timeout.carrier=2");
-    auto argv = run_argv(true);
-    argv.insert(argv.end(), {"--network-root", "yes", "--wait-for", "all"});
-    auto returned = run_until_it_returns(argv, dir_ / "run.log");
-    std::string log = slurp(dir_ / "run.log");
-    EXPECT_EQ(returned.status, 0) << log;
-    EXPECT_GE(returned.took, 2s) << log;
-    EXPECT_TRUE(contains(log, "c1: failed: no carrier after 2 s")) << log;
-    EXPECT_EQ(background_pid(dir_ / "tmp"), 0);
-}
-
 // rd.ethtool= on a driver that cannot set link settings (veth) costs a
 // warning, not the device. (That they are set where the driver can is
 // checked by the e2e's static boot, on virtio_net, and by link_settings_test
@@ -210,38 +192,56 @@ std::vector<std::string> with_kernel_cmdline(const fs::path& dir, const std::str
     return argv;
 }
 
-// rd.earlynet.wait-for=all on the kernel command line, as --wait-for all.
-TEST_F(RunTest, WaitForAllOnTheKernelCommandLineHoldsTheBootUntilEveryNicHasTried) {
-    cable("c0", "s0", "10.77.0.1/24");
-    uncabled("c1", "p1");
-    auto server = serve("s0");
-    ASSERT_TRUE(server);
-    generate("ip=dhcp rd.neednet=1 root=dhcp rd.net.timeout.carrier=2");
-    auto argv = with_kernel_cmdline(dir_, "root=dhcp rd.earlynet.wait-for=all", run_argv(true));
-    auto returned = run_until_it_returns(argv, dir_ / "run.log");
-    std::string log = slurp(dir_ / "run.log");
-    EXPECT_EQ(returned.status, 0) << log;
-    EXPECT_GE(returned.took, 2s) << log;
-    EXPECT_TRUE(contains(log, "c1: failed: no carrier after 2 s")) << log;
-    EXPECT_EQ(background_pid(dir_ / "tmp"), 0);
+// The root on the network, c0 cabled to a DHCP server and c1 without a
+// carrier (2 s to wait for one): how long `run --configure-and-quit` holds
+// the boot, by --wait-for or rd.earlynet.wait-for=.
+class WaitForTest : public RunTest {
+protected:
+    void SetUp() override {
+        RunTest::SetUp();
+        cable("c0", "s0", "10.77.0.1/24");
+        uncabled("c1", "p1");
+        server_ = serve("s0");
+        ASSERT_TRUE(server_);
+        generate("ip=dhcp rd.neednet=1 root=dhcp rd.net.timeout.carrier=2");
+    }
+    Returned boot(const std::vector<std::string>& argv) {
+        auto returned = run_until_it_returns(argv, dir_ / "run.log");
+        run_log_ = slurp(dir_ / "run.log");
+        return returned;
+    }
+    // NetworkManager's behaviour: every device has tried before the started
+    // process returns; nothing is left in the background.
+    void expect_held_until_every_nic_tried(const Returned& returned) {
+        EXPECT_EQ(returned.status, 0) << run_log_;
+        EXPECT_GE(returned.took, 2s) << run_log_;
+        EXPECT_TRUE(contains(run_log_, "c1: failed: no carrier after 2 s")) << run_log_;
+        EXPECT_EQ(background_pid(dir_ / "tmp"), 0);
+    }
+    std::unique_ptr<DnsmasqServer> server_;
+    std::string run_log_;
+};
+
+TEST_F(WaitForTest, WaitForAllHoldsTheBootUntilEveryNicHasTried) {
+    auto argv = run_argv(true);
+    argv.insert(argv.end(), {"--network-root", "yes", "--wait-for", "all"});
+    expect_held_until_every_nic_tried(boot(argv));
+}
+
+TEST_F(WaitForTest, WaitForAllOnTheKernelCommandLineHoldsTheBootUntilEveryNicHasTried) {
+    expect_held_until_every_nic_tried(
+        boot(with_kernel_cmdline(dir_, "root=dhcp rd.earlynet.wait-for=all", run_argv(true))));
 }
 
 // A value it does not know is said, naming the argument and the value, and
 // the boot goes on with the default (root): it must not hold a boot forever
 // nor stop it for a typing error.
-TEST_F(RunTest, UnknownWaitForOnTheKernelCommandLineIsReportedAndTheDefaultKept) {
-    cable("c0", "s0", "10.77.0.1/24");
-    uncabled("c1", "p1");
-    auto server = serve("s0");
-    ASSERT_TRUE(server);
-    generate("ip=dhcp rd.neednet=1 root=dhcp rd.net.timeout.carrier=2");
-    auto argv = with_kernel_cmdline(dir_, "root=dhcp rd.earlynet.wait-for=everything", run_argv(true));
-    auto returned = run_until_it_returns(argv, dir_ / "run.log");
-    std::string log = slurp(dir_ / "run.log");
-    EXPECT_EQ(returned.status, 0) << log;
-    EXPECT_TRUE(contains(log, "rd.earlynet.wait-for=everything: not 'root' or 'all'")) << log;
-    EXPECT_LT(returned.took, 2s) << "held as with 'all': " << log;
-    EXPECT_GT(background_pid(dir_ / "tmp"), 0) << "c1 goes on in the background, as with 'root': " << log;
+TEST_F(WaitForTest, UnknownWaitForOnTheKernelCommandLineIsReportedAndTheDefaultKept) {
+    auto returned = boot(with_kernel_cmdline(dir_, "root=dhcp rd.earlynet.wait-for=everything", run_argv(true)));
+    EXPECT_EQ(returned.status, 0) << run_log_;
+    EXPECT_TRUE(contains(run_log_, "rd.earlynet.wait-for=everything: not 'root' or 'all'")) << run_log_;
+    EXPECT_LT(returned.took, 2s) << "held as with 'all': " << run_log_;
+    EXPECT_GT(background_pid(dir_ / "tmp"), 0) << "c1 goes on in the background, as with 'root': " << run_log_;
 }
 
 // The started process and its worker are one to whoever started them: until
@@ -422,15 +422,9 @@ TEST_F(RunTest, SlaacFromRadvdGivesAUsableGlobalAddress) {
 // ipv6.method=auto, as nm-initrd-generator does: DHCPv6 then follows the
 // router's M/O flags, which earlynet does not read yet.)
 TEST_F(RunTest, Dhcp6GivesTheLeasedAddressAndItsDnsServer) {
-    cable("c0", "s0", "");
-    ip_in(peer_namespace(), "-6 addr add 2001:db8:77::1/64 dev s0 nodad");
-    auto server = serve("s0",
-                        {"--dhcp-option=option6:dns-server,[2001:db8:77::53]",
-                         "--dhcp-option=option6:bootfile-url,nfs://[2001:db8:77::1]/srv/root"},
-                        "2001:db8:77::100,2001:db8:77::1ff,64");
+    auto server = serve_dhcp6_to_c0({"--dhcp-option=option6:dns-server,[2001:db8:77::53]",
+                                     "--dhcp-option=option6:bootfile-url,nfs://[2001:db8:77::1]/srv/root"});
     ASSERT_TRUE(server);
-    generate("ip=c0:dhcp6 rd.net.timeout.carrier=5");
-    use_ipv6_method_dhcp(dir_ / "profiles" / "c0.nmconnection");
     auto r = run();
     ASSERT_EQ(r.status, 0) << log_ << server->log();
     auto addrs = ip("-6 -o addr show dev c0 scope global");
@@ -765,12 +759,8 @@ TEST_F(RunTest, Dhcp6WaitsForTheLinkLocalAddressWhenTheRouterSpeaksFirst) {
 // during switch_root, so a RENEW at once, which the server answers for the
 // binding it knows; no SOLICIT, and the address never goes.
 TEST_F(RunTest, ImportContinuesTheDhcp6LeaseWithTheSavedDuid) {
-    cable("c0", "s0", "");
-    ip_in(peer_namespace(), "-6 addr add 2001:db8:77::1/64 dev s0 nodad");
-    auto server = serve("s0", {}, "2001:db8:77::100,2001:db8:77::1ff,64");
+    auto server = serve_dhcp6_to_c0();
     ASSERT_TRUE(server);
-    generate("ip=c0:dhcp6 rd.net.timeout.carrier=5");
-    use_ipv6_method_dhcp(dir_ / "profiles" / "c0.nmconnection");
     std::vector<std::string> initrd{
         "unshare", "-m", "sh", "-c", "mount --make-rprivate / && mount --bind /dev/null /etc/machine-id && exec \"$@\"",
         "sh"};
@@ -1067,13 +1057,9 @@ protected:
     // its DUID is a DUID-LL and not what the real root's machine-id would
     // give; returns the leased address.
     std::string boot_initrd6(const std::vector<std::string>& extra) {
-        cable("c0", "s0", "");
-        ip_in(peer_namespace(), "-6 addr add 2001:db8:77::1/64 dev s0 nodad");
-        server_ = serve("s0", {}, "2001:db8:77::100,2001:db8:77::1ff,64");
+        server_ = serve_dhcp6_to_c0();
         EXPECT_TRUE(server_);
         if (!server_) return {};
-        generate("ip=c0:dhcp6 rd.net.timeout.carrier=5");
-        use_ipv6_method_dhcp(dir_ / "profiles" / "c0.nmconnection");
         std::vector<std::string> argv{"unshare",
                                       "-m",
                                       "sh",

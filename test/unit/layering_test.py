@@ -7,12 +7,12 @@ below must compile, the ones above must fail with "No such file".
 
 usage: layering_test.py BUILD_DIR
 """
-import json
 import os
-import shlex
 import subprocess
 import sys
 import tempfile
+
+import compile_commands
 
 # One header of each layer, lowest first.
 HEADERS = {
@@ -52,29 +52,16 @@ def command_of(entries, layer):
 
 
 def compile_including(entry, header, workdir):
-    args = shlex.split(entry["command"]) if "command" in entry else list(entry["arguments"])
     src = os.path.join(workdir, "probe.cc")
     with open(src, "w") as f:
         f.write(f'#include "{header}"\n')
-    out, skip = [], 0
-    for i, a in enumerate(args):
-        if skip:
-            skip -= 1
-            continue
-        if a in ("-MD", "-MMD"):
-            continue
-        if a in ("-MQ", "-MF", "-MT", "-o", "-c"):
-            skip = 1
-            continue
-        out.append(a)
-    out += ["-fsyntax-only", src]
-    return subprocess.run(out, cwd=entry["directory"], capture_output=True, text=True)
+    return subprocess.run(compile_commands.syntax_check(entry, src), cwd=entry["directory"], capture_output=True,
+                          text=True)
 
 
 def main():
     build = os.path.abspath(sys.argv[1])
-    with open(os.path.join(build, "compile_commands.json")) as f:
-        entries = json.load(f)
+    entries = compile_commands.load(build)
     failures = []
     checked = 0
     with tempfile.TemporaryDirectory() as workdir:

@@ -10,30 +10,12 @@ the same command (-fsyntax-only), two at a time. Test sources are left out.
 usage: sources_alone_test.py BUILD_DIR
 """
 import concurrent.futures
-import json
 import os
 import re
-import shlex
 import subprocess
 import sys
 
-
-def command_without_output(entry, source):
-    args = shlex.split(entry["command"]) if "command" in entry else list(entry["arguments"])
-    out, skip = [], 0
-    for a in args:
-        if skip:
-            skip -= 1
-            continue
-        if a in ("-MD", "-MMD"):
-            continue
-        if a in ("-MQ", "-MF", "-MT", "-o", "-c"):
-            skip = 1
-            continue
-        out.append(a)
-    # The unity file itself was the last argument: the source takes its place.
-    out = [a for a in out if not a.endswith(os.path.basename(entry["file"]))]
-    return out + ["-fsyntax-only", source]
+import compile_commands
 
 
 def sources_of_unity_file(path):
@@ -43,8 +25,7 @@ def sources_of_unity_file(path):
 
 def main():
     build = os.path.abspath(sys.argv[1])
-    with open(os.path.join(build, "compile_commands.json")) as f:
-        entries = json.load(f)
+    entries = compile_commands.load(build)
     jobs = []
     for e in entries:
         unity = os.path.normpath(os.path.join(e["directory"], e["file"]))
@@ -58,7 +39,7 @@ def main():
 
     def compile_alone(job):
         entry, source = job
-        r = subprocess.run(command_without_output(entry, source), cwd=entry["directory"], capture_output=True,
+        r = subprocess.run(compile_commands.syntax_check(entry, source), cwd=entry["directory"], capture_output=True,
                            text=True)
         return source, r
 
