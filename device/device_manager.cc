@@ -224,12 +224,12 @@ void DeviceManager::consider(const netlink::Link& link) {
         adoptable_.erase(it);
     } else if (auto down = taken_down_.find(link.name); down != taken_down_.end()) {
         // The same device (not another one given its name since) with the
-        // same profile: its lease and client identifier are its own.
+        // same profile: its lease and client identifier are its own. Kept
+        // until the next down, which may come before a new lease.
         if (down->second.ifindex == link.index.value && down->second.profile_uuid == lp->profile.uuid) {
             saved.remembered_lease = down->second.lease;
             saved.remembered_lease6 = down->second.lease6;
         }
-        taken_down_.erase(down);
     }
     auto activation = std::make_unique<DeviceActivation>(
         ctx, *lp, controller, settings_,

@@ -198,6 +198,13 @@ TEST_F(ApiTest, DownAndUpTakeADeviceDownAndActivateItAgain) {
                                                                    << "no DISCOVER: " << server->log();
     EXPECT_TRUE(contains(slurp(dir_ / "resolv.conf"), "10.77.0.53"));
     EXPECT_EQ(earlynet({"up", "c0"}).status, 0) << "up on an activated device is nothing to do";
+    // Down and up once more: the same address again, still no DISCOVER.
+    ASSERT_EQ(earlynet({"down", "c0", "--force"}).status, 0);
+    ASSERT_TRUE(wait_for_outcome("c0", "down"));
+    ASSERT_EQ(earlynet({"up", "c0"}).status, 0);
+    ASSERT_EQ(earlynet({"wait-online", "-i", "c0", "--timeout", "20", "--state-dir", "/nonexistent"}).status, 0);
+    EXPECT_TRUE(contains(ip("-4 -o addr show dev c0"), "inet " + address + "/24"));
+    EXPECT_EQ(server->count_in_log("DHCPDISCOVER(s0)"), discovers) << server->log();
 
     auto unknown = earlynet({"up", "nosuch0"});
     EXPECT_EQ(unknown.status, 1);
